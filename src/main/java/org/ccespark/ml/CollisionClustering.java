@@ -1,0 +1,279 @@
+package org.ccespark.ml;
+
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.ccespark.spark.CollisionTrainer;
+import org.ccespark.spark.TrainingConfig;
+import org.ccespark.spark.TrainingResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Clustering by self-labeling with the collision cross-entropy (Zhang and Boykov, "Collision
+ * Cross-entropy for Soft Class Labels and Entropy-based Clustering"): trains a linear softmax
+ * classifier {@code σ = softmax(Wᵀf + b)} on fixed feature vectors f by minimising the loss L_CCE+
+ * of eq. 11, {@code mean H₂(y, σ) + λ·KL(u‖ȳ)}, alternating EM pseudo-label solves for y with
+ * optimizer steps on W and b.
+ *
+ * <pre>{@code
+ * CollisionClusteringModel model = new CollisionClustering().setK(10).setSeed(1).fit(df);
+ * Dataset<Row> clustered = model.transform(df); // adds "prediction" and "probability"
+ * }</pre>
+ */
+public class CollisionClustering extends Estimator<CollisionClusteringModel>
+    implements CollisionClusteringParams, DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(CollisionClustering.class);
+
+  private final String uid;
+  private final Declarations declarations;
+
+  /**
+   * Creates an estimator with the given uid and default params (persistence needs this constructor).
+   *
+   * @param uid unique identifier of this stage
+   */
+  public CollisionClustering(String uid) {
+    this.uid = uid;
+    this.declarations = new Declarations(this);
+  }
+
+  /** Creates an estimator with a random uid and default params. */
+  public CollisionClustering() {
+    this(Identifiable.randomUID("CollisionClustering"));
+  }
+
+  /** @return the unique identifier of this stage */
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** @return this instance's param declarations */
+  @Override
+  public Declarations declarations() {
+    return declarations;
+  }
+
+  /**
+   * @param value see {@link #featuresCol()}
+   * @return this estimator
+   */
+  public CollisionClustering setFeaturesCol(String value) {
+    set(featuresCol(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #predictionCol()}
+   * @return this estimator
+   */
+  public CollisionClustering setPredictionCol(String value) {
+    set(predictionCol(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #probabilityCol()}
+   * @return this estimator
+   */
+  public CollisionClustering setProbabilityCol(String value) {
+    set(probabilityCol(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #k()}
+   * @return this estimator
+   */
+  public CollisionClustering setK(int value) {
+    set(k(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #lambda()}
+   * @return this estimator
+   */
+  public CollisionClustering setLambda(double value) {
+    set(lambda(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #maxIter()}
+   * @return this estimator
+   */
+  public CollisionClustering setMaxIter(int value) {
+    set(maxIter(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #batchSize()}
+   * @return this estimator
+   */
+  public CollisionClustering setBatchSize(int value) {
+    set(batchSize(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #stepSize()}
+   * @return this estimator
+   */
+  public CollisionClustering setStepSize(double value) {
+    set(stepSize(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #weightDecay()}
+   * @return this estimator
+   */
+  public CollisionClustering setWeightDecay(double value) {
+    set(weightDecay(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #optimizer()}
+   * @return this estimator
+   */
+  public CollisionClustering setOptimizer(String value) {
+    set(optimizer(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #momentum()}
+   * @return this estimator
+   */
+  public CollisionClustering setMomentum(double value) {
+    set(momentum(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #emMaxIter()}
+   * @return this estimator
+   */
+  public CollisionClustering setEmMaxIter(int value) {
+    set(emMaxIter(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #emTol()}
+   * @return this estimator
+   */
+  public CollisionClustering setEmTol(double value) {
+    set(emTol(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #seed()}
+   * @return this estimator
+   */
+  public CollisionClustering setSeed(long value) {
+    set(seed(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #schedule()}
+   * @return this estimator
+   */
+  public CollisionClustering setSchedule(String value) {
+    set(schedule(), value);
+    return this;
+  }
+
+  /**
+   * Trains a model on the vectors of {@link #featuresCol()}. The returned model carries a copy of
+   * this estimator's params, this estimator as its parent and a {@link CollisionClusteringSummary}.
+   *
+   * @param dataset training data
+   * @return the fitted model
+   * @throws IllegalArgumentException if the schema is unsuitable (see {@link #transformSchema}) or a
+   *     row holds a null, NaN, infinite or wrong-length vector
+   */
+  @Override
+  public CollisionClusteringModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    TrainingConfig config = trainingConfig();
+    LOG.info("{}: fitting on column '{}' with {}", uid, getFeaturesCol(), config);
+    TrainingResult result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), config);
+    double[] losses = result.lossPerEpoch();
+    LOG.info("{}: fitted {} rows of dimension {} into {} clusters in {} s, final loss {}", uid,
+        result.numRows(), result.dim(), result.k(), String.format("%.1f", result.seconds()),
+        losses.length == 0 ? "n/a" : losses[losses.length - 1]);
+
+    CollisionClusteringModel model = copyValues(
+        new CollisionClusteringModel(uid, result.dim(), result.k(), result.weights(), result.bias()),
+        ParamMap.empty()).setParent(this);
+    model.setSummary(new CollisionClusteringSummary(model.transform(dataset), getFeaturesCol(),
+        getPredictionCol(), getProbabilityCol(), result));
+    return model;
+  }
+
+  /** The training loop's configuration, read from the current params. */
+  TrainingConfig trainingConfig() {
+    return new TrainingConfig(getK(), getLambda(), getMaxIter(), getBatchSize(), getStepSize(),
+        getWeightDecay(), getOptimizer(), getMomentum(), getEmMaxIter(), getEmTol(), getSeed(),
+        getSchedule());
+  }
+
+  /**
+   * Checks that {@link #featuresCol()} holds vectors and the output columns do not exist yet, and
+   * returns the schema with the output columns appended.
+   *
+   * @param schema input schema
+   * @return the output schema of the fitted model's {@code transform}
+   * @throws IllegalArgumentException naming the offending column and, for a wrong type, its type
+   */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return Declarations.validateAndTransformSchema(this, schema);
+  }
+
+  /**
+   * @param extra params overriding this estimator's
+   * @return a copy of this estimator with the same uid
+   */
+  @Override
+  public CollisionClustering copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  /** @return a reader of saved estimators, which rejects paths holding another class */
+  public static MLReader<CollisionClustering> read() {
+    return new MLReader<>() {
+      @Override
+      public CollisionClustering load(String path) {
+        DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path,
+            sparkSession(), CollisionClustering.class.getName());
+        CollisionClustering estimator = new CollisionClustering(metadata.uid());
+        metadata.getAndSetParams(estimator, metadata.getAndSetParams$default$2());
+        return estimator;
+      }
+    };
+  }
+
+  /**
+   * Loads an estimator saved with {@code write().save(path)}.
+   *
+   * @param path where it was saved
+   * @return the estimator, with its saved uid and params
+   */
+  public static CollisionClustering load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,383 @@
+package org.ccespark.ml;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The params shared by {@link CollisionClustering} and {@link CollisionClusteringModel}, in the role
+ * of MLlib's {@code GaussianMixtureParams} trait.
+ *
+ * <p>Spark finds params by reflection over public zero-argument methods returning a {@link Param}
+ * whose name equals the method's name; the default methods below are those methods. Each
+ * implementing class owns one {@link Declarations} object, created with its uid, which is the one
+ * place holding every param's name, documentation, validator and default.
+ */
+public interface CollisionClusteringParams extends Params {
+
+  /** Values accepted by {@link #optimizer()}. */
+  List<String> OPTIMIZERS = List.of("sgd", "adam");
+
+  /** Values accepted by {@link #schedule()}. */
+  List<String> SCHEDULES = List.of("minibatch", "fulldata");
+
+  /**
+   * Default of {@link #seed()}: the hash of the estimator's class name, as Spark's {@code HasSeed}
+   * does, so it is fixed across runs and equal for the estimator and its model.
+   */
+  long DEFAULT_SEED = CollisionClustering.class.getName().hashCode();
+
+  /**
+   * The param objects owned by this instance (an implementation hook for the accessors below; call
+   * {@link #k()}, {@link #lambda()} and so on instead).
+   *
+   * @return this instance's declarations, never null
+   */
+  Declarations declarations();
+
+  /**
+   * Input column of feature vectors ({@code Vector} of length D). Default {@code "features"}.
+   *
+   * @return the param
+   */
+  default Param<String> featuresCol() {
+    return declarations().featuresCol;
+  }
+
+  /**
+   * Output column of the most probable cluster, an integer in {@code [0, k)}. Default
+   * {@code "prediction"}; an empty name leaves the column out.
+   *
+   * @return the param
+   */
+  default Param<String> predictionCol() {
+    return declarations().predictionCol;
+  }
+
+  /**
+   * Output column of the cluster probabilities σ, a dense {@code Vector} of length k. Default
+   * {@code "probability"}; an empty name leaves the column out.
+   *
+   * @return the param
+   */
+  default Param<String> probabilityCol() {
+    return declarations().probabilityCol;
+  }
+
+  /**
+   * Number of clusters K, at least 2. Default 10.
+   *
+   * @return the param
+   */
+  default IntParam k() {
+    return declarations().k;
+  }
+
+  /**
+   * Weight λ ≥ 0 of the fairness term {@code λ·KL(u‖ȳ)} of the loss L_CCE+ (eq. 11), which keeps
+   * clusters from collapsing. Default 100.
+   *
+   * @return the param
+   */
+  default DoubleParam lambda() {
+    return declarations().lambda;
+  }
+
+  /**
+   * Number of training epochs (passes over the data), at least 1. Default 10.
+   *
+   * @return the param
+   */
+  default IntParam maxIter() {
+    return declarations().maxIter;
+  }
+
+  /**
+   * Global mini-batch size for schedule {@code minibatch}, at least 1. Default 250.
+   *
+   * @return the param
+   */
+  default IntParam batchSize() {
+    return declarations().batchSize;
+  }
+
+  /**
+   * Learning rate of the optimizer, greater than 0. Default 0.1.
+   *
+   * @return the param
+   */
+  default DoubleParam stepSize() {
+    return declarations().stepSize;
+  }
+
+  /**
+   * L2 coefficient on the classifier weights W, at least 0. Default 0.001.
+   *
+   * @return the param
+   */
+  default DoubleParam weightDecay() {
+    return declarations().weightDecay;
+  }
+
+  /**
+   * Optimizer of the classifier: {@code sgd} or {@code adam}. Default {@code sgd}.
+   *
+   * @return the param
+   */
+  default Param<String> optimizer() {
+    return declarations().optimizer;
+  }
+
+  /**
+   * Momentum of SGD, in {@code [0, 1)}; 0 is plain SGD. Default 0.
+   *
+   * @return the param
+   */
+  default DoubleParam momentum() {
+    return declarations().momentum;
+  }
+
+  /**
+   * Maximum EM iterations of one pseudo-label solve, at least 1. Default 100.
+   *
+   * @return the param
+   */
+  default IntParam emMaxIter() {
+    return declarations().emMaxIter;
+  }
+
+  /**
+   * EM stops once no pseudo-label entry moves by more than this, greater than 0. Default 1e-6.
+   *
+   * @return the param
+   */
+  default DoubleParam emTol() {
+    return declarations().emTol;
+  }
+
+  /**
+   * Random seed of the initialisation and the batch order. Default {@link #DEFAULT_SEED}.
+   *
+   * @return the param
+   */
+  default LongParam seed() {
+    return declarations().seed;
+  }
+
+  /**
+   * Training schedule: {@code minibatch} (one optimizer step per global mini-batch) or
+   * {@code fulldata} (one step per pass over all rows). Default {@code minibatch}.
+   *
+   * @return the param
+   */
+  default Param<String> schedule() {
+    return declarations().schedule;
+  }
+
+  /** @return the value of {@link #featuresCol()} */
+  default String getFeaturesCol() {
+    return getOrDefault(featuresCol());
+  }
+
+  /** @return the value of {@link #predictionCol()} */
+  default String getPredictionCol() {
+    return getOrDefault(predictionCol());
+  }
+
+  /** @return the value of {@link #probabilityCol()} */
+  default String getProbabilityCol() {
+    return getOrDefault(probabilityCol());
+  }
+
+  /** @return the value of {@link #k()} */
+  default int getK() {
+    return (Integer) getOrDefault(k());
+  }
+
+  /** @return the value of {@link #lambda()} */
+  default double getLambda() {
+    return (Double) getOrDefault(lambda());
+  }
+
+  /** @return the value of {@link #maxIter()} */
+  default int getMaxIter() {
+    return (Integer) getOrDefault(maxIter());
+  }
+
+  /** @return the value of {@link #batchSize()} */
+  default int getBatchSize() {
+    return (Integer) getOrDefault(batchSize());
+  }
+
+  /** @return the value of {@link #stepSize()} */
+  default double getStepSize() {
+    return (Double) getOrDefault(stepSize());
+  }
+
+  /** @return the value of {@link #weightDecay()} */
+  default double getWeightDecay() {
+    return (Double) getOrDefault(weightDecay());
+  }
+
+  /** @return the value of {@link #optimizer()} */
+  default String getOptimizer() {
+    return getOrDefault(optimizer());
+  }
+
+  /** @return the value of {@link #momentum()} */
+  default double getMomentum() {
+    return (Double) getOrDefault(momentum());
+  }
+
+  /** @return the value of {@link #emMaxIter()} */
+  default int getEmMaxIter() {
+    return (Integer) getOrDefault(emMaxIter());
+  }
+
+  /** @return the value of {@link #emTol()} */
+  default double getEmTol() {
+    return (Double) getOrDefault(emTol());
+  }
+
+  /** @return the value of {@link #seed()} */
+  default long getSeed() {
+    return (Long) getOrDefault(seed());
+  }
+
+  /** @return the value of {@link #schedule()} */
+  default String getSchedule() {
+    return getOrDefault(schedule());
+  }
+
+  /**
+   * The {@link Param} objects of one owner, with their documentation, validators and defaults: the
+   * one place where the params are declared. Created by the owner's constructor once its uid is
+   * known; opaque outside this package.
+   */
+  final class Declarations implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final Param<String> featuresCol;
+    final Param<String> predictionCol;
+    final Param<String> probabilityCol;
+    final IntParam k;
+    final DoubleParam lambda;
+    final IntParam maxIter;
+    final IntParam batchSize;
+    final DoubleParam stepSize;
+    final DoubleParam weightDecay;
+    final Param<String> optimizer;
+    final DoubleParam momentum;
+    final IntParam emMaxIter;
+    final DoubleParam emTol;
+    final LongParam seed;
+    final Param<String> schedule;
+
+    /** Declares the params of {@code owner} (whose uid must already be set) and their defaults. */
+    Declarations(Params owner) {
+      featuresCol = new Param<>(owner, "featuresCol", "features column name (Vector of length D)");
+      predictionCol = new Param<>(owner, "predictionCol",
+          "prediction column name (most probable cluster, int in [0, k)); empty to omit");
+      probabilityCol = new Param<>(owner, "probabilityCol",
+          "cluster probabilities column name (Vector of length k); empty to omit");
+      k = new IntParam(owner, "k", "number of clusters (>= 2)", ParamValidators.gtEq(2));
+      lambda = new DoubleParam(owner, "lambda",
+          "weight of the fairness term lambda*KL(u||mean y) of the loss L_CCE+ (eq. 11) (>= 0)",
+          ParamValidators.gtEq(0));
+      maxIter = new IntParam(owner, "maxIter", "number of training epochs (>= 1)",
+          ParamValidators.gtEq(1));
+      batchSize = new IntParam(owner, "batchSize",
+          "global mini-batch size of schedule minibatch (>= 1)", ParamValidators.gtEq(1));
+      stepSize = new DoubleParam(owner, "stepSize", "learning rate of the optimizer (> 0)",
+          ParamValidators.gt(0));
+      weightDecay = new DoubleParam(owner, "weightDecay",
+          "L2 coefficient on the classifier weights (>= 0)", ParamValidators.gtEq(0));
+      optimizer = new Param<>(owner, "optimizer",
+          "optimizer of the classifier; supported: " + String.join(", ", OPTIMIZERS),
+          ParamValidators.inArray(OPTIMIZERS));
+      momentum = new DoubleParam(owner, "momentum", "SGD momentum, 0 = plain SGD (in [0, 1))",
+          ParamValidators.inRange(0, 1, true, false));
+      emMaxIter = new IntParam(owner, "emMaxIter",
+          "maximum EM iterations per pseudo-label solve (>= 1)", ParamValidators.gtEq(1));
+      emTol = new DoubleParam(owner, "emTol",
+          "EM stops when no pseudo-label entry moved by more than this (> 0)",
+          ParamValidators.gt(0));
+      seed = new LongParam(owner, "seed", "random seed of initialisation and batch order");
+      schedule = new Param<>(owner, "schedule",
+          "training schedule: minibatch (a step per global mini-batch) or fulldata (a step per"
+              + " pass); supported: " + String.join(", ", SCHEDULES),
+          ParamValidators.inArray(SCHEDULES));
+
+      owner.setDefault(featuresCol, "features");
+      owner.setDefault(predictionCol, "prediction");
+      owner.setDefault(probabilityCol, "probability");
+      owner.setDefault(k, 10);
+      owner.setDefault(lambda, 100.0);
+      owner.setDefault(maxIter, 10);
+      owner.setDefault(batchSize, 250);
+      owner.setDefault(stepSize, 0.1);
+      owner.setDefault(weightDecay, 0.001);
+      owner.setDefault(optimizer, "sgd");
+      owner.setDefault(momentum, 0.0);
+      owner.setDefault(emMaxIter, 100);
+      owner.setDefault(emTol, 1e-6);
+      owner.setDefault(seed, DEFAULT_SEED);
+      owner.setDefault(schedule, "minibatch");
+    }
+
+    /**
+     * Checks the input schema and appends the output columns, as MLlib's
+     * {@code validateAndTransformSchema}: the features column must exist and hold vectors, and the
+     * (non-empty) output columns must not exist yet.
+     *
+     * @throws IllegalArgumentException naming the offending column
+     */
+    static StructType validateAndTransformSchema(CollisionClusteringParams p, StructType schema) {
+      String features = p.getFeaturesCol();
+      List<String> names = Arrays.asList(schema.fieldNames());
+      if (!names.contains(features)) {
+        throw new IllegalArgumentException("Features column '" + features
+            + "' does not exist; available columns: " + String.join(", ", names));
+      }
+      DataType actual = schema.apply(features).dataType();
+      if (!actual.equals(SQLDataTypes.VectorType())) {
+        throw new IllegalArgumentException("Features column '" + features
+            + "' must be of type vector (org.apache.spark.ml.linalg.Vector) but was actually "
+            + actual.catalogString());
+      }
+      if (!p.getPredictionCol().isEmpty() && p.getPredictionCol().equals(p.getProbabilityCol())) {
+        throw new IllegalArgumentException("predictionCol and probabilityCol are both '"
+            + p.getPredictionCol() + "'; give them different names");
+      }
+      StructType out = schema;
+      out = appendOutput(out, names, "probabilityCol", p.getProbabilityCol(),
+          SQLDataTypes.VectorType());
+      out = appendOutput(out, names, "predictionCol", p.getPredictionCol(), DataTypes.IntegerType);
+      return out;
+    }
+
+    private static StructType appendOutput(StructType schema, List<String> existing, String param,
+        String column, DataType type) {
+      if (column.isEmpty()) {
+        return schema;
+      }
+      if (existing.contains(column)) {
+        throw new IllegalArgumentException("Output column '" + column + "' (" + param
+            + ") already exists; set " + param + " to another name");
+      }
+      return schema.add(new StructField(column, type, true,
+          org.apache.spark.sql.types.Metadata.empty()));
+    }
+  }
+}

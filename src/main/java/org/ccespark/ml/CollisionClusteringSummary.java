@@ -1,0 +1,94 @@
+package org.ccespark.ml;
+
+import java.io.Serializable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.ccespark.spark.TrainingResult;
+
+/**
+ * How a {@link CollisionClustering} fit went: the loss and EM effort per epoch, the final cluster
+ * sizes, and the training data with the model's predictions. Attached to the model returned by
+ * {@code fit}; not saved with the model.
+ */
+public class CollisionClusteringSummary implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Dataset<Row> predictions;
+  private final String featuresCol;
+  private final String predictionCol;
+  private final String probabilityCol;
+  private final TrainingResult result;
+
+  CollisionClusteringSummary(Dataset<Row> predictions, String featuresCol, String predictionCol,
+      String probabilityCol, TrainingResult result) {
+    this.predictions = predictions;
+    this.featuresCol = featuresCol;
+    this.predictionCol = predictionCol;
+    this.probabilityCol = probabilityCol;
+    this.result = result;
+  }
+
+  /**
+   * The training data transformed by the fitted model. The DataFrame is lazy: it is computed when
+   * an action runs on it.
+   *
+   * @return the training data with prediction and probability columns
+   * @throws IllegalStateException if this summary was deserialized (the DataFrame is not kept)
+   */
+  public Dataset<Row> predictions() {
+    if (predictions == null) {
+      throw new IllegalStateException("predictions are not available in a deserialized summary");
+    }
+    return predictions;
+  }
+
+  /** @return name of the features column used for training */
+  public String featuresCol() {
+    return featuresCol;
+  }
+
+  /** @return name of the prediction column of {@link #predictions()} */
+  public String predictionCol() {
+    return predictionCol;
+  }
+
+  /** @return name of the probability column of {@link #predictions()} */
+  public String probabilityCol() {
+    return probabilityCol;
+  }
+
+  /** @return number of clusters K */
+  public int k() {
+    return result.k();
+  }
+
+  /** @return number of epochs run (the length of {@link #lossPerEpoch()}) */
+  public int numIter() {
+    return result.lossPerEpoch().length;
+  }
+
+  /** @return mean loss L_CCE+ (eq. 11) over the pseudo-label solves of each epoch; a copy */
+  public double[] lossPerEpoch() {
+    return result.lossPerEpoch().clone();
+  }
+
+  /** @return mean EM iterations per pseudo-label solve, per epoch; a copy */
+  public double[] emIterationsPerEpoch() {
+    return result.emIterationsPerEpoch().clone();
+  }
+
+  /** @return number of training rows whose most probable cluster is k, after training; a copy */
+  public long[] clusterSizes() {
+    return result.clusterSizes().clone();
+  }
+
+  /** @return number of training rows */
+  public long numRows() {
+    return result.numRows();
+  }
+
+  /** @return wall-clock seconds of the training loop */
+  public double trainingSeconds() {
+    return result.seconds();
+  }
+}
