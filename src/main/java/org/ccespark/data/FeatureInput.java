@@ -1,0 +1,522 @@
+package org.ccespark.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NumericAttribute;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads a feature file (Parquet, CSV with a header row, or LibSVM) into the Dataset the clustering
+ * estimator consumes: {@code row} (long, 0-based input row index), optionally {@code label}, and a
+ * dense {@link org.apache.spark.ml.linalg.VectorUDT} features column.
+ *
+ * <p>Formats:
+ *
+ * <ul>
+ *   <li>{@code parquet}: the features column holds an ML (or old MLlib) vector or an array of
+ *       numbers; the label column, if requested, is kept with its type.
+ *   <li>{@code csv}: a header row is required and the schema is inferred; every numeric column other
+ *       than the label column is a feature, in column order, and any other non-numeric column is an
+ *       error.
+ *   <li>{@code libsvm}: Spark's {@code libsvm} source; its {@code label} column is kept when any
+ *       label column is requested.
+ *   <li>{@code auto}: by extension: {@code .parquet} or a directory of Parquet files, {@code .csv},
+ *       {@code .libsvm}/{@code .svm}/{@code .txt} (a compression suffix such as {@code .gz} is
+ *       ignored; a directory is judged by its first data file).
+ * </ul>
+ *
+ * <p>The row index follows the files in path order (for a Spark output directory: part order) and
+ * the rows of each file in file order, whatever the number of splits. The features are validated in
+ * the same Spark job that counts the rows of each file split: the tasks send back per-split counts
+ * and at most the first {@value #MAX_REPORTED_ROWS} offending rows, never the data. Any null, NaN or
+ * infinite value, or a vector whose length differs from row 0's, fails the read with an {@link
+ * IllegalArgumentException} naming the file, the row and the column. Besides schema resolution
+ * (Parquet footer, CSV schema inference, LibSVM feature count) that is the only job {@code read}
+ * runs. The returned Dataset is not cached and reads the input again each time it is used; the
+ * splits are fixed at read time, so the numbering does not change if Spark's file-split settings
+ * change afterwards.
+ */
+public final class FeatureInput {
+  /** Name of the row index column of the result. */
+  public static final String ROW_COL = "row";
+  /** Name of the label column of the result (present only when a label column was requested). */
+  public static final String LABEL_COL = "label";
+  /** Name of the features column when none is given. */
+  public static final String DEFAULT_FEATURES_COL = "features";
+
+  /** How many offending rows an error message lists at most. */
+  static final int MAX_REPORTED_ROWS = 3;
+
+  private static final String FILE_COL = "__cce_file";
+  private static final String START_COL = "__cce_block_start";
+
+  private FeatureInput() {}
+
+  /**
+   * Reads {@code path} into a validated {@code row}/{@code label}/features Dataset.
+   *
+   * @param spark the session to read with
+   * @param path a file, a directory of part files, or a Hadoop glob
+   * @param format {@code auto} (or null), {@code parquet}, {@code csv} or {@code libsvm}
+   *     (case-insensitive)
+   * @param featuresCol the features column: for Parquet the input column, which is also the output
+   *     name; for CSV and LibSVM only the output name; null means {@value #DEFAULT_FEATURES_COL}
+   * @param labelCol the label column to keep as {@code label} (for LibSVM any non-null value keeps
+   *     the file's labels), or null for none
+   * @return the Dataset and its row count, dimension and format
+   * @throws IllegalArgumentException if the path does not exist, the format is unknown or cannot be
+   *     inferred, a requested column is missing, a CSV column other than the label is not numeric,
+   *     a feature value is null, NaN or infinite, vectors differ in length, or the input is empty
+   */
+  public static LoadedInput read(
+      SparkSession spark, String path, String format, String featuresCol, String labelCol) {
+    if (spark == null) {
+      throw new NullPointerException("spark");
+    }
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException("No input path was given.");
+    }
+    String outFeatures = featuresCol == null ? DEFAULT_FEATURES_COL : featuresCol;
+    if (outFeatures.isBlank() || outFeatures.equals(ROW_COL) || outFeatures.equals(LABEL_COL)) {
+      throw new IllegalArgumentException(
+          "Features column name '" + outFeatures + "' is not allowed: it must be non-blank and"
+              + " differ from '" + ROW_COL + "' and '" + LABEL_COL + "'.");
+    }
+    FileStatus[] matches = existingPaths(spark, path);
+    String fmt = resolveFormat(spark, path, format, matches);
+    switch (fmt) {
+      case "parquet":
+        return readParquet(spark, path, outFeatures, labelCol);
+      case "csv":
+        return readCsv(spark, path, outFeatures, labelCol);
+      case "libsvm":
+        return readLibSvm(spark, path, outFeatures, labelCol);
+      default:
+        throw new IllegalStateException(fmt);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- formats
+
+  private static LoadedInput readParquet(
+      SparkSession spark, String path, String featuresCol, String labelCol) {
+    Dataset<Row> raw = spark.read().parquet(path);
+    StructType schema = raw.schema();
+    requireColumn(schema, featuresCol, "Features", path);
+    if (labelCol != null) {
+      requireColumn(schema, labelCol, "Label", path);
+    }
+    DataType dt = schema.apply(featuresCol).dataType();
+    FeatureLayout.Kind kind;
+    if (isVectorType(dt)) {
+      kind = FeatureLayout.Kind.VECTOR;
+    } else if (dt instanceof ArrayType at && at.elementType() instanceof NumericType) {
+      kind = FeatureLayout.Kind.ARRAY;
+    } else {
+      throw new IllegalArgumentException(
+          "Features column '" + featuresCol + "' of '" + path + "' has type "
+              + dt.simpleString() + ", not an ML vector or an array of numbers.");
+    }
+    List<Column> payload = new ArrayList<>();
+    if (labelCol != null) {
+      payload.add(raw.col(quote(labelCol)).as(LABEL_COL));
+    }
+    payload.add(raw.col(quote(featuresCol)));
+    FeatureLayout layout = new FeatureLayout(kind, payload.size() - 1, featuresCol, List.of());
+    return finish(spark, raw, payload, layout, path, "parquet", featuresCol, labelCol != null,
+        List.of());
+  }
+
+  private static LoadedInput readCsv(
+      SparkSession spark, String path, String featuresCol, String labelCol) {
+    Dataset<Row> raw = spark.read()
+        .option("header", "true")
+        .option("inferSchema", "true")
+        .csv(path);
+    StructType schema = raw.schema();
+    if (labelCol != null) {
+      requireColumn(schema, labelCol, "Label", path);
+    }
+    List<String> features = new ArrayList<>();
+    List<String> nonNumeric = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(labelCol)) {
+        continue;
+      }
+      if (f.dataType() instanceof NumericType) {
+        features.add(f.name());
+      } else {
+        nonNumeric.add(f.name());
+      }
+    }
+    if (!nonNumeric.isEmpty() || features.isEmpty()) {
+      // A header-only file infers every column as a string: report it as empty instead.
+      if (raw.isEmpty()) {
+        throw emptyInput(path);
+      }
+    }
+    if (!nonNumeric.isEmpty()) {
+      throw new IllegalArgumentException(
+          (nonNumeric.size() == 1 ? "Column " : "Columns ") + quoteList(nonNumeric) + " of '" + path
+              + (nonNumeric.size() == 1 ? "' is" : "' are")
+              + " not numeric, but every column other than the label column must be a number.");
+    }
+    if (features.isEmpty()) {
+      throw new IllegalArgumentException(
+          "CSV input '" + path + "' has no numeric feature column besides the label column.");
+    }
+    List<Column> payload = new ArrayList<>();
+    if (labelCol != null) {
+      payload.add(raw.col(quote(labelCol)).as(LABEL_COL));
+    }
+    int first = payload.size();
+    for (String f : features) {
+      payload.add(raw.col(quote(f)));
+    }
+    FeatureLayout layout = new FeatureLayout(FeatureLayout.Kind.COLUMNS, first, null, features);
+    return finish(spark, raw, payload, layout, path, "csv", featuresCol, labelCol != null,
+        features);
+  }
+
+  private static LoadedInput readLibSvm(
+      SparkSession spark, String path, String featuresCol, String labelCol) {
+    Dataset<Row> raw;
+    try {
+      // The source counts the features while resolving the schema, which fails on empty input.
+      raw = spark.read().format("libsvm").load(path);
+    } catch (RuntimeException e) {
+      if (spark.read().text(path).where("trim(value) != '' AND NOT startswith(trim(value), '#')")
+          .isEmpty()) {
+        throw emptyInput(path);
+      }
+      throw e;
+    }
+    List<Column> payload = new ArrayList<>();
+    if (labelCol != null) {
+      payload.add(raw.col("label").as(LABEL_COL));
+    }
+    payload.add(raw.col("features"));
+    FeatureLayout layout =
+        new FeatureLayout(FeatureLayout.Kind.VECTOR, payload.size() - 1, "features", List.of());
+    return finish(spark, raw, payload, layout, path, "libsvm", featuresCol, labelCol != null,
+        List.of());
+  }
+
+  // ----------------------------------------------------------------- indexing and validation
+
+  /**
+   * Numbers the rows of {@code raw} in file order, validates the features in the same pass and
+   * builds the result.
+   *
+   * @param payload the label column (if any) followed by the feature source column(s)
+   */
+  private static LoadedInput finish(
+      SparkSession spark,
+      Dataset<Row> raw,
+      List<Column> payload,
+      FeatureLayout layout,
+      String path,
+      String format,
+      String featuresCol,
+      boolean hasLabel,
+      List<String> featureNames) {
+    Column meta = raw.metadataColumn("_metadata");
+    List<Column> cols = new ArrayList<>(payload);
+    cols.add(meta.getField("file_path").as(FILE_COL));
+    cols.add(meta.getField("file_block_start").as(START_COL));
+    Dataset<Row> withMeta = raw.select(cols.toArray(new Column[0]));
+    int fileIndex = payload.size();
+    int keep = MAX_REPORTED_ROWS;
+
+    // Fix the splits once: the numbering below relies on later jobs reading exactly these blocks.
+    JavaRDD<Row> rdd = withMeta.javaRDD();
+
+    // The one validation job: per block, its row count and first few offending rows.
+    List<BlockSummary> blocks = new ArrayList<>(
+        rdd.mapPartitions(it -> summarize(it, layout, fileIndex, keep)).collect());
+    blocks.sort(Comparator.comparing((BlockSummary s) -> s.file).thenComparingLong(s -> s.start));
+    Map<String, Long> offsets = new HashMap<>();
+    long total = 0;
+    for (BlockSummary s : blocks) {
+      if (offsets.put(s.key(), total) != null) {
+        throw new IllegalStateException("Block " + s.key() + " of '" + path
+            + "' was read by more than one task, so its rows cannot be numbered.");
+      }
+      total += s.count;
+    }
+    if (total == 0) {
+      throw emptyInput(path);
+    }
+    int numFeatures = blocks.get(0).firstLength;
+    if (numFeatures == 0) {
+      throw new IllegalArgumentException(
+          "Row 0 of '" + path + "' has no values in " + layout.where(-1) + ".");
+    }
+    checkRows(blocks, offsets, numFeatures, layout, path, keep);
+
+    List<StructField> fields = new ArrayList<>();
+    fields.add(DataTypes.createStructField(ROW_COL, DataTypes.LongType, false));
+    if (hasLabel) {
+      StructField label = withMeta.schema().fields()[0];
+      fields.add(DataTypes.createStructField(LABEL_COL, label.dataType(), label.nullable()));
+    }
+    fields.add(new StructField(featuresCol, SQLDataTypes.VectorType(), false,
+        featureMetadata(featuresCol, numFeatures, featureNames)));
+    JavaRDD<Row> numbered =
+        rdd.mapPartitions(it -> number(it, layout, hasLabel, fileIndex, offsets));
+    Dataset<Row> data = spark.createDataFrame(numbered, DataTypes.createStructType(fields));
+    return new LoadedInput(data, path, format, featuresCol, hasLabel ? LABEL_COL : null,
+        numFeatures, total, featureNames);
+  }
+
+  /** Fails with a message about the first offending row, if any, listing the first few. */
+  private static void checkRows(
+      List<BlockSummary> blocks,
+      Map<String, Long> offsets,
+      int numFeatures,
+      FeatureLayout layout,
+      String path,
+      int keep) {
+    TreeMap<Long, String> offending = new TreeMap<>();
+    for (BlockSummary s : blocks) {
+      long offset = offsets.get(s.key());
+      for (Map.Entry<Long, String> p : s.problems.entrySet()) {
+        offending.putIfAbsent(offset + p.getKey(), p.getValue());
+      }
+      if (numFeatures > 0) {
+        for (Map.Entry<Integer, List<Long>> e : s.lengths.entrySet()) {
+          int length = e.getKey();
+          if (length != numFeatures) {
+            String problem = length + (length == 1 ? " value" : " values") + " in "
+                + layout.where(-1) + " but row 0 has " + numFeatures;
+            for (long position : e.getValue()) {
+              offending.putIfAbsent(offset + position, problem);
+            }
+          }
+        }
+      }
+    }
+    if (offending.isEmpty()) {
+      return;
+    }
+    Map.Entry<Long, String> first = offending.firstEntry();
+    String rows = offending.keySet().stream().limit(keep).map(String::valueOf)
+        .collect(Collectors.joining(", "));
+    String more = offending.size() > 1 ? " (first offending rows: " + rows + ")" : "";
+    throw new IllegalArgumentException(
+        "Row " + first.getKey() + " of '" + path + "' has " + first.getValue() + more + ".");
+  }
+
+  private static Metadata featureMetadata(String name, int numFeatures, List<String> names) {
+    if (names.isEmpty()) {
+      return new AttributeGroup(name, numFeatures).toMetadata();
+    }
+    Attribute[] attrs = new Attribute[names.size()];
+    for (int j = 0; j < attrs.length; j++) {
+      attrs[j] = NumericAttribute.defaultAttr().withName(names.get(j)).withIndex(j);
+    }
+    return new AttributeGroup(name, attrs).toMetadata();
+  }
+
+  /** One summary per run of rows from the same block (a block lies within one partition). */
+  private static Iterator<BlockSummary> summarize(
+      Iterator<Row> it, FeatureLayout layout, int fileIndex, int keep) {
+    List<BlockSummary> out = new ArrayList<>();
+    BlockSummary current = null;
+    while (it.hasNext()) {
+      Row r = it.next();
+      String file = r.getString(fileIndex);
+      long start = r.getLong(fileIndex + 1);
+      int length = layout.length(r);
+      if (current == null || current.start != start || !current.file.equals(file)) {
+        current = new BlockSummary(file, start, length);
+        out.add(current);
+      }
+      current.add(layout.problem(r), length, keep);
+    }
+    return out.iterator();
+  }
+
+  /** Maps each row to {@code (row, [label], dense features)}, lazily. */
+  private static Iterator<Row> number(Iterator<Row> it, FeatureLayout layout, boolean hasLabel,
+      int fileIndex, Map<String, Long> offsets) {
+    return new Iterator<>() {
+      private String file;
+      private long start = Long.MIN_VALUE;
+      private long next;
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        Row r = it.next();
+        String f = r.getString(fileIndex);
+        long s = r.getLong(fileIndex + 1);
+        if (s != start || !f.equals(file)) {
+          Long offset = offsets.get(BlockSummary.key(f, s));
+          if (offset == null) {
+            throw new IllegalStateException("Block " + BlockSummary.key(f, s)
+                + " was not seen when the rows were counted; did the input change?");
+          }
+          file = f;
+          start = s;
+          next = offset;
+        }
+        long row = next++;
+        return hasLabel
+            ? RowFactory.create(row, r.get(0), layout.toDense(r, row))
+            : RowFactory.create(row, layout.toDense(r, row));
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------------- paths and formats
+
+  private static FileStatus[] existingPaths(SparkSession spark, String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw new IllegalArgumentException("Input path '" + path + "' does not exist.");
+      }
+      return matches;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot access input path '" + path + "'", e);
+    }
+  }
+
+  private static String resolveFormat(
+      SparkSession spark, String path, String format, FileStatus[] matches) {
+    String f = format == null ? "auto" : format.trim().toLowerCase(Locale.ROOT);
+    switch (f) {
+      case "parquet":
+      case "csv":
+      case "libsvm":
+        return f;
+      case "auto":
+        break;
+      default:
+        throw new IllegalArgumentException("Unknown input format '" + format + "' for '" + path
+            + "': use auto, parquet, csv or libsvm.");
+    }
+    String name = firstDataFile(spark, path, matches);
+    String byExtension = name == null ? null : formatOfName(name);
+    if (byExtension == null) {
+      throw new IllegalArgumentException("Cannot infer the format of '" + path
+          + "' from its extension (expected .parquet, .csv, .libsvm, .svm or .txt): pass format"
+          + " parquet, csv or libsvm.");
+    }
+    return byExtension;
+  }
+
+  /** The name of the first file in the first match, searching directories; null if none. */
+  private static String firstDataFile(SparkSession spark, String path, FileStatus[] matches) {
+    try {
+      for (FileStatus m : matches) {
+        if (!m.isDirectory()) {
+          return m.getPath().getName();
+        }
+        FileSystem fs = m.getPath().getFileSystem(spark.sparkContext().hadoopConfiguration());
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(m.getPath(), true);
+        List<String> names = new ArrayList<>();
+        while (files.hasNext()) {
+          LocatedFileStatus s = files.next();
+          String n = s.getPath().getName();
+          if (!n.startsWith("_") && !n.startsWith(".")) {
+            names.add(n);
+          }
+        }
+        if (!names.isEmpty()) {
+          names.sort(null);
+          return names.get(0);
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list input path '" + path + "'", e);
+    }
+  }
+
+  /** The format implied by a file name's extension, ignoring a compression suffix; or null. */
+  static String formatOfName(String fileName) {
+    String n = fileName.toLowerCase(Locale.ROOT);
+    for (String c : new String[] {".gz", ".bz2", ".deflate", ".lz4", ".snappy", ".zst", ".xz"}) {
+      if (n.endsWith(c) && !n.endsWith(".parquet" + c)) {
+        n = n.substring(0, n.length() - c.length());
+        break;
+      }
+    }
+    if (n.endsWith(".parquet")) {
+      return "parquet";
+    }
+    if (n.endsWith(".csv")) {
+      return "csv";
+    }
+    if (n.endsWith(".libsvm") || n.endsWith(".svm") || n.endsWith(".txt")) {
+      return "libsvm";
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------------------- helpers
+
+  private static boolean isVectorType(DataType dt) {
+    return dt instanceof org.apache.spark.ml.linalg.VectorUDT
+        || dt instanceof org.apache.spark.mllib.linalg.VectorUDT;
+  }
+
+  private static void requireColumn(StructType schema, String name, String role, String path) {
+    for (String c : schema.fieldNames()) {
+      if (c.equals(name)) {
+        return;
+      }
+    }
+    throw new IllegalArgumentException(role + " column '" + name + "' is not in '" + path
+        + "', whose columns are " + quoteList(List.of(schema.fieldNames())) + ".");
+  }
+
+  private static IllegalArgumentException emptyInput(String path) {
+    return new IllegalArgumentException("Input '" + path + "' has no rows.");
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  private static String quoteList(List<String> names) {
+    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+  }
+}
