@@ -81,4 +81,23 @@ public final class LinearSoftmax {
       }
     }
   }
+
+  /**
+   * The collision cross-entropy part of the classifier's training loss on a block: for the given
+   * rows and their pseudo-labels {@code y} (row-major, {@code rows × K}), returns
+   * {@code Σ_i H2(y_i, σ_i)} and adds {@code Σ_i ∂H2(y_i, σ_i)/∂(W, b)} to {@code gw}, {@code gb}.
+   * The caller divides by the number of points and adds weight decay.
+   *
+   * @param scratch work space of length at least {@code rows × K} (logits, then their gradients)
+   */
+  public static double addCollisionGradient(double[] w, double[] b, int dim, int k, double[] x,
+      int firstRow, int rows, double[] y, double[] gw, double[] gb, double[] scratch) {
+    logits(w, b, dim, k, x, firstRow, rows, scratch);
+    double loss = 0;
+    for (int i = 0; i < rows; i++) {
+      loss += CrossEntropy.collisionFromLogits(y, i * k, scratch, i * k, k, scratch, i * k);
+    }
+    accumulateGradient(dim, k, x, firstRow, rows, scratch, gw, gb);
+    return loss;
+  }
 }

@@ -1,0 +1,112 @@
+package org.ccespark.math;
+
+import java.util.Arrays;
+
+/**
+ * The paper's EM algorithm for the pseudo-labels of the self-labeling loss {@code L_CCE+} (eq. 11),
+ * over a block of {@code M} points with fixed predictions {@code σ_i} (row-major {@code M × K}).
+ *
+ * <h2>Per-point weights from the mean loss</h2>
+ *
+ * The loss is a mean over the {@code M} points in scope plus the fairness term:
+ *
+ * <pre>
+ *   L = (1/M) Σ_i H2(y_i, σ_i) + λ KL(u‖ȳ),   ȳ = (1/M) Σ_i y_i,
+ *   λ KL(u‖ȳ) = -λ Σ_k u_k ln ȳ_k + const = -λ Σ_k u_k ln Σ_i S_ik · y_ik / (S_ik M) + const
+ *             ≤ -λ Σ_k u_k Σ_i S_ik ln (y_ik / (S_ik M)) + const          (Jensen, eq. 13)
+ * </pre>
+ *
+ * for any {@code S^k ∈ Δ_M}; the bound is tight at {@code S_ik = y_ik / Σ_j y_jk} (E-step, eq. 14).
+ * With {@code S} fixed the bound separates over points; multiplying point {@code i}'s part by
+ * {@code M} gives eq. 15 with weights
+ *
+ * <pre>
+ *   w_ik = λ · u_k · M · S_ik = λ · u_k · y_ik / ȳ_k      (M-step, solved by {@link NewtonMStep}).
+ * </pre>
+ *
+ * So the factor {@code M} appears in the per-point weight, {@code M·S_ik = y_ik/ȳ_k} is of order one
+ * whatever the number of points, and {@code λ} keeps the paper's meaning (default 100) for a block
+ * of 250 points or for a whole data set. Here {@code u} is uniform, {@code u_k = 1/K}.
+ *
+ * <p>Each EM iteration lowers the bound (13) and therefore {@code L_CCE+}; points are independent in
+ * the M-step, so a distributed caller can compute the column sums {@code Σ_i y_ik} of all blocks,
+ * reduce them, and then run {@link #mStep} on every block with the global sums and {@code M}.
+ */
+public final class PseudoLabelEm {
+  private PseudoLabelEm() {}
+
+  /** How an EM solve ended. */
+  public record Result(int iterations, boolean converged, double maxChange, long newtonIterations) {}
+
+  /** Adds the column sums {@code Σ_i y_ik} of the block to {@code sums} (length K). */
+  public static void addColumnSums(double[] y, int rows, int k, double[] sums) {
+    for (int i = 0; i < rows; i++) {
+      int o = i * k;
+      for (int c = 0; c < k; c++) {
+        sums[c] += y[o + c];
+      }
+    }
+  }
+
+  /**
+   * One E-step plus M-step on a block, in place: with {@code S_ik = y_ik / colSums_k} (eq. 14) over
+   * {@code m} points in scope, every row's {@code y_i} is replaced by the solution of eq. 15.
+   *
+   * @param colSums {@code Σ_i y_ik} over all {@code m} points in scope (this block or every block)
+   * @param scratch work space of length at least {@code 3K}
+   * @param stats if not null, {@code stats[0]} becomes the maximum of itself and the largest
+   *     absolute change of any entry of {@code y}, and {@code stats[1]} is incremented by the number
+   *     of Newton steps taken
+   */
+  public static void mStep(double[] sigma, double[] y, int rows, int k, double lambda, long m,
+      double[] colSums, double[] scratch, double[] stats) {
+    // w_ik = a_k · y_ik with a_k = λ u_k M / Σ_j y_jk (u_k = 1/K); a class nobody supports gets 0
+    final int aOff = 0;
+    final int wOff = k;
+    final int nOff = 2 * k;
+    for (int c = 0; c < k; c++) {
+      scratch[aOff + c] = colSums[c] > 0 ? lambda * m / ((double) k * colSums[c]) : 0.0;
+    }
+    double maxChange = 0;
+    long newton = 0;
+    for (int i = 0; i < rows; i++) {
+      int o = i * k;
+      for (int c = 0; c < k; c++) {
+        scratch[wOff + c] = scratch[aOff + c] * y[o + c];
+      }
+      newton += NewtonMStep.solve(sigma, o, scratch, wOff, k, scratch, nOff);
+      for (int c = 0; c < k; c++) {
+        double v = scratch[nOff + c];
+        maxChange = Math.max(maxChange, Math.abs(v - y[o + c]));
+        y[o + c] = v;
+      }
+    }
+    if (stats != null) {
+      stats[0] = Math.max(stats[0], maxChange);
+      stats[1] += newton;
+    }
+  }
+
+  /**
+   * Runs EM on one block whose {@code M = rows} points are the whole scope, starting from the
+   * {@code y} given (the paper starts from {@code σ}: Algorithm 2's warm start), until no entry of
+   * {@code y} moves by more than {@code tol} in an iteration or {@code maxIter} iterations ran.
+   */
+  public static Result solve(double[] sigma, double[] y, int rows, int k, double lambda, int maxIter,
+      double tol) {
+    double[] sums = new double[k];
+    double[] scratch = new double[3 * k];
+    double[] stats = new double[2];
+    int it = 0;
+    boolean converged = false;
+    while (it < maxIter && !converged) {
+      Arrays.fill(sums, 0);
+      addColumnSums(y, rows, k, sums);
+      stats[0] = 0;
+      mStep(sigma, y, rows, k, lambda, rows, sums, scratch, stats);
+      it++;
+      converged = stats[0] <= tol;
+    }
+    return new Result(it, converged, stats[0], (long) stats[1]);
+  }
+}
