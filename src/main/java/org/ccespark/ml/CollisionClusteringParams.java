@@ -104,7 +104,7 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * Global mini-batch size for schedule {@code minibatch}, at least 1. Default 250.
+   * Global mini-batch size of the classifier's steps (both schedules), at least 1. Default 250.
    *
    * @return the param
    */
@@ -149,7 +149,9 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * Maximum EM iterations of one pseudo-label solve, at least 1. Default 100.
+   * Maximum EM iterations of one pseudo-label solve, at least 1. Default 1000: with the fairness
+   * weight of eq. 11 at λ = 100 each EM iteration moves y by about 1/λ, so EM needs hundreds of
+   * iterations; in the {@code fulldata} schedule each iteration is one pass (one Spark job).
    *
    * @return the param
    */
@@ -158,7 +160,8 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * EM stops once no pseudo-label entry moves by more than this, greater than 0. Default 1e-6.
+   * EM stops once no pseudo-label entry moves by more than this in an iteration, greater than 0.
+   * Default 1e-5.
    *
    * @return the param
    */
@@ -176,8 +179,11 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * Training schedule: {@code minibatch} (one optimizer step per global mini-batch) or
-   * {@code fulldata} (one step per pass over all rows). Default {@code minibatch}.
+   * Training schedule. {@code minibatch} (Algorithm 2): per optimizer step, each partition runs EM
+   * on its share of the global mini-batch starting from σ. {@code fulldata}: per epoch, EM over all
+   * rows (one pass per EM iteration, fairness over the whole data), then an epoch of mini-batch
+   * steps with those pseudo-labels fixed. See {@link org.ccespark.spark.CollisionTrainer}.
+   * Default {@code minibatch}.
    *
    * @return the param
    */
@@ -315,8 +321,8 @@ public interface CollisionClusteringParams extends Params {
           ParamValidators.gt(0));
       seed = new LongParam(owner, "seed", "random seed of initialisation and batch order");
       schedule = new Param<>(owner, "schedule",
-          "training schedule: minibatch (a step per global mini-batch) or fulldata (a step per"
-              + " pass); supported: " + String.join(", ", SCHEDULES),
+          "training schedule: minibatch (EM on each mini-batch, Algorithm 2) or fulldata (EM on"
+              + " all rows once per epoch, then mini-batch steps); supported: " + String.join(", ", SCHEDULES),
           ParamValidators.inArray(SCHEDULES));
 
       owner.setDefault(featuresCol, "features");
@@ -330,8 +336,8 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(weightDecay, 0.001);
       owner.setDefault(optimizer, "sgd");
       owner.setDefault(momentum, 0.0);
-      owner.setDefault(emMaxIter, 100);
-      owner.setDefault(emTol, 1e-6);
+      owner.setDefault(emMaxIter, 1000);
+      owner.setDefault(emTol, 1e-5);
       owner.setDefault(seed, DEFAULT_SEED);
       owner.setDefault(schedule, "minibatch");
     }

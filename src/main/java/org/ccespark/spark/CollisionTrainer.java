@@ -1,18 +1,361 @@
 package org.ccespark.spark;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.ccespark.math.LinearSoftmax;
+import org.ccespark.math.Optimizer;
+import org.ccespark.math.PseudoLabelEm;
+import org.ccespark.math.SelfLabelingLoss;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The distributed training loop (work in progress: implemented by the core issue). */
+/**
+ * The distributed training loop of collision cross-entropy clustering: the linear classifier
+ * {@code σ = softmax(Wᵀf + b)} and the pseudo-labels {@code y} of eq. 11 are optimised in turn.
+ * Features stay in the executors as cached blocks ({@link FeatureBlocks}); the driver holds only
+ * {@code W}, {@code b} and the optimiser, and each Spark job returns one small array per partition.
+ *
+ * <h2>Schedules</h2>
+ *
+ * <ul>
+ *   <li><b>{@code minibatch}</b> — Algorithm 2 of the paper. Per step (one Spark job), each
+ *       partition takes its share of the global mini-batch ({@link BatchPlan}), computes
+ *       {@code σ} with the broadcast classifier, starts {@code y} from {@code σ}, runs EM
+ *       ({@link PseudoLabelEm}) on its share, and returns the gradient sums of
+ *       {@code Σ H2(y_i, σ_i)}; the driver averages them over the batch, adds weight decay and
+ *       takes one optimiser step. <i>Approximation:</i> the fairness term (and so the E-step
+ *       normaliser) is taken over each partition's share of the batch ({@code ≈ batchSize / P}
+ *       points for P partitions) instead of over the whole batch; with one partition it is exactly
+ *       the paper's algorithm.</li>
+ *   <li><b>{@code fulldata}</b> — per epoch, {@code σ} of every point is computed once (one pass),
+ *       then EM runs on the whole data set: one pass over the cached {@code σ} and {@code y} per EM
+ *       iteration, each returning partial column sums {@code Σ_i y_ik} that the driver adds up for the
+ *       next E-step (eq. 14 with {@code M = N}). The epoch's classifier steps then use these global
+ *       pseudo-labels in mini-batches of {@code batchSize} with the same plan as above.
+ *       <i>Approximation:</i> the fairness term is exact over all N points, but {@code y} is held
+ *       fixed while the classifier takes an epoch of steps (block-coordinate descent) instead of
+ *       being re-estimated every batch.</li>
+ * </ul>
+ *
+ * <p>Determinism: batches depend only on the seed and the partitioning, and per-partition results
+ * are collected in partition order and summed on the driver in that order, so the same seed, data
+ * and partitioning give bit-identical classifiers.
+ */
 public final class CollisionTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(CollisionTrainer.class);
+
+  /** Layout of a step's per-partition result: counts and loss first, then gradient of W, then b. */
+  private static final int COUNT = 0;
+  private static final int LOSS = 1;
+  private static final int EM_ITERATIONS = 2;
+  private static final int EM_SOLVES = 3;
+  private static final int HEADER = 4;
+
   private CollisionTrainer() {}
 
   /**
    * Trains the classifier on the vectors of {@code featuresCol}.
    *
-   * @throws IllegalArgumentException naming the row for a NaN, infinite, null or wrong-length vector
+   * @throws IllegalArgumentException naming the row for a NaN, infinite, null or wrong-length
+   *     vector, for empty input, or when there are fewer rows than clusters
    */
   public static TrainingResult fit(Dataset<Row> data, String featuresCol, TrainingConfig config) {
-    throw new UnsupportedOperationException("not yet implemented");
+    long start = System.nanoTime();
+    FeatureBlocks blocks = FeatureBlocks.cache(data, featuresCol);
+    try {
+      if (blocks.numRows < config.k()) {
+        throw new IllegalArgumentException("k = " + config.k() + " clusters need at least as many rows, but the input has "
+            + blocks.numRows);
+      }
+      return train(blocks, config, start);
+    } finally {
+      blocks.unpersist();
+    }
+  }
+
+  private static TrainingResult train(FeatureBlocks blocks, TrainingConfig cfg, long start) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.rdd.context());
+    final int dim = blocks.dim;
+    final int k = cfg.k();
+    final double[] params = new double[dim * k + k];
+    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, cfg.seed()), 0, params, 0, dim * k);
+    Optimizer optimizer = Optimizer.create(cfg.optimizer(), params.length, cfg.stepSize(), cfg.momentum());
+    int numBatches = BatchPlan.numBatches(blocks.numRows, cfg.batchSize());
+    boolean fullData = "fulldata".equals(cfg.schedule());
+    double[] lossPerEpoch = new double[cfg.epochs()];
+    double[] emPerEpoch = new double[cfg.epochs()];
+    LOG.info("training on {} rows x {} features, k = {}, schedule {}, {} partitions, {} batches per epoch",
+        blocks.numRows, dim, k, cfg.schedule(), blocks.partitionRows.length, numBatches);
+
+    for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+      long epochStart = System.nanoTime();
+      FullDataEm em = fullData ? fullDataEm(jsc, blocks, params, cfg) : null;
+      JavaRDD<double[][]> labels = em == null ? null : em.labels();
+      double epochLoss = em == null ? 0 : em.loss();
+      double epochEm = em == null ? 0 : em.iterations();
+      double lossSum = 0;
+      double emSum = 0;
+      double solves = 0;
+      for (int batch = 0; batch < numBatches; batch++) {
+        double[] total = step(jsc, blocks, labels, params, cfg, epoch, batch, numBatches);
+        double count = total[COUNT];
+        if (count == 0) {
+          continue;
+        }
+        lossSum += total[LOSS];
+        emSum += total[EM_ITERATIONS];
+        solves += total[EM_SOLVES];
+        double[] grad = new double[params.length];
+        for (int j = 0; j < params.length; j++) {
+          grad[j] = total[HEADER + j] / count;
+        }
+        for (int j = 0; j < dim * k; j++) {
+          grad[j] += cfg.weightDecay() * params[j];
+        }
+        optimizer.step(params, grad);
+      }
+      if (em != null) {
+        em.release();
+      } else {
+        epochLoss = lossSum / blocks.numRows;
+        epochEm = solves == 0 ? 0 : emSum / solves;
+      }
+      lossPerEpoch[epoch] = epochLoss;
+      emPerEpoch[epoch] = epochEm;
+      LOG.info("epoch {}/{}: loss L_CCE+ {}, EM iterations {}, {} s", epoch + 1, cfg.epochs(),
+          String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
+          String.format("%.1f", (System.nanoTime() - epochStart) / 1e9));
+    }
+    long[] sizes = clusterSizes(jsc, blocks, params, k);
+    double[] w = Arrays.copyOf(params, dim * k);
+    double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+    return new TrainingResult(dim, k, w, b, lossPerEpoch, emPerEpoch, sizes, blocks.numRows,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  /** One optimiser step's job: per partition, its share of the batch; sums in partition order. */
+  private static double[] step(JavaSparkContext jsc, FeatureBlocks blocks, JavaRDD<double[][]> labels,
+      double[] params, TrainingConfig cfg, int epoch, int batch, int numBatches) {
+    Broadcast<double[]> bc = jsc.broadcast(params);
+    int dim = blocks.dim;
+    int[] partitionRows = blocks.partitionRows;
+    List<double[]> parts;
+    if (labels == null) {
+      parts = blocks.rdd.mapPartitions(it -> single(shareGradient(it.next(), null,
+          TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch, numBatches)))
+          .collect();
+    } else {
+      parts = blocks.rdd.zipPartitions(labels, (it, ys) -> single(shareGradient(it.next(), ys.next(),
+          TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch, numBatches)))
+          .collect();
+    }
+    bc.destroy();
+    return sumInOrder(parts);
+  }
+
+  /**
+   * A partition's part of one step: gathers its share of the batch, computes {@code σ}, takes
+   * {@code y} from the epoch's full-data EM or runs EM on the share from {@code y = σ}, and returns
+   * {@code [count, Σ L_CCE+ · count, EM iterations, EM solves, ∂ΣH2/∂W, ∂ΣH2/∂b]}.
+   */
+  private static double[] shareGradient(PartitionData part, double[][] labels, int partition,
+      int[] partitionRows, double[] params, int dim, TrainingConfig cfg, int epoch, int batch,
+      int numBatches) {
+    int k = cfg.k();
+    double[] out = new double[HEADER + params.length];
+    int n = partitionRows[partition];
+    int lo = BatchPlan.shareStart(n, batch, numBatches);
+    int hi = BatchPlan.shareStart(n, batch + 1, numBatches);
+    int m = hi - lo;
+    if (m == 0) {
+      return out;
+    }
+    int[] perm = BatchPlan.permutation(cfg.seed(), epoch, partition, n);
+    double[] x = new double[m * dim];
+    double[] y = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      int r = perm[lo + i];
+      part.copyRow(r, x, i * dim);
+      if (labels != null) {
+        System.arraycopy(labels[r / PartitionData.BLOCK_ROWS], (r % PartitionData.BLOCK_ROWS) * k, y, i * k, k);
+      }
+    }
+    double[] w = params; // W occupies [0, dim*k), b the last k entries
+    double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+    if (labels == null) {
+      double[] sigma = new double[m * k];
+      LinearSoftmax.probabilities(w, b, dim, k, x, 0, m, sigma);
+      System.arraycopy(sigma, 0, y, 0, sigma.length);
+      PseudoLabelEm.Result r = PseudoLabelEm.solve(sigma, y, m, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
+      out[LOSS] = SelfLabelingLoss.ccePlus(sigma, y, m, k, cfg.lambda()) * m;
+      out[EM_ITERATIONS] = r.iterations();
+      out[EM_SOLVES] = 1;
+    }
+    double[] gw = new double[dim * k];
+    double[] gb = new double[k];
+    LinearSoftmax.addCollisionGradient(w, b, dim, k, x, 0, m, y, gw, gb, new double[m * k]);
+    out[COUNT] = m;
+    System.arraycopy(gw, 0, out, HEADER, gw.length);
+    System.arraycopy(gb, 0, out, HEADER + gw.length, k);
+    return out;
+  }
+
+  /** The pseudo-labels of an epoch of the {@code fulldata} schedule, cached per partition. */
+  record FullDataEm(JavaRDD<double[][]> labels, Broadcast<double[]> classifier, double loss,
+      int iterations) {
+    /** Frees the cached labels and then the broadcast their lineage refers to. */
+    void release() {
+      labels.unpersist(false);
+      classifier.destroy();
+    }
+  }
+
+  /**
+   * EM over all N points with the classifier fixed: σ once, then one pass per EM iteration that
+   * applies the M-step with the global column sums of the previous pass and returns the new sums.
+   */
+  static FullDataEm fullDataEm(JavaSparkContext jsc, FeatureBlocks blocks, double[] params,
+      TrainingConfig cfg) {
+    int dim = blocks.dim;
+    int k = cfg.k();
+    long n = blocks.numRows;
+    Broadcast<double[]> bc = jsc.broadcast(params);
+    JavaRDD<double[][]> sigma = blocks.rdd.map(part -> {
+      double[] p = bc.value();
+      double[] b = Arrays.copyOfRange(p, dim * k, p.length);
+      double[][] out = new double[part.blocks.length][];
+      for (int j = 0; j < out.length; j++) {
+        int rows = part.blockRows(j);
+        out[j] = new double[rows * k];
+        LinearSoftmax.probabilities(p, b, dim, k, part.blocks[j], 0, rows, out[j]);
+      }
+      return out;
+    }).persist(StorageLevel.MEMORY_AND_DISK());
+    // y starts at σ: its column sums and mean H2 come from one pass
+    JavaRDD<double[][]> y = sigma;
+    double[] stats = sumInOrder(sigma.map(s -> labelStats(s, s, k, 0)).collect());
+    int it = 0;
+    double maxChange = Double.POSITIVE_INFINITY;
+    while (it < cfg.emMaxIter() && maxChange > cfg.emTol()) {
+      double[] colSums = Arrays.copyOfRange(stats, 3, 3 + k);
+      JavaRDD<double[][]> next = sigma.zip(y).map(pair -> {
+        double[][] s = pair._1();
+        double[][] prev = pair._2();
+        double[][] out = new double[s.length][];
+        double[] scratch = new double[3 * k];
+        double[] change = new double[2];
+        for (int j = 0; j < s.length; j++) {
+          out[j] = prev[j].clone();
+          PseudoLabelEm.mStep(s[j], out[j], out[j].length / k, k, cfg.lambda(), n, colSums, scratch, change);
+        }
+        return out;
+      }).persist(StorageLevel.MEMORY_AND_DISK());
+      JavaRDD<double[][]> prevY = y;
+      stats = sumInOrder(sigma.zip(next).zip(prevY).map(t -> labelStats(t._1()._1(), t._1()._2(), k,
+          maxAbsDiff(t._1()._2(), t._2()))).collect(), true);
+      if (prevY != sigma) {
+        prevY.unpersist(false);
+      }
+      y = next;
+      maxChange = stats[2];
+      it++;
+    }
+    double meanH2 = stats[1] / n;
+    double[] mean = new double[k];
+    for (int c = 0; c < k; c++) {
+      mean[c] = stats[3 + c] / n;
+    }
+    double loss = meanH2 + (cfg.lambda() == 0 ? 0 : cfg.lambda() * SelfLabelingLoss.klUniformTo(mean));
+    if (y != sigma) {
+      sigma.unpersist(false);
+    }
+    return new FullDataEm(y, bc, loss, it);
+  }
+
+  /** {@code [rows, Σ H2(y_i, σ_i), maxChange, Σ_i y_i1 .. Σ_i y_iK]} of a partition. */
+  private static double[] labelStats(double[][] sigma, double[][] y, int k, double maxChange) {
+    double[] out = new double[3 + k];
+    double[] sums = new double[k];
+    for (int j = 0; j < sigma.length; j++) {
+      int rows = sigma[j].length / k;
+      out[0] += rows;
+      out[1] += SelfLabelingLoss.meanCollision(sigma[j], y[j], rows, k) * rows;
+      PseudoLabelEm.addColumnSums(y[j], rows, k, sums);
+    }
+    out[2] = maxChange;
+    System.arraycopy(sums, 0, out, 3, k);
+    return out;
+  }
+
+  private static double maxAbsDiff(double[][] a, double[][] b) {
+    double m = 0;
+    for (int j = 0; j < a.length; j++) {
+      for (int i = 0; i < a[j].length; i++) {
+        m = Math.max(m, Math.abs(a[j][i] - b[j][i]));
+      }
+    }
+    return m;
+  }
+
+  /** Rows per cluster under the final classifier (argmax σ, lowest index on ties). */
+  private static long[] clusterSizes(JavaSparkContext jsc, FeatureBlocks blocks, double[] params, int k) {
+    int dim = blocks.dim;
+    Broadcast<double[]> bc = jsc.broadcast(params);
+    List<double[]> parts = blocks.rdd.map(part -> {
+      double[] p = bc.value();
+      double[] b = Arrays.copyOfRange(p, dim * k, p.length);
+      double[] counts = new double[k];
+      for (int j = 0; j < part.blocks.length; j++) {
+        int rows = part.blockRows(j);
+        double[] z = new double[rows * k];
+        LinearSoftmax.logits(p, b, dim, k, part.blocks[j], 0, rows, z);
+        for (int i = 0; i < rows; i++) {
+          int best = 0;
+          for (int c = 1; c < k; c++) {
+            if (z[i * k + c] > z[i * k + best]) {
+              best = c;
+            }
+          }
+          counts[best]++;
+        }
+      }
+      return counts;
+    }).collect();
+    bc.destroy();
+    double[] total = sumInOrder(parts);
+    long[] sizes = new long[k];
+    for (int c = 0; c < k; c++) {
+      sizes[c] = Math.round(total[c]);
+    }
+    return sizes;
+  }
+
+  private static double[] sumInOrder(List<double[]> parts) {
+    return sumInOrder(parts, false);
+  }
+
+  /** Element-wise sum in list (= partition) order; index 2 is a maximum when {@code maxAtTwo}. */
+  private static double[] sumInOrder(List<double[]> parts, boolean maxAtTwo) {
+    double[] total = parts.get(0).clone();
+    for (int p = 1; p < parts.size(); p++) {
+      double[] a = parts.get(p);
+      for (int j = 0; j < total.length; j++) {
+        total[j] = maxAtTwo && j == 2 ? Math.max(total[j], a[j]) : total[j] + a[j];
+      }
+    }
+    return total;
+  }
+
+  private static <T> Iterator<T> single(T value) {
+    return Collections.singletonList(value).iterator();
   }
 }

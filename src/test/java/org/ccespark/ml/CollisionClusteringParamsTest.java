@@ -38,8 +38,8 @@ class CollisionClusteringParamsTest {
     assertEquals(0.001, est.getWeightDecay());
     assertEquals("sgd", est.getOptimizer());
     assertEquals(0.0, est.getMomentum());
-    assertEquals(100, est.getEmMaxIter());
-    assertEquals(1e-6, est.getEmTol());
+    assertEquals(1000, est.getEmMaxIter());
+    assertEquals(1e-5, est.getEmTol());
     assertEquals(CollisionClustering.class.getName().hashCode(), est.getSeed());
     assertEquals("minibatch", est.getSchedule());
   }

@@ -1,0 +1,184 @@
+package org.ccespark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.ccespark.math.LinearSoftmax;
+import org.ccespark.math.Optimizer;
+import org.ccespark.math.PseudoLabelEm;
+import org.ccespark.testing.SharedSpark;
+import org.junit.jupiter.api.Test;
+
+/** The distributed loop against the same computation done locally with the math kernels. */
+class CollisionTrainerTest {
+  private static final StructType SCHEMA = new StructType().add("features", SQLDataTypes.VectorType());
+  private final SparkSession spark = SharedSpark.session();
+
+  private static double[][] randomRows(int n, int dim, long seed) {
+    Random rnd = new Random(seed);
+    double[][] rows = new double[n][dim];
+    for (double[] r : rows) {
+      int center = rnd.nextInt(3);
+      for (int d = 0; d < dim; d++) {
+        r[d] = (d % 3 == center ? 2 : 0) + rnd.nextGaussian();
+      }
+    }
+    return rows;
+  }
+
+  private Dataset<Row> frame(double[][] rows, int partitions) {
+    List<Row> list = new ArrayList<>();
+    for (double[] r : rows) {
+      list.add(RowFactory.create(r == null ? null : Vectors.dense(r)));
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(list, partitions), SCHEMA);
+  }
+
+  private static TrainingConfig config(int k, String schedule, int epochs, int batchSize, int emMaxIter) {
+    return new TrainingConfig(k, 100, epochs, batchSize, 0.1, 0.01, "sgd", 0, emMaxIter, 1e-5, 7L, schedule);
+  }
+
+  /** Full-data EM over 3 partitions gives the pseudo-labels of EM on all rows in one array. */
+  @Test
+  void fullDataEmEqualsLocalEm() {
+    int n = 300;
+    int dim = 5;
+    int k = 4;
+    double[][] rows = randomRows(n, dim, 1);
+    TrainingConfig cfg = config(k, "fulldata", 1, 50, 40);
+    double[] params = new double[dim * k + k];
+    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
+    params[dim * k] = 0.2;
+    FeatureBlocks blocks = FeatureBlocks.cache(frame(rows, 3), "features");
+    CollisionTrainer.FullDataEm em = CollisionTrainer.fullDataEm(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks, params, cfg);
+    List<double[][]> parts = em.labels().collect();
+    em.release();
+    blocks.unpersist();
+
+    double[] x = new double[n * dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows[i], 0, x, i * dim, dim);
+    }
+    double[] sigma = new double[n * k];
+    LinearSoftmax.probabilities(params, Arrays.copyOfRange(params, dim * k, params.length), dim, k, x, 0, n, sigma);
+    double[] y = sigma.clone();
+    PseudoLabelEm.Result local = PseudoLabelEm.solve(sigma, y, n, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
+    assertEquals(local.iterations(), em.iterations());
+    int i = 0;
+    for (double[][] part : parts) {
+      for (double[] block : part) {
+        for (double v : block) {
+          assertEquals(y[i++], v, 1e-12);
+        }
+      }
+    }
+    assertEquals(n * k, i);
+  }
+
+  /**
+   * With one partition and a batch holding every row, a minibatch epoch is one step of Algorithm 2:
+   * σ from the initial classifier, y = EM(σ), and an SGD step on mean H2(y, σ) plus weight decay.
+   */
+  @Test
+  void oneMinibatchStepIsAlgorithmTwo() {
+    int n = 120;
+    int dim = 6;
+    int k = 3;
+    double[][] rows = randomRows(n, dim, 2);
+    TrainingConfig cfg = config(k, "minibatch", 1, 1000, 200);
+    TrainingResult result = CollisionTrainer.fit(frame(rows, 1), "features", cfg);
+
+    double[] x = new double[n * dim];
+    int[] perm = BatchPlan.permutation(cfg.seed(), 0, 0, n); // the batch's row order
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows[perm[i]], 0, x, i * dim, dim);
+    }
+    double[] params = new double[dim * k + k];
+    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, cfg.seed()), 0, params, 0, dim * k);
+    double[] b = new double[k];
+    double[] sigma = new double[n * k];
+    LinearSoftmax.probabilities(params, b, dim, k, x, 0, n, sigma);
+    double[] y = sigma.clone();
+    PseudoLabelEm.solve(sigma, y, n, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
+    double[] gw = new double[dim * k];
+    double[] gb = new double[k];
+    LinearSoftmax.addCollisionGradient(params, b, dim, k, x, 0, n, y, gw, gb, new double[n * k]);
+    double[] grad = new double[params.length];
+    for (int j = 0; j < dim * k; j++) {
+      grad[j] = gw[j] / n + cfg.weightDecay() * params[j];
+    }
+    for (int c = 0; c < k; c++) {
+      grad[dim * k + c] = gb[c] / n;
+    }
+    Optimizer.create("sgd", params.length, cfg.stepSize(), 0).step(params, grad);
+    assertArrayEquals(Arrays.copyOf(params, dim * k), result.weights(), 1e-12);
+    assertArrayEquals(Arrays.copyOfRange(params, dim * k, params.length), result.bias(), 1e-12);
+    assertEquals(n, Arrays.stream(result.clusterSizes()).sum());
+  }
+
+  @Test
+  void sameSeedAndPartitioningGiveIdenticalClassifiers() {
+    double[][] rows = randomRows(400, 8, 3);
+    for (String schedule : new String[] {"minibatch", "fulldata"}) {
+      TrainingConfig cfg = config(3, schedule, 2, 64, 30);
+      TrainingResult a = CollisionTrainer.fit(frame(rows, 2), "features", cfg);
+      TrainingResult b = CollisionTrainer.fit(frame(rows, 2), "features", cfg);
+      assertArrayEquals(a.weights(), b.weights(), schedule);
+      assertArrayEquals(a.bias(), b.bias(), schedule);
+      assertArrayEquals(a.lossPerEpoch(), b.lossPerEpoch(), schedule);
+      assertEquals(2, a.lossPerEpoch().length);
+      assertTrue(a.lossPerEpoch()[1] < a.lossPerEpoch()[0], schedule + " loss decreases: "
+          + Arrays.toString(a.lossPerEpoch()));
+    }
+  }
+
+  @Test
+  void invalidRowsAreNamed() {
+    double[][] rows = randomRows(10, 3, 4);
+    rows[7][1] = Double.NaN;
+    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+        () -> CollisionTrainer.fit(frame(rows, 2), "features", config(2, "minibatch", 1, 5, 5)));
+    assertEquals("features column 'features': row 7 has NaN at index 1", nan.getMessage());
+
+    double[][] inf = randomRows(10, 3, 4);
+    inf[2][0] = Double.NEGATIVE_INFINITY;
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CollisionTrainer.fit(frame(inf, 2), "features", config(2, "minibatch", 1, 5, 5)))
+        .getMessage().contains("row 2 has an infinite value at index 0"));
+
+    double[][] nulls = randomRows(10, 3, 4);
+    nulls[8] = null;
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CollisionTrainer.fit(frame(nulls, 3), "features", config(2, "minibatch", 1, 5, 5)))
+        .getMessage().contains("row 8 has a null vector"));
+
+    double[][] ragged = randomRows(10, 3, 4);
+    ragged[6] = new double[] {1, 2};
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CollisionTrainer.fit(frame(ragged, 2), "features", config(2, "minibatch", 1, 5, 5)))
+        .getMessage().contains("row 6 has 2 values"));
+
+    assertEquals("the input has no rows", assertThrows(IllegalArgumentException.class,
+        () -> CollisionTrainer.fit(frame(new double[0][], 2), "features", config(2, "minibatch", 1, 5, 5)))
+        .getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> CollisionTrainer.fit(frame(randomRows(3, 2, 1), 2), "features", config(4, "minibatch", 1, 5, 5)))
+        .getMessage().contains("k = 4"));
+  }
+}
