@@ -59,6 +59,8 @@ public final class CollisionTrainer {
   private static final int EM_ITERATIONS = 2;
   private static final int EM_SOLVES = 3;
   private static final int HEADER = 4;
+  /** Within an epoch, progress is logged at most this often. */
+  private static final long PROGRESS_NANOS = 10_000_000_000L;
 
   private CollisionTrainer() {}
 
@@ -105,7 +107,12 @@ public final class CollisionTrainer {
       double lossSum = 0;
       double emSum = 0;
       double solves = 0;
+      long lastReport = System.nanoTime();
       for (int batch = 0; batch < numBatches; batch++) {
+        if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
+          lastReport = System.nanoTime();
+          LOG.info("epoch {}/{}: batch {}/{}", epoch + 1, cfg.epochs(), batch, numBatches);
+        }
         double[] total = step(jsc, blocks, labels, params, cfg, epoch, batch, numBatches);
         double count = total[COUNT];
         if (count == 0) {
