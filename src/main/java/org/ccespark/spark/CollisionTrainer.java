@@ -202,7 +202,7 @@ public final class CollisionTrainer {
       double[] sigma = new double[m * k];
       LinearSoftmax.probabilities(w, b, dim, k, x, 0, m, sigma);
       System.arraycopy(sigma, 0, y, 0, sigma.length);
-      PseudoLabelEm.Result r = PseudoLabelEm.solve(sigma, y, m, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
+      PseudoLabelEm.Result r = PseudoLabelEm.solveAccelerated(sigma, y, m, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
       out[LOSS] = SelfLabelingLoss.ccePlus(sigma, y, m, k, cfg.lambda()) * m;
       out[EM_ITERATIONS] = r.iterations();
       out[EM_SOLVES] = 1;

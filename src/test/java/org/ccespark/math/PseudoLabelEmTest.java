@@ -51,6 +51,15 @@ class PseudoLabelEmTest {
     double[] y = sigma.clone();
     PseudoLabelEm.Result r = PseudoLabelEm.solve(sigma, y, m, k, lambda, 5000, 1e-12);
     assertTrue(r.converged(), "EM converged: " + r);
+    assertKktOfEq11(sigma, y, m, k, lambda, 1e-7);
+  }
+
+  /**
+   * The optimality conditions of eq. 11 (convex in y): for each point there is γ_i with
+   * ∂(M·L)/∂y_ik + γ_i = 0 where y_ik > 0 and ≥ 0 where y_ik = 0, with
+   * ∂(M·L)/∂y_ik = -σ_ik/(σ_iᵀy_i) - λ u_k / ȳ_k.
+   */
+  static void assertKktOfEq11(double[] sigma, double[] y, int m, int k, double lambda, double tol) {
     double[] mean = SelfLabelingLoss.meanLabel(y, m, k);
     for (int i = 0; i < m; i++) {
       double dot = 0;
@@ -59,16 +68,13 @@ class PseudoLabelEmTest {
       }
       double[] grad = new double[k];
       double gamma = 0;
-      double mass = 0;
       for (int c = 0; c < k; c++) {
         grad[c] = -sigma[i * k + c] / dot - lambda / k / mean[c];
         gamma -= y[i * k + c] * grad[c];
-        mass += y[i * k + c];
       }
-      gamma /= mass;
       for (int c = 0; c < k; c++) {
-        assertEquals(0, y[i * k + c] * (grad[c] + gamma), 1e-7, "complementary slackness");
-        assertTrue(grad[c] + gamma > -1e-7 || y[i * k + c] > 1e-9, "dual feasibility");
+        assertEquals(0, y[i * k + c] * (grad[c] + gamma), tol, "complementary slackness");
+        assertTrue(grad[c] + gamma > -tol || y[i * k + c] > 1e-9, "dual feasibility");
       }
     }
   }
@@ -142,5 +148,50 @@ class PseudoLabelEmTest {
     for (double v : mean) {
       assertEquals(0.25, v, 2e-3, "strong fairness makes ȳ uniform");
     }
+  }
+
+  @Test
+  void acceleratedEmNeverIncreasesTheLossAndReachesTheSameOptimum() {
+    for (int k : new int[] {2, 10, 100}) {
+      int m = 80;
+      double lambda = 100;
+      double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+      double previous = SelfLabelingLoss.ccePlus(sigma, sigma, m, k, lambda);
+      for (int budget = 3; budget <= 60; budget += 3) {
+        double[] y = sigma.clone();
+        PseudoLabelEm.solveAccelerated(sigma, y, m, k, lambda, budget, 0);
+        double loss = SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda);
+        assertTrue(loss <= previous + 1e-12 * Math.abs(previous), "loss increased at budget " + budget);
+        previous = loss;
+        for (int i = 0; i < m; i++) {
+          assertEquals(1, MathTesting.sum(y, i * k, k), 1e-12);
+        }
+      }
+      double[] plain = sigma.clone();
+      PseudoLabelEm.solve(sigma, plain, m, k, lambda, 3000, 0);
+      double[] fast = sigma.clone();
+      PseudoLabelEm.solveAccelerated(sigma, fast, m, k, lambda, 3000, 0);
+      assertTrue(SelfLabelingLoss.ccePlus(sigma, fast, m, k, lambda)
+          <= SelfLabelingLoss.ccePlus(sigma, plain, m, k, lambda) + 1e-12, "as good as plain EM");
+    }
+    // and on a small problem it reaches the optimum of eq. 11
+    int m = 40;
+    int k = 5;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+    double[] y = sigma.clone();
+    PseudoLabelEm.Result r = PseudoLabelEm.solveAccelerated(sigma, y, m, k, 20, 100000, 1e-13);
+    assertTrue(r.converged(), r.toString());
+    assertKktOfEq11(sigma, y, m, k, 20, 1e-7);
+  }
+
+  @Test
+  void acceleratedEmNeedsFewerMSteps() {
+    int m = 125;
+    int k = 10;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+    PseudoLabelEm.Result plain = PseudoLabelEm.solve(sigma, sigma.clone(), m, k, 100, 1000000, 1e-5);
+    PseudoLabelEm.Result fast = PseudoLabelEm.solveAccelerated(sigma, sigma.clone(), m, k, 100, 1000000, 1e-5);
+    assertTrue(plain.converged() && fast.converged());
+    assertTrue(fast.iterations() * 3 < plain.iterations(), plain + " vs " + fast);
   }
 }

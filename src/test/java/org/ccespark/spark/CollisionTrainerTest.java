@@ -115,7 +115,7 @@ class CollisionTrainerTest {
     double[] sigma = new double[n * k];
     LinearSoftmax.probabilities(params, b, dim, k, x, 0, n, sigma);
     double[] y = sigma.clone();
-    PseudoLabelEm.solve(sigma, y, n, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
+    PseudoLabelEm.solveAccelerated(sigma, y, n, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
     double[] gw = new double[dim * k];
     double[] gb = new double[k];
     LinearSoftmax.addCollisionGradient(params, b, dim, k, x, 0, n, y, gw, gb, new double[n * k]);
