@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>{@code minibatch}</b> — Algorithm 2 of the paper. Per step (one Spark job), each
  *       partition takes its share of the global mini-batch ({@link BatchPlan}), computes
- *       {@code σ} with the broadcast classifier, starts {@code y} from {@code σ}, runs EM
- *       ({@link PseudoLabelEm}) on its share, and returns the gradient sums of
+ *       {@code σ} with the broadcast classifier, starts {@code y} from {@code σ}, runs EM on its
+ *       share ({@link PseudoLabelEm#solveAccelerated}: the paper's E- and M-steps with squared
+ *       extrapolation, because plain EM needs about λ iterations), and returns the gradient sums of
  *       {@code Σ H2(y_i, σ_i)}; the driver averages them over the batch, adds weight decay and
  *       takes one optimiser step. <i>Approximation:</i> the fairness term (and so the E-step
  *       normaliser) is taken over each partition's share of the batch ({@code ≈ batchSize / P}
@@ -39,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>{@code fulldata}</b> — per epoch, {@code σ} of every point is computed once (one pass),
  *       then EM runs on the whole data set: one pass over the cached {@code σ} and {@code y} per EM
  *       iteration, each returning partial column sums {@code Σ_i y_ik} that the driver adds up for the
- *       next E-step (eq. 14 with {@code M = N}). The epoch's classifier steps then use these global
+ *       next E-step (eq. 14 with {@code M = N}); this EM is plain (not extrapolated), so each of up
+ *       to {@code emMaxIter} iterations is one Spark job: lower {@code emMaxIter} for large data.
+ *       The epoch's classifier steps then use these global
  *       pseudo-labels in mini-batches of {@code batchSize} with the same plan as above.
  *       <i>Approximation:</i> the fairness term is exact over all N points, but {@code y} is held
  *       fixed while the classifier takes an epoch of steps (block-coordinate descent) instead of
