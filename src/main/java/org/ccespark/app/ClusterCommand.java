@@ -1,0 +1,198 @@
+package org.ccespark.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.ccespark.app.CommandLine.Command;
+import org.ccespark.app.CommandLine.Option;
+import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.data.FeatureInput;
+import org.ccespark.data.LoadedInput;
+import org.ccespark.ml.CollisionClustering;
+
+/**
+ * {@code cluster}: reads a feature file, clusters its rows with CCE or K-means, and writes
+ * {@code predictions.csv}, {@code predictions/}, {@code metrics.json} and {@code model/} into the
+ * output folder, which appears only when all of them are written.
+ */
+final class ClusterCommand {
+  /** The CCE options of this command: all of them, in help order. */
+  private static final List<String> CCE_OPTIONS = ClusteringRun.cceOptionNames();
+
+  static final Command COMMAND = new Command("cluster",
+      "--input PATH --k K --output DIR [options]",
+      "cluster the rows of a feature file (CCE or K-means); write predictions, metrics, model",
+      "Reads PATH (Parquet, CSV with a header row, or LibSVM), clusters its rows into K clusters"
+          + " with collision cross-entropy self-labeling (or MLlib K-means, for comparison) and"
+          + " writes into DIR: predictions.csv (header row,label,prediction; label only with"
+          + " --label-col; ordered by row, the 0-based row index in the input), predictions/"
+          + " (Parquet: row, label, prediction, and for CCE the probability vector), metrics.json"
+          + " (ACC, NMI and ARI when labels are given, loss and EM iterations per epoch, cluster"
+          + " sizes, rows, seconds, method, every parameter, Spark version and master) and model/"
+          + " (Spark ML persistence: CollisionClusteringModel.load or KMeansModel.load)."
+          + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
+          + " complete; on any error nothing is left behind."
+          + "\n\nWith --method kmeans, MLlib's KMeans runs with its own defaults (k-means||"
+          + " initialisation, at most 20 iterations) and the same --k and --seed; the other CCE"
+          + " options are checked but not used.",
+      options());
+
+  private static List<Option> options() {
+    List<Option> options = new ArrayList<>();
+    options.add(Option.required("--input", "PATH",
+        "input file, folder of part files, or Hadoop glob"));
+    options.add(Option.required("--output", "DIR", "output folder to create"));
+    options.add(Option.value("--format", "auto|parquet|csv|libsvm", "auto",
+        "input format; auto goes by extension: .parquet or a Parquet folder, .csv,"
+            + " .libsvm/.svm/.txt (a .gz or other compression suffix is ignored)"));
+    options.add(Option.value("--label-col", "NAME", "none",
+        "column of true labels, kept as 'label' and used for ACC/NMI/ARI; for LibSVM any name"
+            + " keeps the file's labels. Not used for training"));
+    options.add(Option.value("--features-col", "NAME", FeatureInput.DEFAULT_FEATURES_COL,
+        "Parquet: the column of feature vectors or numeric arrays. CSV: every numeric column"
+            + " other than the label column is a feature, in order, and this only names the"
+            + " assembled vector"));
+    options.add(Option.value("--method", String.join("|", ClusteringRun.METHODS), "cce",
+        "cce: collision cross-entropy clustering; kmeans: Spark MLlib KMeans with the same k and"
+            + " seed"));
+    options.addAll(ClusteringRun.cceOptions(CCE_OPTIONS, List.of("--k")));
+    options.add(Option.value("--partitions", "N", "as read",
+        "repartition the input into N partitions before training"));
+    options.add(Option.flag("--overwrite", "replace DIR if it exists (only once the new output"
+        + " is complete)"));
+    return options;
+  }
+
+  private final Parsed args;
+  private final PrintStream out;
+
+  ClusterCommand(Parsed args, PrintStream out) {
+    this.args = args;
+    this.out = out;
+  }
+
+  void run() throws IOException {
+    long t0 = System.nanoTime();
+    // Everything the command line alone decides is checked before Spark starts.
+    String input = args.required("--input");
+    String output = args.required("--output");
+    String format = args.choice("--format", List.of("auto", "parquet", "csv", "libsvm"), "auto");
+    String labelCol = args.string("--label-col", null);
+    String featuresCol = args.string("--features-col", FeatureInput.DEFAULT_FEATURES_COL);
+    String method = args.choice("--method", ClusteringRun.METHODS, "cce");
+    CollisionClustering estimator = ClusteringRun.configure(args, CCE_OPTIONS);
+    int partitions = args.integer("--partitions", 0, 1);
+    boolean overwrite = args.has("--overwrite");
+
+    SparkSession spark = Main.session();
+    try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
+        overwrite)) {
+      out.printf("reading %s (format %s)%n", input, format);
+      LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol);
+      int k = estimator.getK();
+      if (k > in.numRows()) {
+        throw new IllegalArgumentException("--k " + k + " is larger than the number of rows ("
+            + in.numRows() + ") of '" + input + "'.");
+      }
+      Dataset<Row> data = partitions > 0 ? in.data().repartition(partitions) : in.data();
+      data = data.persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        out.printf("read %d rows x %d features (%s%s); fitting %s with k=%d%n", in.numRows(),
+            in.numFeatures(), in.format(), in.hasLabel() ? ", with labels" : "",
+            method.equals("cce") ? "CCE" : "K-means", k);
+        ClusteringRun.Result result = method.equals("cce")
+            ? ClusteringRun.cce(estimator, data, in.featuresCol())
+            : ClusteringRun.kmeans(k, estimator.getSeed(), data, in.featuresCol());
+        Map<String, Object> metrics;
+        try {
+          metrics = write(spark, dir, in, k, result, partitions, t0);
+        } finally {
+          result.release();
+        }
+        dir.commit();
+        printSummary(metrics, dir);
+      } finally {
+        data.unpersist(false);
+      }
+    }
+  }
+
+  /** Scores the clustering and writes every output into the temporary folder; returns the metrics. */
+  private Map<String, Object> write(SparkSession spark, OutputDir dir, LoadedInput in, int k,
+      ClusteringRun.Result result, int partitions, long t0) throws IOException {
+    Map<String, Double> scores = in.hasLabel() ? ClusteringRun.scores(result.predictions())
+        : Map.of();
+    out.printf("fitted in %.1f s; writing predictions and model%n", result.fitSeconds());
+
+    Dataset<Row> predictions = result.predictions();
+    List<String> csvColumns = new ArrayList<>(List.of(FeatureInput.ROW_COL));
+    if (in.hasLabel()) {
+      csvColumns.add(FeatureInput.LABEL_COL);
+    }
+    csvColumns.add(ClusteringRun.PREDICTION_COL);
+    predictions.selectExpr(csvColumns.toArray(new String[0]))
+        .repartition(1).sortWithinPartitions(FeatureInput.ROW_COL)
+        .write().option("header", "true").csv(dir.path("_predictions.csv"));
+    dir.keepSinglePart("_predictions.csv", "predictions.csv");
+    predictions.write().parquet(dir.path("predictions"));
+    result.model().write().save(dir.path("model"));
+
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("command", "cluster");
+    metrics.put("method", result.method());
+    metrics.put("k", k);
+    metrics.put("rows", in.numRows());
+    metrics.putAll(scores);
+    metrics.put("clusterSizes", result.clusterSizes());
+    metrics.putAll(result.training());
+    Map<String, Object> seconds = new LinkedHashMap<>();
+    seconds.put("fit", result.fitSeconds());
+    seconds.put("total", (System.nanoTime() - t0) / 1e9);
+    metrics.put("seconds", seconds);
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("path", in.path());
+    input.put("format", in.format());
+    input.put("rows", in.numRows());
+    input.put("features", in.numFeatures());
+    input.put("featuresCol", in.featuresCol());
+    input.put("labelCol", args.string("--label-col", null));
+    input.put("partitions", partitions > 0 ? partitions : null);
+    metrics.put("input", input);
+    metrics.put("params", result.params());
+    metrics.put("spark", ClusteringRun.sparkInfo(spark));
+    dir.writeJson("metrics.json", metrics);
+    return metrics;
+  }
+
+  /** A few lines for the terminal: timings, loss, cluster sizes, scores, where the output is. */
+  @SuppressWarnings("unchecked")
+  private void printSummary(Map<String, Object> metrics, OutputDir dir) {
+    Map<String, Object> seconds = (Map<String, Object>) metrics.get("seconds");
+    out.printf("%s: %d rows, k=%d, fit %.1f s, total %.1f s%n", metrics.get("method"),
+        metrics.get("rows"), metrics.get("k"), seconds.get("fit"), seconds.get("total"));
+    if (metrics.get("lossPerEpoch") instanceof double[] loss && loss.length > 0) {
+      out.printf("  loss per epoch: %.4f (epoch 1) ... %.4f (epoch %d)%n", loss[0],
+          loss[loss.length - 1], loss.length);
+    }
+    if (metrics.get("trainingCost") != null) {
+      out.printf("  K-means cost %.4g after %s iterations%n", metrics.get("trainingCost"),
+          metrics.get("iterations"));
+    }
+    out.println("  cluster sizes: " + LongStream.of((long[]) metrics.get("clusterSizes"))
+        .mapToObj(Long::toString).collect(Collectors.joining(" ")));
+    if (metrics.containsKey("acc")) {
+      out.printf("  ACC %.4f  NMI %.4f  ARI %.4f%n", metrics.get("acc"), metrics.get("nmi"),
+          metrics.get("ari"));
+    }
+    out.printf("wrote %s: predictions.csv, predictions/, metrics.json, model/%n", dir.display());
+  }
+}

@@ -1,0 +1,271 @@
+package org.ccespark.app;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.ccespark.app.CommandLine.Option;
+import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.FeatureInput;
+import org.ccespark.ml.ClusteringMetricsEvaluator;
+import org.ccespark.ml.CollisionClustering;
+import org.ccespark.ml.CollisionClusteringModel;
+import org.ccespark.ml.CollisionClusteringSummary;
+
+/**
+ * One clustering of a {@code row}/{@code label}/features Dataset with CCE
+ * ({@link CollisionClustering}) or MLlib K-means, shared by the {@code cluster} and {@code demo}
+ * commands, and the command-line options of the CCE params.
+ */
+final class ClusteringRun {
+  private ClusteringRun() {}
+
+  /** Values of {@code --method}. */
+  static final List<String> METHODS = List.of("cce", "kmeans");
+
+  /** Name of the prediction column of {@link Result#predictions()}. */
+  static final String PREDICTION_COL = "prediction";
+  /** Name of the probability column of {@link Result#predictions()} (CCE only). */
+  static final String PROBABILITY_COL = "probability";
+
+  /** Command-line option of each CCE param that the command line sets, in help order. */
+  private static final Map<String, String> CCE_OPTIONS = new LinkedHashMap<>();
+
+  static {
+    CCE_OPTIONS.put("--k", "k");
+    CCE_OPTIONS.put("--lambda", "lambda");
+    CCE_OPTIONS.put("--epochs", "maxIter");
+    CCE_OPTIONS.put("--batch-size", "batchSize");
+    CCE_OPTIONS.put("--step-size", "stepSize");
+    CCE_OPTIONS.put("--weight-decay", "weightDecay");
+    CCE_OPTIONS.put("--optimizer", "optimizer");
+    CCE_OPTIONS.put("--momentum", "momentum");
+    CCE_OPTIONS.put("--em-max-iter", "emMaxIter");
+    CCE_OPTIONS.put("--em-tol", "emTol");
+    CCE_OPTIONS.put("--seed", "seed");
+    CCE_OPTIONS.put("--schedule", "schedule");
+  }
+
+  /** @return the CCE options ({@code --k}, {@code --lambda}, ...) in help order */
+  static List<String> cceOptionNames() {
+    return List.copyOf(CCE_OPTIONS.keySet());
+  }
+
+  /**
+   * How a clustering went.
+   *
+   * @param method {@code cce} or {@code kmeans}
+   * @param predictions {@code row}, {@code label} (if the input has one), {@code prediction} and,
+   *     for CCE, {@code probability}; persisted: call {@link #release()} when done
+   * @param model the fitted model, to save
+   * @param clusterSizes rows per cluster
+   * @param fitSeconds wall-clock seconds of the estimator's {@code fit}
+   * @param params every param of the estimator with its value
+   * @param training what the method reports about its training (loss per epoch and so on)
+   */
+  record Result(String method, Dataset<Row> predictions, MLWritable model, long[] clusterSizes,
+      double fitSeconds, Map<String, Object> params, Map<String, Object> training) {
+    /** Unpersists {@link #predictions()}. */
+    void release() {
+      predictions.unpersist(false);
+    }
+  }
+
+  /**
+   * Help entries of the given CCE options, with meaning and default read from the estimator's
+   * params.
+   *
+   * @param names options among {@code --k, --lambda, --epochs, ...}
+   * @param required those of them that are required
+   */
+  static List<Option> cceOptions(List<String> names, List<String> required) {
+    CollisionClustering defaults = new CollisionClustering();
+    List<Option> out = new ArrayList<>();
+    for (String name : names) {
+      Param<Object> param = param(defaults, name);
+      String metavar = metavar(name, param);
+      String help = param.doc();
+      if (name.equals("--seed")) {
+        help += "; K-means uses the same seed";
+      }
+      out.add(required.contains(name)
+          ? Option.required(name, metavar, help)
+          : Option.value(name, metavar, show(defaults.getDefault(param).get()), help));
+    }
+    return out;
+  }
+
+  /**
+   * A CCE estimator with the given options applied; options not given keep the estimator's
+   * defaults.
+   *
+   * @throws UsageException naming the option for a malformed or invalid value
+   */
+  static CollisionClustering configure(Parsed args, List<String> names) {
+    CollisionClustering estimator = new CollisionClustering();
+    for (String name : names) {
+      if (args.has(name)) {
+        set(estimator, name, args.required(name));
+      }
+    }
+    return estimator;
+  }
+
+  /** Sets one CCE param from its option's text, with a message naming the option on failure. */
+  static void set(CollisionClustering estimator, String name, String raw) {
+    Param<Object> param = param(estimator, name);
+    String text = raw.trim();
+    Object value;
+    try {
+      if (param instanceof IntParam) {
+        value = Integer.parseInt(text);
+      } else if (param instanceof LongParam) {
+        value = Long.parseLong(text);
+      } else if (param instanceof DoubleParam) {
+        value = Double.parseDouble(text);
+      } else {
+        value = text.toLowerCase(Locale.ROOT);
+      }
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " expects " + (param instanceof DoubleParam ? "a number"
+          : "an integer") + ", got '" + raw + "'");
+    }
+    try {
+      estimator.set(param, value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("invalid value '" + raw + "' for " + name + ": " + param.doc());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Param<Object> param(CollisionClustering estimator, String option) {
+    String paramName = CCE_OPTIONS.get(option);
+    if (paramName == null) {
+      throw new IllegalStateException("no CCE param for " + option);
+    }
+    return (Param<Object>) (Param<?>) estimator.getParam(paramName);
+  }
+
+  private static String metavar(String option, Param<?> param) {
+    if (option.equals("--k")) {
+      return "K";
+    }
+    if (option.equals("--optimizer")) {
+      return String.join("|", CollisionClustering.OPTIMIZERS);
+    }
+    if (option.equals("--schedule")) {
+      return String.join("|", CollisionClustering.SCHEDULES);
+    }
+    return param instanceof DoubleParam ? "X" : "N";
+  }
+
+  /** A param value as shown in help: integral doubles without ".0", 1.0E-6 as 1e-6. */
+  static String show(Object value) {
+    if (value instanceof Double d) {
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString(d.longValue());
+      }
+      return d.toString().replace(".0E", "e").replace('E', 'e');
+    }
+    return String.valueOf(value);
+  }
+
+  // ------------------------------------------------------------------------------- fitting
+
+  /**
+   * Fits CCE on {@code data} and returns its predictions on the same rows.
+   *
+   * @param estimator the configured estimator; its features column is set to {@code featuresCol}
+   */
+  static Result cce(CollisionClustering estimator, Dataset<Row> data, String featuresCol) {
+    estimator.setFeaturesCol(featuresCol).setPredictionCol(PREDICTION_COL)
+        .setProbabilityCol(PROBABILITY_COL);
+    long t0 = System.nanoTime();
+    CollisionClusteringModel model = estimator.fit(data);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    CollisionClusteringSummary summary = model.summary();
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("lossPerEpoch", summary.lossPerEpoch());
+    training.put("emIterationsPerEpoch", summary.emIterationsPerEpoch());
+    training.put("trainingSeconds", summary.trainingSeconds());
+    return new Result("cce", outputColumns(summary.predictions(), true), model,
+        summary.clusterSizes(), seconds, params(estimator), training);
+  }
+
+  /** Fits MLlib K-means (its defaults, with the given k and seed) on {@code data}. */
+  static Result kmeans(int k, long seed, Dataset<Row> data, String featuresCol) {
+    KMeans estimator = new KMeans().setK(k).setSeed(seed).setFeaturesCol(featuresCol)
+        .setPredictionCol(PREDICTION_COL);
+    long t0 = System.nanoTime();
+    KMeansModel model = estimator.fit(data);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("iterations", model.summary().numIter());
+    training.put("trainingCost", model.summary().trainingCost());
+    return new Result("kmeans", outputColumns(model.summary().predictions(), false), model,
+        model.summary().clusterSizes(), seconds, params(estimator), training);
+  }
+
+  /** {@code row}, {@code label} if present, prediction and (CCE) probability; persisted. */
+  private static Dataset<Row> outputColumns(Dataset<Row> transformed, boolean probability) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(transformed.col(FeatureInput.ROW_COL));
+    if (Arrays.asList(transformed.columns()).contains(FeatureInput.LABEL_COL)) {
+      cols.add(transformed.col(FeatureInput.LABEL_COL));
+    }
+    cols.add(transformed.col(PREDICTION_COL));
+    if (probability) {
+      cols.add(transformed.col(PROBABILITY_COL));
+    }
+    return transformed.select(cols.toArray(new Column[0])).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Every param of {@code stage} that has a value, by name, in the stage's order. */
+  private static Map<String, Object> params(Params stage) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Param<?> p : stage.params()) {
+      if (stage.isDefined(p)) {
+        out.put(p.name(), stage.getOrDefault(p));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------- evaluation
+
+  /** ACC, NMI and ARI of the predictions against the {@code label} column. */
+  static Map<String, Double> scores(Dataset<Row> predictions) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String metric : ClusteringMetricsEvaluator.METRICS) {
+      out.put(metric, new ClusteringMetricsEvaluator().setLabelCol(FeatureInput.LABEL_COL)
+          .setPredictionCol(PREDICTION_COL).setMetricName(metric).evaluate(predictions));
+    }
+    return out;
+  }
+
+  /** Spark version, master and application id, for metrics.json. */
+  static Map<String, Object> sparkInfo(SparkSession spark) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("version", spark.version());
+    out.put("master", spark.sparkContext().master());
+    out.put("applicationId", spark.sparkContext().applicationId());
+    out.put("defaultParallelism", spark.sparkContext().defaultParallelism());
+    return out;
+  }
+}

@@ -1,0 +1,274 @@
+package org.ccespark.app;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A small hand-written parser for {@code command --name value --flag ...} command lines, and the
+ * help text of each command. Options take the forms {@code --name value} and {@code --name=value};
+ * flags take no value. Each option may be given once. Anything not declared is an error.
+ */
+final class CommandLine {
+  private CommandLine() {}
+
+  /** The program name used in help and error messages. */
+  static final String PROGRAM = "cce";
+
+  private static final int WIDTH = 100;
+  private static final int OPTION_COLUMN = 26;
+
+  /** A command-line error (unknown or malformed option, missing or invalid value): exit code 2. */
+  static final class UsageException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A declared option.
+   *
+   * @param name the option with its dashes, e.g. {@code --k}
+   * @param metavar the placeholder of its value in the help, or null for a flag
+   * @param defaultText the default as shown in the help, or null for none
+   * @param required whether the option must be given
+   * @param help what it means
+   */
+  record Option(String name, String metavar, String defaultText, boolean required, String help) {
+    static Option value(String name, String metavar, String defaultText, String help) {
+      return new Option(name, metavar, defaultText, false, help);
+    }
+
+    static Option required(String name, String metavar, String help) {
+      return new Option(name, metavar, null, true, help);
+    }
+
+    static Option flag(String name, String help) {
+      return new Option(name, null, null, false, help);
+    }
+
+    boolean isFlag() {
+      return metavar == null;
+    }
+  }
+
+  /**
+   * A subcommand.
+   *
+   * @param name its name, e.g. {@code cluster}
+   * @param synopsis the argument part of its usage line
+   * @param summary one line for the tool's command list
+   * @param description paragraphs printed under the usage line
+   * @param options its options, in help order
+   */
+  record Command(String name, String synopsis, String summary, String description,
+      List<Option> options) {
+    Option option(String optionName) {
+      for (Option o : options) {
+        if (o.name().equals(optionName)) {
+          return o;
+        }
+      }
+      return null;
+    }
+
+    /** The command's help: usage, description, and every option with its default. */
+    String help() {
+      StringBuilder sb = new StringBuilder();
+      sb.append("usage: ").append(PROGRAM).append(' ').append(name).append(' ').append(synopsis)
+          .append("\n\n");
+      for (String paragraph : description.split("\n\n")) {
+        sb.append(wrap(paragraph, 0)).append("\n\n");
+      }
+      sb.append("options:\n");
+      for (Option o : options) {
+        String head = "  " + o.name() + (o.isFlag() ? "" : " " + o.metavar());
+        String text = o.help();
+        if (o.required()) {
+          text += " (required)";
+        } else if (o.defaultText() != null) {
+          text += " [default: " + o.defaultText() + "]";
+        }
+        if (head.length() + 2 > OPTION_COLUMN) {
+          sb.append(head).append('\n').append(" ".repeat(OPTION_COLUMN));
+        } else {
+          sb.append(head).append(" ".repeat(OPTION_COLUMN - head.length()));
+        }
+        sb.append(wrap(text, OPTION_COLUMN).stripLeading()).append('\n');
+      }
+      sb.append(String.format("  %-" + (OPTION_COLUMN - 2) + "s%s%n", "-h, --help",
+          "print this help and exit"));
+      return sb.toString();
+    }
+  }
+
+  /** The values of one parsed command line. */
+  static final class Parsed {
+    private final Command command;
+    private final Map<String, String> values;
+
+    Parsed(Command command, Map<String, String> values) {
+      this.command = command;
+      this.values = values;
+    }
+
+    /** Whether the option (or flag) was given. */
+    boolean has(String name) {
+      return values.containsKey(declared(name).name());
+    }
+
+    /** The option's value as given, or {@code fallback} if it was not given. */
+    String string(String name, String fallback) {
+      String v = values.get(declared(name).name());
+      return v == null ? fallback : v;
+    }
+
+    /** The value of an option that {@link #parse} has checked to be present. */
+    String required(String name) {
+      return values.get(declared(name).name());
+    }
+
+    /** The option's value, which must be one of {@code allowed} (case-insensitive), lower-cased. */
+    String choice(String name, List<String> allowed, String fallback) {
+      String v = string(name, fallback);
+      String lower = v.toLowerCase(Locale.ROOT);
+      if (!allowed.contains(lower)) {
+        throw new UsageException(name + " must be one of " + String.join(", ", allowed)
+            + ", got '" + v + "'");
+      }
+      return lower;
+    }
+
+    /** The option's value as an int of at least {@code min}. */
+    int integer(String name, int fallback, int min) {
+      String v = values.get(declared(name).name());
+      if (v == null) {
+        return fallback;
+      }
+      int x;
+      try {
+        x = Integer.parseInt(v.trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException(name + " expects an integer, got '" + v + "'");
+      }
+      if (x < min) {
+        throw new UsageException(name + " must be at least " + min + ", got " + x);
+      }
+      return x;
+    }
+
+    private Option declared(String name) {
+      Option o = command.option(name);
+      if (o == null) {
+        throw new IllegalStateException("option " + name + " is not declared by " + command.name());
+      }
+      return o;
+    }
+  }
+
+  /** Whether the arguments ask for help ({@code -h} or {@code --help} anywhere). */
+  static boolean wantsHelp(String[] args) {
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Parses the arguments after the command name.
+   *
+   * @throws UsageException for an unknown option, a missing value, a repeated option, a stray
+   *     argument, or a missing required option
+   */
+  static Parsed parse(Command command, String[] args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    String seeHelp = " (see '" + PROGRAM + " " + command.name() + " --help')";
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + arg + "' for '" + command.name() + "'"
+            + seeHelp);
+      }
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg : arg.substring(0, eq);
+      Option option = command.option(name);
+      if (option == null) {
+        throw new UsageException("unknown option '" + name + "' for '" + command.name() + "'"
+            + seeHelp);
+      }
+      String value;
+      if (option.isFlag()) {
+        if (eq >= 0) {
+          throw new UsageException(name + " is a flag and takes no value");
+        }
+        value = "true";
+      } else if (eq >= 0) {
+        value = arg.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new UsageException(name + " needs a value (" + option.metavar() + ")");
+      }
+      if (values.put(name, value) != null) {
+        throw new UsageException(name + " is given more than once");
+      }
+    }
+    for (Option o : command.options()) {
+      if (o.required() && !values.containsKey(o.name())) {
+        throw new UsageException("missing required option " + o.name() + " " + o.metavar()
+            + " for '" + command.name() + "'" + seeHelp);
+      }
+    }
+    return new Parsed(command, values);
+  }
+
+  /** The tool's help: usage and the list of commands. */
+  static String toolHelp(List<Command> commands) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(PROGRAM).append(
+        ": clustering by self-labeling with the collision cross-entropy (CCE) on Apache Spark\n\n");
+    sb.append("usage: ").append(PROGRAM).append(" <command> [options]\n")
+        .append("       ").append(PROGRAM).append(" <command> --help\n")
+        .append("       ").append(PROGRAM).append(" help [<command>]\n\n");
+    sb.append("commands:\n");
+    for (Command c : commands) {
+      sb.append(String.format("  %-10s%s%n", c.name(), c.summary()));
+    }
+    sb.append(String.format("  %-10s%s%n", "help", "print this help, or a command's options"));
+    sb.append('\n').append(wrap("The Spark master and settings come from the launcher:"
+        + " submit/cce runs an embedded local Spark (CCE_MASTER, default local[*]; CCE_DRIVER_MEMORY,"
+        + " default 4g); submit/spark-submit-cce submits to any master. Exit status: 0 on success,"
+        + " 1 if the run failed (input, output or Spark error), 2 for a bad command line. Errors are"
+        + " printed as one line 'error: ...' on standard error; set CCE_DEBUG=1 to also print the"
+        + " stack trace.", 0)).append('\n');
+    return sb.toString();
+  }
+
+  /** Word-wraps {@code text} to {@link #WIDTH} columns, indenting continuation lines. */
+  static String wrap(String text, int indent) {
+    StringBuilder sb = new StringBuilder();
+    int column = 0;
+    for (String word : text.trim().split("\\s+")) {
+      if (column > indent && column + 1 + word.length() > WIDTH) {
+        sb.append('\n');
+        column = 0;
+      }
+      if (column == 0) {
+        sb.append(" ".repeat(indent));
+        column = indent;
+      } else {
+        sb.append(' ');
+        column++;
+      }
+      sb.append(word);
+      column += word.length();
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,189 @@
+package org.ccespark.app;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.spark.SparkException;
+import org.apache.spark.sql.SparkSession;
+import org.ccespark.app.CommandLine.Command;
+import org.ccespark.app.CommandLine.UsageException;
+
+/**
+ * The main class for {@code spark-submit} and {@code submit/cce}: {@code cluster}, {@code demo} and
+ * {@code help}. Run {@code cce --help} for the options.
+ *
+ * <p>The Spark session is {@code SparkSession.builder().getOrCreate()}: the master and every other
+ * setting come from the launcher ({@code spark-submit --master ...} or {@code -Dspark.master=...}),
+ * and an existing session is reused, which is how tests call {@link #run(String[], PrintStream,
+ * PrintStream)} in-process. Every failure is reported as one line {@code error: ...} on the error
+ * stream, with a non-zero exit status.
+ */
+public final class Main {
+  /** Exit status of a successful run. */
+  public static final int OK = 0;
+  /** Exit status when the run failed: bad input, existing output, Spark error. */
+  public static final int FAILED = 1;
+  /** Exit status for a command line that cannot be accepted. */
+  public static final int USAGE = 2;
+
+  private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND);
+
+  private Main() {}
+
+  /**
+   * Runs the command line, stops the Spark session if one was started, and exits with the status.
+   *
+   * @param args the command line, e.g. {@code cluster --input x.csv --k 10 --output out}
+   */
+  public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    if (SparkSession.getDefaultSession().isDefined()) {
+      SparkSession.getDefaultSession().get().stop();
+    }
+    System.exit(status);
+  }
+
+  /**
+   * Runs the command line in this JVM without exiting, printing to the given streams. Reuses an
+   * active or default Spark session, and leaves any session it used running.
+   *
+   * @param args the command line
+   * @param out where results and progress go
+   * @param err where the {@code error: ...} line goes
+   * @return {@link #OK}, {@link #FAILED} or {@link #USAGE}
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    try {
+      return dispatch(args, out);
+    } catch (UsageException e) {
+      err.println("error: " + oneLine(e.getMessage()));
+      return USAGE;
+    } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
+      err.println("error: " + describe(e));
+      if (System.getenv("CCE_DEBUG") != null && !System.getenv("CCE_DEBUG").isEmpty()) {
+        e.printStackTrace(err);
+      }
+      return FAILED;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static int dispatch(String[] args, PrintStream out) throws Exception {
+    if (args.length == 0) {
+      throw new UsageException("no command given; use " + commandNames() + " or '"
+          + CommandLine.PROGRAM + " --help'");
+    }
+    String name = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
+      if (rest.length == 0) {
+        out.print(CommandLine.toolHelp(COMMANDS));
+      } else if (rest.length == 1) {
+        out.print(command(rest[0]).help());
+      } else {
+        throw new UsageException("help takes at most one command name");
+      }
+      return OK;
+    }
+    Command command = command(name);
+    if (CommandLine.wantsHelp(rest)) {
+      out.print(command.help());
+      return OK;
+    }
+    CommandLine.Parsed parsed = CommandLine.parse(command, rest);
+    if (command == ClusterCommand.COMMAND) {
+      new ClusterCommand(parsed, out).run();
+    } else {
+      new DemoCommand(parsed, out).run();
+    }
+    return OK;
+  }
+
+  private static Command command(String name) {
+    for (Command c : COMMANDS) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    throw new UsageException("unknown command '" + name + "'; use " + commandNames() + " or '"
+        + CommandLine.PROGRAM + " --help'");
+  }
+
+  private static String commandNames() {
+    return String.join(", ", COMMANDS.stream().map(Command::name).toList());
+  }
+
+  /**
+   * The Spark session: an existing one, or a new one configured by the launcher (system properties
+   * {@code spark.*}, as set by {@code spark-submit} or {@code -D}). Named {@code cce-spark} unless
+   * the launcher names it.
+   */
+  static SparkSession session() {
+    SparkSession.Builder builder = SparkSession.builder();
+    boolean existing = SparkSession.getActiveSession().isDefined()
+        || SparkSession.getDefaultSession().isDefined();
+    if (!existing && System.getProperty("spark.app.name") == null) {
+      builder.appName("cce-spark");
+    }
+    try {
+      return builder.getOrCreate();
+    } catch (RuntimeException e) {
+      String message = String.valueOf(describe(e));
+      if (message.contains("master URL must be set")) {
+        throw new IllegalStateException("No Spark master is configured: run through submit/cce"
+            + " (local Spark) or spark-submit --master ..., or pass -Dspark.master=local[*].", e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The message that explains a failure: the first exception in the cause chain that is not a
+   * wrapper (Spark job failures, reflection and concurrency wrappers), on one line.
+   */
+  static String describe(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t && isWrapper(t)) {
+      t = t.getCause();
+    }
+    String message = t.getMessage();
+    if (message == null || message.isBlank()) {
+      message = t.getClass().getSimpleName();
+    } else if (t instanceof UncheckedIOException && t.getCause() != null
+        && t.getCause().getMessage() != null) {
+      message = message + ": " + t.getCause().getMessage();
+    }
+    if (t instanceof OutOfMemoryError) {
+      message = "out of memory (" + message + "); raise CCE_DRIVER_MEMORY or Spark's memory settings";
+    }
+    return oneLine(message);
+  }
+
+  private static boolean isWrapper(Throwable t) {
+    return t instanceof SparkException
+        || t instanceof InvocationTargetException
+        || t instanceof ExecutionException
+        || t instanceof CompletionException
+        || (t.getClass() == RuntimeException.class && t.getCause() != null
+            && t.getMessage() != null && t.getMessage().equals(t.getCause().toString()));
+  }
+
+  /** The first non-blank line of a message, trimmed. */
+  static String oneLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    for (String line : message.split("\\R")) {
+      if (!line.isBlank()) {
+        return line.trim();
+      }
+    }
+    return "unknown error";
+  }
+}

@@ -1,0 +1,183 @@
+package org.ccespark.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * An output folder that appears only when complete. Everything is written into a temporary folder
+ * {@code .NAME.tmp-<random>} beside the destination {@code NAME}; {@link #commit} renames it into
+ * place (replacing an existing destination only when overwriting was asked for), and {@link #close}
+ * deletes it if it was not committed. Paths go through Hadoop's {@link FileSystem}, so the
+ * destination may be local or on any file system Spark can write to (HDFS, S3A, ...).
+ */
+final class OutputDir implements AutoCloseable {
+  /** Jackson comes with Spark; NaN and infinite numbers are written as strings. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final FileSystem fs;
+  private final Path target;
+  private final Path tmp;
+  private final boolean overwrite;
+  private boolean committed;
+
+  private OutputDir(FileSystem fs, Path target, Path tmp, boolean overwrite) {
+    this.fs = fs;
+    this.target = target;
+    this.tmp = tmp;
+    this.overwrite = overwrite;
+  }
+
+  /**
+   * Checks the destination and creates the temporary folder beside it.
+   *
+   * @param conf Hadoop configuration (Spark's)
+   * @param dir the destination folder
+   * @param overwrite whether an existing destination may be replaced
+   * @throws IllegalArgumentException if the destination exists and {@code overwrite} is false
+   */
+  static OutputDir open(Configuration conf, String dir, boolean overwrite) {
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(conf);
+      if (fs instanceof LocalFileSystem local) {
+        // Bypass the checksum layer: no .crc files beside ours, which would make an edited
+        // predictions.csv unreadable to Hadoop later.
+        fs = local.getRawFileSystem();
+      }
+      Path target = fs.makeQualified(p);
+      if (target.getParent() == null) {
+        throw new IllegalArgumentException("Output '" + dir + "' cannot be a file-system root.");
+      }
+      OutputDir out = new OutputDir(fs, target, new Path(target.getParent(),
+          "." + target.getName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8)),
+          overwrite);
+      out.checkTarget();
+      if (!fs.mkdirs(out.tmp)) {
+        throw new IOException("cannot create " + out.tmp);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create output folder beside '" + dir + "'", e);
+    }
+  }
+
+  private void checkTarget() throws IOException {
+    if (!overwrite && fs.exists(target)) {
+      throw new IllegalArgumentException("Output '" + display() + "' already exists; pass --overwrite"
+          + " to replace it or choose another --output.");
+    }
+  }
+
+  /** @return the destination: a plain path for the local file system, else the full URI */
+  String display() {
+    return "file".equals(target.toUri().getScheme()) ? target.toUri().getPath() : target.toString();
+  }
+
+  /**
+   * @param name a relative path inside the folder
+   * @return where to write it now (inside the temporary folder), as a string for Spark writers
+   */
+  String path(String name) {
+    return new Path(tmp, name).toString();
+  }
+
+  /** Writes a UTF-8 text file {@code name} into the folder. */
+  void writeText(String name, String text) {
+    try (OutputStream os = fs.create(new Path(tmp, name), false)) {
+      os.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + name + " into " + tmp, e);
+    }
+  }
+
+  /** Writes {@code value} (maps, lists, arrays, numbers, strings) as pretty-printed JSON. */
+  void writeJson(String name, Object value) {
+    try {
+      writeText(name, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot format " + name + " as JSON", e);
+    }
+  }
+
+  /**
+   * Replaces the Spark output folder {@code sparkDir} (inside this folder) by its single part file
+   * named {@code name}, e.g. {@code predictions.csv}.
+   *
+   * @throws IllegalStateException if the Spark folder does not hold exactly one part file
+   */
+  void keepSinglePart(String sparkDir, String name) {
+    try {
+      Path dir = new Path(tmp, sparkDir);
+      List<Path> parts = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (s.isFile() && s.getPath().getName().startsWith("part-")) {
+          parts.add(s.getPath());
+        }
+      }
+      if (parts.size() != 1) {
+        throw new IllegalStateException("Expected one part file in " + dir + ", found "
+            + parts.size() + ".");
+      }
+      if (!fs.rename(parts.get(0), new Path(tmp, name))) {
+        throw new IOException("cannot rename " + parts.get(0) + " to " + name);
+      }
+      fs.delete(dir, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot move the part file of " + sparkDir + " to " + name, e);
+    }
+  }
+
+  /**
+   * Moves the finished folder to its destination. An existing destination (only when overwriting)
+   * is first renamed aside and deleted once the new folder is in place.
+   */
+  void commit() {
+    try {
+      checkTarget();
+      Path old = null;
+      if (fs.exists(target)) {
+        old = new Path(target.getParent(), "." + target.getName() + ".old-"
+            + UUID.randomUUID().toString().substring(0, 8));
+        if (!fs.rename(target, old)) {
+          throw new IOException("cannot move the existing " + target + " aside");
+        }
+      }
+      if (!fs.rename(tmp, target)) {
+        if (old != null) {
+          fs.rename(old, target);
+        }
+        throw new IOException("cannot rename " + tmp + " to " + target);
+      }
+      committed = true;
+      if (old != null) {
+        fs.delete(old, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot move the output into place at '" + target + "'", e);
+    }
+  }
+
+  /** Deletes the temporary folder unless {@link #commit} succeeded. */
+  @Override
+  public void close() {
+    if (!committed) {
+      try {
+        fs.delete(tmp, true);
+      } catch (IOException e) {
+        // Best effort: the original error matters more than a leftover temporary folder.
+      }
+    }
+  }
+}
