@@ -82,7 +82,7 @@ public final class ClusteringMetrics {
       return 0.0;
     }
     double mean = (entropy(table.labelTotals()) + entropy(table.clusterTotals())) / 2;
-    return mi / mean;
+    return Math.min(1.0, mi / mean); // rounding can exceed 1 by an ulp for identical partitions
   }
 
   /** {@link #nmi(ContingencyTable)} of two labelings of the same points. */

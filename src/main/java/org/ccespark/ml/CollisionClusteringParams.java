@@ -304,7 +304,7 @@ public interface CollisionClusteringParams extends Params {
       maxIter = new IntParam(owner, "maxIter", "number of training epochs (>= 1)",
           ParamValidators.gtEq(1));
       batchSize = new IntParam(owner, "batchSize",
-          "global mini-batch size of schedule minibatch (>= 1)", ParamValidators.gtEq(1));
+          "global mini-batch size of the classifier's steps, both schedules (>= 1)", ParamValidators.gtEq(1));
       stepSize = new DoubleParam(owner, "stepSize", "learning rate of the optimizer (> 0)",
           ParamValidators.gt(0));
       weightDecay = new DoubleParam(owner, "weightDecay",
