@@ -13,8 +13,8 @@ import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.UsageException;
 
 /**
- * The main class for {@code spark-submit} and {@code submit/cce}: {@code cluster}, {@code demo} and
- * {@code help}. Run {@code cce --help} for the options.
+ * The main class for {@code spark-submit} and {@code submit/cce}: {@code cluster}, {@code demo},
+ * {@code bench} and {@code help}. Run {@code cce --help} for the options.
  *
  * <p>The Spark session is {@code SparkSession.builder().getOrCreate()}: the master and every other
  * setting come from the launcher ({@code spark-submit --master ...} or {@code -Dspark.master=...}),
@@ -30,7 +30,8 @@ public final class Main {
   /** Exit status for a command line that cannot be accepted. */
   public static final int USAGE = 2;
 
-  private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND);
+  private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
+      BenchCommand.COMMAND);
 
   private Main() {}
 
@@ -99,8 +100,10 @@ public final class Main {
     CommandLine.Parsed parsed = CommandLine.parse(command, rest);
     if (command == ClusterCommand.COMMAND) {
       new ClusterCommand(parsed, out).run();
-    } else {
+    } else if (command == DemoCommand.COMMAND) {
       new DemoCommand(parsed, out).run();
+    } else {
+      new BenchCommand(parsed, out).run();
     }
     return OK;
   }

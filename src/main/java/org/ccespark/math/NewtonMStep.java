@@ -52,6 +52,24 @@ public final class NewtonMStep {
    */
   public static int solve(double[] sigma, int sOff, double[] w, int wOff, int k, double[] y,
       int yOff) {
+    return solve(sigma, sOff, w, wOff, k, y, yOff, Double.NaN);
+  }
+
+  /**
+   * As {@link #solve(double[], int, double[], int, int, double[], int)}, with a guess of the root
+   * {@code x = σᵀy*} (in EM: {@code σᵀy} of the previous iterate, which moves little between
+   * iterations). The guess only changes where Newton starts, never the root it converges to: if
+   * {@code f(guess) ≥ 0} the guess is on the safe (left) side of the root and Newton starts there;
+   * otherwise one Newton step from the guess lands on the left side too (the tangent of a convex
+   * function lies below it), and Newton starts there if that is inside the interval of Theorem 1,
+   * else at Lemma 1's point. So every start is on the left and the iterates increase monotonically
+   * to the root, as from Lemma 1's point.
+   *
+   * @param xGuess the guess of {@code σᵀy*}; NaN or non-positive for none
+   * @return the number of Newton iterations used (0 for the closed-form cases)
+   */
+  public static int solve(double[] sigma, int sOff, double[] w, int wOff, int k, double[] y,
+      int yOff, double xGuess) {
     double wSum = 0;
     double sigmaPos = -1; // σ* = max σ_k over w_k > 0
     double sigmaZero = -1; // σ_c = max σ_k over w_k = 0
@@ -73,12 +91,14 @@ public final class NewtonMStep {
       }
       return 0;
     }
+    final boolean allPositive = c < 0;
     final double g = 1 + wSum;
     // Newton runs on v = g·x - σ*, the smallest denominator, so that every denominator
     // g·x - σ_k = v + (σ* - σ_k) is a sum of non-negative terms: no cancellation even when
     // λ is tiny and v is many orders of magnitude below x.
     double v;
     int iterations = 0;
+    boolean invReady = false; // whether y[yOff..] holds 1/d_k at (about) the final v
     boolean closedForm = false;
     double start = 0;
     if (c >= 0 && sigmaZero > sigmaPos) {
@@ -88,44 +108,80 @@ public final class NewtonMStep {
     if (closedForm) {
       v = start;
     } else {
-      // Lemma 1: x = max_k σ_k / (g - w_k), i.e. v = max_k (w_k σ* - g (σ* - σ_k)) / (g - w_k)
-      v = start;
-      for (int j = 0; j < k; j++) {
-        double wj = w[wOff + j];
-        if (wj > 0) {
-          v = Math.max(v, (wj * sigmaPos - g * (sigmaPos - sigma[sOff + j])) / (g - wj));
-        }
-      }
-      double fv = f(sigma, sOff, w, wOff, k, g, sigmaPos, v);
-      while (fv > 0 && iterations < MAX_NEWTON) {
-        double slope = 0; // df/dv = -(1/g) Σ w_k σ_k / d_k²
-        for (int j = 0; j < k; j++) {
-          double wj = w[wOff + j];
-          if (wj > 0) {
-            double d = v + (sigmaPos - sigma[sOff + j]);
-            slope -= wj * sigma[sOff + j] / (d * d);
+      double guess = g * xGuess - sigmaPos;
+      boolean probing = guess > start; // false for NaN
+      v = probing ? guess : lemma1(sigma, sOff, w, wOff, k, g, sigmaPos, start);
+      while (true) {
+        // f(v) = x Σ w_k / d_k - 1 and df/dv = -(1/g) Σ w_k σ_k / d_k², in one pass
+        double s = 0;
+        double sl = 0;
+        if (allPositive) {
+          // 1/d_k into y (a loop the JIT vectorises), then the two sums without divisions;
+          // the last 1/d_k are reused for y itself
+          for (int j = 0; j < k; j++) {
+            y[yOff + j] = 1.0 / (v + (sigmaPos - sigma[sOff + j]));
+          }
+          for (int j = 0; j < k; j++) {
+            double inv = y[yOff + j];
+            double wi = w[wOff + j] * inv;
+            s += wi;
+            sl += wi * sigma[sOff + j] * inv;
+          }
+          invReady = true;
+        } else {
+          for (int j = 0; j < k; j++) {
+            double wj = w[wOff + j];
+            if (wj > 0) {
+              double sj = sigma[sOff + j];
+              double inv = 1.0 / (v + (sigmaPos - sj));
+              double wi = wj * inv;
+              s += wi;
+              sl += wi * sj * inv;
+            }
           }
         }
-        slope /= g;
+        double fv = s * ((sigmaPos + v) / g) - 1;
+        double slope = -sl / g;
+        if (probing) {
+          probing = false;
+          if (fv < 0) { // right of the root: one Newton step lands on its left (convexity)
+            iterations++;
+            invReady = false;
+            double next = slope < 0 ? v - fv / slope : Double.NaN;
+            v = next > start ? next : lemma1(sigma, sOff, w, wOff, k, g, sigmaPos, start);
+            continue;
+          }
+        }
+        if (!(fv > 0) || iterations >= MAX_NEWTON) {
+          break;
+        }
         iterations++;
         if (!(slope < 0)) { // flat only if every σ_k with w_k > 0 is 0: impossible on the simplex
           break;
         }
         double step = -fv / slope;
         v += step;
-        if (step <= X_TOL * v) {
+        if (step <= X_TOL * v) { // 1/d_k at the previous v differ from those at v by rounding
           break;
         }
-        fv = f(sigma, sOff, w, wOff, k, g, sigmaPos, v);
+        invReady = false;
       }
     }
     double x = (sigmaPos + v) / g;
     double sum = 0;
-    for (int j = 0; j < k; j++) {
-      double wj = w[wOff + j];
-      double yj = wj > 0 ? wj * x / (v + (sigmaPos - sigma[sOff + j])) : 0.0;
-      y[yOff + j] = yj;
-      sum += yj;
+    if (invReady) { // y holds 1/d_k of the last evaluation
+      for (int j = 0; j < k; j++) {
+        double yj = w[wOff + j] * x * y[yOff + j];
+        y[yOff + j] = yj;
+        sum += yj;
+      }
+    } else {
+      for (int j = 0; j < k; j++) {
+        double wj = w[wOff + j];
+        double yj = wj > 0 ? wj * x / (v + (sigmaPos - sigma[sOff + j])) : 0.0;
+        y[yOff + j] = yj;
+        sum += yj;
+      }
     }
     if (closedForm) {
       y[yOff + c] = Math.max(0.0, 1.0 - sum);
@@ -136,6 +192,22 @@ public final class NewtonMStep {
       y[yOff + j] *= inv;
     }
     return iterations;
+  }
+
+  /**
+   * Lemma 1's start {@code x = max_k σ_k / (g - w_k)}, i.e.
+   * {@code v = max_k (w_k σ* - g (σ* - σ_k)) / (g - w_k)}, and at least {@code floor}.
+   */
+  private static double lemma1(double[] sigma, int sOff, double[] w, int wOff, int k, double g,
+      double sigmaPos, double floor) {
+    double v = floor;
+    for (int j = 0; j < k; j++) {
+      double wj = w[wOff + j];
+      if (wj > 0) {
+        v = Math.max(v, (wj * sigmaPos - g * (sigmaPos - sigma[sOff + j])) / (g - wj));
+      }
+    }
+    return v;
   }
 
   /**

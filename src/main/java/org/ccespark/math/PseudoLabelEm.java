@@ -51,6 +51,9 @@ public final class PseudoLabelEm {
   /**
    * One E-step plus M-step on a block, in place: with {@code S_ik = y_ik / colSums_k} (eq. 14) over
    * {@code m} points in scope, every row's {@code y_i} is replaced by the solution of eq. 15.
+   * Newton starts from {@code σ_iᵀy_i} of the current iterate where that is on the safe side of
+   * the root (see {@link NewtonMStep#solve(double[], int, double[], int, int, double[], int,
+   * double)}): the same solution, in fewer Newton steps.
    *
    * @param colSums {@code Σ_i y_ik} over all {@code m} points in scope (this block or every block)
    * @param scratch work space of length at least {@code 3K}
@@ -71,10 +74,13 @@ public final class PseudoLabelEm {
     long newton = 0;
     for (int i = 0; i < rows; i++) {
       int o = i * k;
+      double xPrev = 0; // σ_iᵀy_i of the previous iterate: Newton's warm start
       for (int c = 0; c < k; c++) {
-        scratch[wOff + c] = scratch[aOff + c] * y[o + c];
+        double yc = y[o + c];
+        scratch[wOff + c] = scratch[aOff + c] * yc;
+        xPrev += sigma[o + c] * yc;
       }
-      newton += NewtonMStep.solve(sigma, o, scratch, wOff, k, scratch, nOff);
+      newton += NewtonMStep.solve(sigma, o, scratch, wOff, k, scratch, nOff, xPrev);
       for (int c = 0; c < k; c++) {
         double v = scratch[nOff + c];
         maxChange = Math.max(maxChange, Math.abs(v - y[o + c]));

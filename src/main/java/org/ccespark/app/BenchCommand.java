@@ -1,0 +1,247 @@
+package org.ccespark.app;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.ccespark.app.CommandLine.Command;
+import org.ccespark.app.CommandLine.Option;
+import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.bench.BenchResult;
+import org.ccespark.bench.EmVsPgdBenchmark;
+import org.ccespark.bench.EndToEndBenchmark;
+import org.ccespark.bench.KernelBenchmark;
+
+/**
+ * {@code bench}: the performance benchmarks of {@link org.ccespark.bench} (EM vs PGD, EM kernel
+ * throughput, end to end vs MLlib K-means); prints a table per benchmark and writes
+ * {@code bench.json} and {@code tables.txt}. Spark is started only for {@code end-to-end}.
+ */
+final class BenchCommand {
+  /** Where the bench writes when no {@code --output} is given (relative to the current folder). */
+  static final String DEFAULT_OUTPUT = "target/bench-output";
+  /** The benchmarks, in run order. */
+  static final List<String> BENCHMARKS = List.of("em-vs-pgd", "kernel", "end-to-end");
+
+  static final Command COMMAND = new Command("bench",
+      "[--only NAME[,NAME...]] [--sizes N,N,...] [--dim D] [--k K] [--output DIR] [options]",
+      "performance benchmarks: EM vs PGD, EM kernel throughput, end to end vs K-means",
+      "Runs the benchmarks and prints a table for each: em-vs-pgd (the paper's Table 1: one block"
+          + " of pseudo-labels solved by projected gradient descent on eq. 10 at several step"
+          + " sizes and by EM on eq. 11, plain and SQUAREM-accelerated, same tolerance, single"
+          + " thread), kernel (point.classes per second of one EM iteration, single thread, with"
+          + " the mean Newton steps per point), and end-to-end (fits of CCE with each schedule and"
+          + " of MLlib K-means on the same cached Gaussian blobs of N x D, time, time per pass,"
+          + " peak heap, growth with N; runs on the launcher's Spark master, e.g."
+          + " CCE_MASTER=local[2])."
+          + "\n\nTimes are wall-clock (System.nanoTime) after warm-up runs: median [min-max] over"
+          + " the repetitions. end-to-end is heavy: at 200,000 x 2048 the cached data alone is"
+          + " about 3.3 GB and K-means takes minutes; give the JVM a large heap"
+          + " (CCE_DRIVER_MEMORY=12g)."
+          + "\n\nWrites into DIR: bench.json (settings, machine and every figure) and tables.txt"
+          + " (the printed tables). The default DIR, " + DEFAULT_OUTPUT + " under the current"
+          + " folder, is replaced on every run; an explicit --output is replaced only with"
+          + " --overwrite.",
+      List.of(
+          Option.value("--only", "NAME[,NAME...]", String.join(",", BENCHMARKS),
+              "benchmarks to run, among " + String.join(", ", BENCHMARKS)),
+          Option.value("--output", "DIR", DEFAULT_OUTPUT, "output folder"),
+          Option.value("--reps", "N", "5", "timed repetitions (em-vs-pgd: per solver, within"
+              + " --budget; kernel: EM iterations)"),
+          Option.value("--warmup", "N", "2", "untimed warm-up runs (em-vs-pgd: truncated solves;"
+              + " kernel: EM iterations)"),
+          Option.value("--seed", "N", "1", "seed of every random input and estimator"),
+          Option.value("--lambda", "X", "100", "fairness weight of em-vs-pgd and kernel"),
+          Option.value("--em-pgd-k", "K,K,...", "2,20,200,1000", "em-vs-pgd: numbers of classes"),
+          Option.value("--block", "M", "250", "em-vs-pgd: points per block (the default"
+              + " mini-batch size)"),
+          Option.value("--tol", "X", "1e-5", "em-vs-pgd: stopping tolerance on y, both solvers"),
+          Option.value("--em-max-iter", "N", "20000", "em-vs-pgd: cap on EM M-steps"),
+          Option.value("--pgd-max-iter", "N", "2000", "em-vs-pgd: cap on PGD iterations"),
+          Option.value("--budget", "SECONDS", "20", "em-vs-pgd: time budget of one solver's"
+              + " repetitions (at least one always runs)"),
+          Option.value("--logit-scale", "X", "3", "em-vs-pgd and kernel: sigma = softmax(X z),"
+              + " z ~ N(0,1)"),
+          Option.value("--kernel-k", "K,K,...", "10,100,1000", "kernel: numbers of classes"),
+          Option.value("--point-classes", "N", "2000000", "kernel: points x classes per block"),
+          Option.value("--sizes", "N,N,...", "50000,100000,200000", "end-to-end: numbers of rows"),
+          Option.value("--dim", "D", "2048", "end-to-end: dimension"),
+          Option.value("--k", "K", "10", "end-to-end: clusters (and blobs)"),
+          Option.value("--methods", "M,M,...", String.join(",", EndToEndBenchmark.METHODS),
+              "end-to-end: methods, among " + String.join(", ", EndToEndBenchmark.METHODS)),
+          Option.value("--epochs", "N", "estimator default", "end-to-end: CCE epochs"),
+          Option.value("--fulldata-em-max-iter", "N", "estimator default",
+              "end-to-end: emMaxIter of the fulldata schedule (one Spark job per EM iteration)"),
+          Option.value("--partitions", "N", "Spark's default parallelism",
+              "end-to-end: partitions of the cached data"),
+          Option.value("--fits", "N", "1", "end-to-end: timed fits per method and size"),
+          Option.value("--warmup-rows", "N", "2000", "end-to-end: rows of the untimed warm-up"
+              + " fits (0: none)"),
+          Option.flag("--overwrite", "replace an existing --output DIR")));
+
+  private final Parsed args;
+  private final PrintStream out;
+
+  BenchCommand(Parsed args, PrintStream out) {
+    this.args = args;
+    this.out = out;
+  }
+
+  void run() {
+    long t0 = System.nanoTime();
+    List<String> only = new ArrayList<>();
+    for (String s : list("--only", String.join(",", BENCHMARKS))) {
+      String name = s.toLowerCase(Locale.ROOT);
+      if (!BENCHMARKS.contains(name)) {
+        throw new UsageException("--only must name benchmarks among " + String.join(", ",
+            BENCHMARKS) + ", got '" + s + "'");
+      }
+      if (!only.contains(name)) {
+        only.add(name);
+      }
+    }
+    int reps = args.integer("--reps", 5, 1);
+    int warmup = args.integer("--warmup", 2, 0);
+    long seed = args.integer("--seed", 1, 0);
+    double lambda = number("--lambda", 100, 0);
+    double logitScale = number("--logit-scale", 3, 0);
+    EmVsPgdBenchmark.Config emPgd = new EmVsPgdBenchmark.Config(ints("--em-pgd-k", "2,20,200,1000",
+        2), args.integer("--block", 250, 1), lambda, number("--tol", 1e-5, Double.MIN_VALUE),
+        args.integer("--em-max-iter", 20000, 1), args.integer("--pgd-max-iter", 2000, 1),
+        logitScale, seed, warmup, reps, number("--budget", 20, 0));
+    KernelBenchmark.Config kernel = new KernelBenchmark.Config(ints("--kernel-k", "10,100,1000", 2),
+        args.integer("--point-classes", 2_000_000, 1), lambda, logitScale, seed, warmup, reps);
+    List<String> methods = new ArrayList<>();
+    for (String s : list("--methods", String.join(",", EndToEndBenchmark.METHODS))) {
+      String m = s.toLowerCase(Locale.ROOT);
+      if (!EndToEndBenchmark.METHODS.contains(m)) {
+        throw new UsageException("--methods must name methods among " + String.join(", ",
+            EndToEndBenchmark.METHODS) + ", got '" + s + "'");
+      }
+      methods.add(m);
+    }
+    int[] sizeInts = ints("--sizes", "50000,100000,200000", 1);
+    long[] sizes = Arrays.stream(sizeInts).asLongStream().toArray();
+    int dim = args.integer("--dim", 2048, 1);
+    int k = args.integer("--k", 10, 2);
+    for (long n : sizes) {
+      if (n < k) {
+        throw new UsageException("--sizes: every size must be at least --k (" + k + "), got " + n);
+      }
+    }
+    Integer epochs = args.has("--epochs") ? args.integer("--epochs", 0, 1) : null;
+    Integer fulldataEm = args.has("--fulldata-em-max-iter")
+        ? args.integer("--fulldata-em-max-iter", 0, 1) : null;
+    Integer partitions = args.has("--partitions") ? args.integer("--partitions", 0, 1) : null;
+    int fits = args.integer("--fits", 1, 1);
+    int warmupRows = args.integer("--warmup-rows", 2000, 0);
+    if (warmupRows > 0 && warmupRows < k) {
+      throw new UsageException("--warmup-rows must be 0 or at least --k (" + k + ")");
+    }
+
+    String output = args.string("--output", DEFAULT_OUTPUT);
+    boolean overwrite = args.has("--overwrite") || !args.has("--output");
+    SparkSession spark = only.contains("end-to-end") ? Main.session() : null;
+    Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration()
+        : new Configuration();
+    try (OutputDir dir = OutputDir.open(conf, output, overwrite)) {
+      Map<String, Object> benchmarks = new LinkedHashMap<>();
+      StringBuilder tables = new StringBuilder();
+      for (String name : only) {
+        out.printf("running %s ...%n", name);
+        BenchResult r = switch (name) {
+          case "em-vs-pgd" -> EmVsPgdBenchmark.run(emPgd);
+          case "kernel" -> KernelBenchmark.run(kernel);
+          default -> EndToEndBenchmark.run(spark, new EndToEndBenchmark.Config(sizes, dim, k,
+              methods, epochs, fulldataEm, partitions != null ? partitions
+                  : spark.sparkContext().defaultParallelism(), seed, fits, warmupRows),
+              out::println);
+        };
+        out.println();
+        out.print(r.table());
+        out.println();
+        tables.append(r.table()).append('\n');
+        benchmarks.put(r.name(), r.json());
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("command", "bench");
+      json.put("benchmarks", benchmarks);
+      json.put("machine", machine());
+      if (spark != null) {
+        json.put("spark", ClusteringRun.sparkInfo(spark));
+      }
+      json.put("seconds", Map.of("total", (System.nanoTime() - t0) / 1e9));
+      dir.writeJson("bench.json", json);
+      dir.writeText("tables.txt", tables.toString());
+      dir.commit();
+      out.printf("wrote %s: bench.json, tables.txt (%.1f s in all)%n", dir.display(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** Processors, Java and OS, and the heap limit. */
+  static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+    m.put("javaVersion", System.getProperty("java.version"));
+    m.put("javaVm", System.getProperty("java.vm.name"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    m.put("maxHeapBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
+    return m;
+  }
+
+  private List<String> list(String name, String fallback) {
+    List<String> out = new ArrayList<>();
+    for (String s : args.string(name, fallback).split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    if (out.isEmpty()) {
+      throw new UsageException(name + " needs at least one value");
+    }
+    return out;
+  }
+
+  private int[] ints(String name, String fallback, int min) {
+    List<String> items = list(name, fallback);
+    int[] out = new int[items.size()];
+    for (int i = 0; i < out.length; i++) {
+      try {
+        out[i] = Integer.parseInt(items.get(i));
+      } catch (NumberFormatException e) {
+        throw new UsageException(name + " expects integers separated by commas, got '"
+            + args.string(name, fallback) + "'");
+      }
+      if (out[i] < min) {
+        throw new UsageException(name + ": every value must be at least " + min + ", got "
+            + out[i]);
+      }
+    }
+    return out;
+  }
+
+  private double number(String name, double fallback, double min) {
+    String v = args.string(name, null);
+    if (v == null) {
+      return fallback;
+    }
+    double x;
+    try {
+      x = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " expects a number, got '" + v + "'");
+    }
+    if (!(x >= min) || Double.isInfinite(x)) {
+      throw new UsageException(name + " must be a finite number of at least " + min + ", got " + v);
+    }
+    return x;
+  }
+}

@@ -1,0 +1,98 @@
+package org.ccespark.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ccespark.math.PseudoLabelEm;
+
+/**
+ * Throughput of one EM iteration of {@link PseudoLabelEm} on a single thread: the E-step (column
+ * sums {@code Σ_i y_ik}) plus the M-step ({@link PseudoLabelEm#mStep}: weights and the Newton
+ * solve of eq. 15 to convergence for every point), in point·classes per second.
+ *
+ * <p>The block holds {@code M ≈ pointClasses / K} points with {@code σ} from random logits (as in
+ * {@link EmVsPgdBenchmark}); EM starts at {@code y = σ} and runs {@code warmups} untimed iterations
+ * (which also warm up the JIT), then each timed repetition is the next EM iteration on the same
+ * block — the state a real solve is in.
+ */
+public final class KernelBenchmark {
+  private KernelBenchmark() {}
+
+  /**
+   * Settings.
+   *
+   * @param ks numbers of classes
+   * @param pointClasses target {@code M·K} per block (M at least 100)
+   * @param lambda weight of the fairness term
+   * @param logitScale s of σ = softmax(s·z)
+   * @param seed seed of the logits
+   * @param warmups untimed EM iterations before timing
+   * @param reps timed EM iterations
+   */
+  public record Config(int[] ks, int pointClasses, double lambda, double logitScale, long seed,
+      int warmups, int reps) {}
+
+  /** Runs the benchmark; prints nothing. */
+  public static BenchResult run(Config cfg) {
+    List<Map<String, Object>> results = new ArrayList<>();
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("EM kernel throughput: one EM iteration (E-step + Newton M-step to"
+        + " convergence), single thread, lambda=%s%n", EmVsPgdBenchmark.fmt(cfg.lambda())));
+    sb.append(String.format("  median [min-max] of %d iterations after %d warm-up iterations"
+        + " from y=sigma%n", cfg.reps(), cfg.warmups()));
+    sb.append(String.format("%6s  %8s  %-28s  %-26s  %s%n", "K", "M", "s per EM iteration",
+        "M point.classes/s", "Newton steps/point"));
+    for (int k : cfg.ks()) {
+      int m = Math.max(100, cfg.pointClasses() / k);
+      double[] sigma = EmVsPgdBenchmark.randomPredictions(m, k, cfg.logitScale(), cfg.seed() + k);
+      double[] y = sigma.clone();
+      double[] sums = new double[k];
+      double[] scratch = new double[3 * k];
+      double[] stats = new double[2];
+      for (int i = 0; i < cfg.warmups(); i++) {
+        iteration(sigma, y, m, k, cfg.lambda(), sums, scratch, stats);
+      }
+      stats[1] = 0;
+      Timing.Stats s = Timing.measure(0, cfg.reps(), Double.POSITIVE_INFINITY, () -> {
+        iteration(sigma, y, m, k, cfg.lambda(), sums, scratch, stats);
+        return null;
+      });
+      double newtonPerPoint = stats[1] / ((double) m * s.reps());
+      double pc = (double) m * k;
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("k", k);
+      j.put("m", m);
+      j.put("secondsPerIteration", s.toJson());
+      j.put("pointClassesPerSecond", Map.of("median", pc / s.median(), "min", pc / s.max(),
+          "max", pc / s.min()));
+      j.put("newtonStepsPerPoint", newtonPerPoint);
+      results.add(j);
+      sb.append(String.format("%6d  %8d  %-28s  %-26s  %.2f%n", k, m,
+          String.format("%.3e [%.3e-%.3e]", s.median(), s.min(), s.max()),
+          String.format("%.1f [%.1f-%.1f]", pc / s.median() / 1e6, pc / s.max() / 1e6,
+              pc / s.min() / 1e6), newtonPerPoint));
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("pointClasses", cfg.pointClasses());
+    settings.put("lambda", cfg.lambda());
+    settings.put("logitScale", cfg.logitScale());
+    settings.put("seed", cfg.seed());
+    settings.put("warmups", cfg.warmups());
+    settings.put("reps", cfg.reps());
+    settings.put("threads", 1);
+    json.put("settings", settings);
+    json.put("results", results);
+    return new BenchResult("kernel", sb.toString(), json);
+  }
+
+  private static void iteration(double[] sigma, double[] y, int m, int k, double lambda,
+      double[] sums, double[] scratch, double[] stats) {
+    Arrays.fill(sums, 0);
+    PseudoLabelEm.addColumnSums(y, m, k, sums);
+    stats[0] = 0;
+    PseudoLabelEm.mStep(sigma, y, m, k, lambda, m, sums, scratch, stats);
+  }
+}
