@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>{@code fulldata}</b> — per epoch, {@code σ} of every point is computed once (one pass),
  *       then EM runs on the whole data set: one pass over the cached {@code σ} and {@code y} per EM
  *       iteration, each returning partial column sums {@code Σ_i y_ik} that the driver adds up for the
- *       next E-step (eq. 14 with {@code M = N}); this EM is plain (not extrapolated), so each of up
+ *       next E-step (eq. 14 with {@code M = N}). EM starts from σ in the first epoch and from the
+ *       previous epoch's pseudo-labels after that, so its iterations accumulate over the epochs;
+ *       each iterate is locally checkpointed, so lineage never grows. This EM is plain (not
+ *       extrapolated), so each of up
  *       to {@code emMaxIter} iterations is one Spark job: lower {@code emMaxIter} for large data.
  *       The epoch's classifier steps then use these global
  *       pseudo-labels in mini-batches of {@code batchSize} with the same plan as above.
@@ -101,9 +104,10 @@ public final class CollisionTrainer {
     LOG.info("training on {} rows x {} features, k = {}, schedule {}, {} partitions, {} batches per epoch",
         blocks.numRows, dim, k, cfg.schedule(), blocks.partitionRows.length, numBatches);
 
+    JavaRDD<double[][]> previousLabels = null;
     for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
       long epochStart = System.nanoTime();
-      FullDataEm em = fullData ? fullDataEm(jsc, blocks, params, cfg) : null;
+      FullDataEm em = fullData ? fullDataEm(jsc, blocks, params, cfg, previousLabels) : null;
       JavaRDD<double[][]> labels = em == null ? null : em.labels();
       double epochLoss = em == null ? 0 : em.loss();
       double epochEm = em == null ? 0 : em.iterations();
@@ -134,7 +138,7 @@ public final class CollisionTrainer {
         optimizer.step(params, grad);
       }
       if (em != null) {
-        em.release();
+        previousLabels = em.labels();
       } else {
         epochLoss = lossSum / blocks.numRows;
         epochEm = solves == 0 ? 0 : emSum / solves;
@@ -144,6 +148,9 @@ public final class CollisionTrainer {
       LOG.info("epoch {}/{}: loss L_CCE+ {}, EM iterations {}, {} s", epoch + 1, cfg.epochs(),
           String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9));
+    }
+    if (previousLabels != null) {
+      previousLabels.unpersist(false);
     }
     long[] sizes = clusterSizes(jsc, blocks, params, k);
     double[] w = Arrays.copyOf(params, dim * k);
@@ -219,22 +226,22 @@ public final class CollisionTrainer {
     return out;
   }
 
-  /** The pseudo-labels of an epoch of the {@code fulldata} schedule, cached per partition. */
-  record FullDataEm(JavaRDD<double[][]> labels, Broadcast<double[]> classifier, double loss,
-      int iterations) {
-    /** Frees the cached labels and then the broadcast their lineage refers to. */
-    void release() {
-      labels.unpersist(false);
-      classifier.destroy();
-    }
-  }
+  /**
+   * The pseudo-labels of an epoch of the {@code fulldata} schedule, one {@code double[]} per
+   * feature block, locally checkpointed (no lineage): unpersist when done.
+   */
+  record FullDataEm(JavaRDD<double[][]> labels, double loss, int iterations) {}
 
   /**
    * EM over all N points with the classifier fixed: σ once, then one pass per EM iteration that
    * applies the M-step with the global column sums of the previous pass and returns the new sums.
+   * EM starts from {@code start} (the previous epoch's pseudo-labels, which it unpersists) or, in
+   * the first epoch, from σ. Each iterate is locally checkpointed when computed, so the lineage
+   * stays one step deep however many iterations run, and nothing refers to σ or the broadcast
+   * classifier once this returns.
    */
   static FullDataEm fullDataEm(JavaSparkContext jsc, FeatureBlocks blocks, double[] params,
-      TrainingConfig cfg) {
+      TrainingConfig cfg, JavaRDD<double[][]> start) {
     int dim = blocks.dim;
     int k = cfg.k();
     long n = blocks.numRows;
@@ -250,9 +257,9 @@ public final class CollisionTrainer {
       }
       return out;
     }).persist(StorageLevel.MEMORY_AND_DISK());
-    // y starts at σ: its column sums and mean H2 come from one pass
-    JavaRDD<double[][]> y = sigma;
-    double[] stats = sumInOrder(sigma.map(s -> labelStats(s, s, k, 0)).collect());
+    // the start's column sums and mean H2 come from one pass (which also caches σ)
+    JavaRDD<double[][]> y = start == null ? sigma : start;
+    double[] stats = sumInOrder(sigma.zip(y).map(t -> labelStats(t._1(), t._2(), k, 0)).collect());
     int it = 0;
     double maxChange = Double.POSITIVE_INFINITY;
     while (it < cfg.emMaxIter() && maxChange > cfg.emTol()) {
@@ -268,7 +275,8 @@ public final class CollisionTrainer {
           PseudoLabelEm.mStep(s[j], out[j], out[j].length / k, k, cfg.lambda(), n, colSums, scratch, change);
         }
         return out;
-      }).persist(StorageLevel.MEMORY_AND_DISK());
+      });
+      next.rdd().localCheckpoint(); // cached on the executors (memory and disk), lineage cut
       JavaRDD<double[][]> prevY = y;
       stats = sumInOrder(sigma.zip(next).zip(prevY).map(t -> labelStats(t._1()._1(), t._1()._2(), k,
           maxAbsDiff(t._1()._2(), t._2()))).collect(), true);
@@ -285,10 +293,9 @@ public final class CollisionTrainer {
       mean[c] = stats[3 + c] / n;
     }
     double loss = meanH2 + (cfg.lambda() == 0 ? 0 : cfg.lambda() * SelfLabelingLoss.klUniformTo(mean));
-    if (y != sigma) {
-      sigma.unpersist(false);
-    }
-    return new FullDataEm(y, bc, loss, it);
+    sigma.unpersist(false);
+    bc.destroy();
+    return new FullDataEm(y, loss, it);
   }
 
   /** {@code [rows, Σ H2(y_i, σ_i), maxChange, Σ_i y_i1 .. Σ_i y_iK]} of a partition. */

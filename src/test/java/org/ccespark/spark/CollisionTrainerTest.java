@@ -66,9 +66,9 @@ class CollisionTrainerTest {
     params[dim * k] = 0.2;
     FeatureBlocks blocks = FeatureBlocks.cache(frame(rows, 3), "features");
     CollisionTrainer.FullDataEm em = CollisionTrainer.fullDataEm(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks, params, cfg);
+        JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks, params, cfg, null);
     List<double[][]> parts = em.labels().collect();
-    em.release();
+    em.labels().unpersist(false);
     blocks.unpersist();
 
     double[] x = new double[n * dim];
