@@ -66,7 +66,9 @@ final class ClusterCommand {
             + " seed"));
     options.addAll(ClusteringRun.cceOptions(CCE_OPTIONS, List.of("--k")));
     options.add(Option.value("--partitions", "N", "as read",
-        "repartition the input into N partitions before training"));
+        "repartition the input into N partitions before training (round-robin; each"
+            + " partition keeps its rows in input order, so the result does not depend on where"
+            + " the tasks run)"));
     options.add(Option.flag("--overwrite", "replace DIR if it exists (only once the new output"
         + " is complete)"));
     return options;
@@ -103,7 +105,11 @@ final class ClusterCommand {
         throw new IllegalArgumentException("--k " + k + " is larger than the number of rows ("
             + in.numRows() + ") of '" + input + "'.");
       }
-      Dataset<Row> data = partitions > 0 ? in.data().repartition(partitions) : in.data();
+      // A shuffle delivers each partition's rows in the order its blocks arrive, which differs
+      // between local[N] and a cluster; the training order follows the row order, so restore it.
+      Dataset<Row> data = partitions > 0
+          ? in.data().repartition(partitions).sortWithinPartitions(FeatureInput.ROW_COL)
+          : in.data();
       data = data.persist(StorageLevel.MEMORY_AND_DISK());
       try {
         out.printf("read %d rows x %d features (%s%s); fitting %s with k=%d%n", in.numRows(),
