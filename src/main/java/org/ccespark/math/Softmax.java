@@ -37,4 +37,15 @@ public final class Softmax {
       out[outOff + k] *= inv;
     }
   }
+
+  /** Index of the largest of {@code a[off .. off+n)}; the lowest index among ties. */
+  public static int argmax(double[] a, int off, int n) {
+    int best = 0;
+    for (int c = 1; c < n; c++) {
+      if (a[off + c] > a[off + best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
 }

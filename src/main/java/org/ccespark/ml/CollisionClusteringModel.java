@@ -24,6 +24,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.math.LinearSoftmax;
+import org.ccespark.math.Softmax;
 
 /**
  * A fitted {@link CollisionClustering}: the linear softmax classifier {@code σ = softmax(Wᵀf + b)}
@@ -275,13 +276,7 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
   }
 
   private static int argmax(double[] p) {
-    int best = 0;
-    for (int c = 1; c < p.length; c++) {
-      if (p[c] > p[best]) {
-        best = c;
-      }
-    }
-    return best;
+    return Softmax.argmax(p, 0, p.length);
   }
 
   private static UserDefinedFunction probabilityUdf(int dim, int k, double[] w, double[] b) {

@@ -15,6 +15,7 @@ import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Optimizer;
 import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.SelfLabelingLoss;
+import org.ccespark.math.Softmax;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -336,13 +337,7 @@ public final class CollisionTrainer {
         double[] z = new double[rows * k];
         LinearSoftmax.logits(p, b, dim, k, part.blocks[j], 0, rows, z);
         for (int i = 0; i < rows; i++) {
-          int best = 0;
-          for (int c = 1; c < k; c++) {
-            if (z[i * k + c] > z[i * k + best]) {
-              best = c;
-            }
-          }
-          counts[best]++;
+          counts[Softmax.argmax(z, i * k, k)]++;
         }
       }
       return counts;
