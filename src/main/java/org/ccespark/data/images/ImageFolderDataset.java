@@ -1,0 +1,214 @@
+package org.ccespark.data.images;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * A folder of JPEG and PNG images. Each sub-folder is a class: its name is the class name, its
+ * position among the sub-folders that hold images (sorted by name) is the label, and every image
+ * below it (at any depth) has that label. Images directly in the folder have label -1. Files whose
+ * names do not end in {@code .png}, {@code .jpg} or {@code .jpeg} (any case) and hidden files and
+ * folders are ignored.
+ *
+ * <p>Order: images sorted by their path relative to the folder (with {@code /} separators), which is
+ * also their id. Images are decoded on demand with {@code javax.imageio}: a greyscale image gives 1
+ * channel (16-bit samples keep their high byte), anything else 3 RGB channels (converted to sRGB;
+ * alpha is dropped). Images may differ in size.
+ */
+public final class ImageFolderDataset implements ImageDataset {
+  private final String name;
+  private final Path root;
+  private final List<String> files;
+  private final int[] labels;
+  private final List<String> classNames;
+
+  private ImageFolderDataset(String name, Path root, List<String> files, int[] labels,
+      List<String> classNames) {
+    this.name = name;
+    this.root = root;
+    this.files = files;
+    this.labels = labels;
+    this.classNames = classNames;
+  }
+
+  /**
+   * Lists the images of a folder (decoding none of them).
+   *
+   * @param folder the folder
+   * @param name the dataset's name
+   * @return the dataset
+   * @throws IllegalArgumentException if the folder does not exist or holds no image
+   */
+  public static ImageFolderDataset open(Path folder, String name) {
+    if (!Files.isDirectory(folder)) {
+      throw new IllegalArgumentException("Image folder " + folder + " does not exist.");
+    }
+    List<String> relative = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(folder)) {
+      walk.filter(Files::isRegularFile)
+          .map(p -> folder.relativize(p))
+          .filter(ImageFolderDataset::isVisibleImage)
+          .map(p -> p.toString().replace(p.getFileSystem().getSeparator(), "/"))
+          .forEach(relative::add);
+    } catch (IOException | UncheckedIOException e) {
+      throw new UncheckedIOException("Cannot list image folder " + folder,
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+    }
+    if (relative.isEmpty()) {
+      throw new IllegalArgumentException("Image folder " + folder + " holds no .png, .jpg or .jpeg"
+          + " file.");
+    }
+    relative.sort(null);
+    List<String> classes = new ArrayList<>();
+    for (String r : relative) {
+      int slash = r.indexOf('/');
+      if (slash > 0) {
+        String c = r.substring(0, slash);
+        if (classes.isEmpty() || !classes.get(classes.size() - 1).equals(c)) {
+          classes.add(c);
+        }
+      }
+    }
+    // Sorted paths group each class together, and the class names come out in sorted order too.
+    int[] labels = new int[relative.size()];
+    int label = -1;
+    String current = null;
+    for (int i = 0; i < relative.size(); i++) {
+      String r = relative.get(i);
+      int slash = r.indexOf('/');
+      if (slash < 0) {
+        labels[i] = LabeledImage.UNKNOWN;
+        continue;
+      }
+      String c = r.substring(0, slash);
+      if (!c.equals(current)) {
+        current = c;
+        label = classes.indexOf(c);
+      }
+      labels[i] = label;
+    }
+    return new ImageFolderDataset(name, folder, List.copyOf(relative), labels,
+        List.copyOf(classes));
+  }
+
+  private static boolean isVisibleImage(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return false;
+      }
+    }
+    String n = relative.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int size() {
+    return files.size();
+  }
+
+  @Override
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /**
+   * The file of image {@code index}.
+   *
+   * @param index the image
+   * @return its path
+   */
+  public Path file(int index) {
+    return root.resolve(files.get(index));
+  }
+
+  @Override
+  public LabeledImage get(int index) {
+    Path file = file(index);
+    Image image;
+    try (InputStream in = Files.newInputStream(file)) {
+      image = decode(in, file + " (image " + index + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read image file " + file + " (image " + index + ")", e);
+    }
+    return new LabeledImage(files.get(index), labels[index], image);
+  }
+
+  /**
+   * Decodes a PNG or JPEG stream (any format {@code javax.imageio} reads).
+   *
+   * @param in the encoded image, read but not closed
+   * @param source names the image in messages
+   * @return 1 channel for greyscale, else 3 (RGB)
+   * @throws UncheckedIOException if the data is not a readable image
+   */
+  public static Image decode(InputStream in, String source) {
+    BufferedImage img;
+    try {
+      img = ImageIO.read(in);
+    } catch (IOException | RuntimeException e) {
+      throw new UncheckedIOException(new IOException("Image file " + source
+          + " is corrupt or not a PNG/JPEG image: " + e.getMessage(), e));
+    }
+    if (img == null) {
+      throw new UncheckedIOException(new IOException("Image file " + source
+          + " is not in a format javax.imageio can read (PNG, JPEG, ...)."));
+    }
+    return toImage(img);
+  }
+
+  /**
+   * Converts a decoded image: greyscale stays 1 channel, anything else becomes sRGB with alpha
+   * dropped.
+   *
+   * @param img the image
+   * @return its samples
+   */
+  public static Image toImage(BufferedImage img) {
+    int h = img.getHeight();
+    int w = img.getWidth();
+    boolean grey = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+        && !(img.getColorModel() instanceof java.awt.image.IndexColorModel);
+    if (grey) {
+      Raster raster = img.getRaster();
+      int bits = img.getColorModel().getComponentSize(0);
+      int[] row = new int[w];
+      byte[] px = new byte[h * w];
+      for (int y = 0; y < h; y++) {
+        raster.getSamples(0, y, w, 1, 0, row);
+        for (int x = 0; x < w; x++) {
+          int v = bits > 8 ? row[x] >>> (bits - 8) : bits < 8 ? row[x] * 255 / ((1 << bits) - 1)
+              : row[x];
+          px[y * w + x] = (byte) v;
+        }
+      }
+      return new Image(h, w, 1, px);
+    }
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    byte[] px = new byte[h * w * 3];
+    for (int i = 0; i < argb.length; i++) {
+      px[3 * i] = (byte) (argb[i] >>> 16);
+      px[3 * i + 1] = (byte) (argb[i] >>> 8);
+      px[3 * i + 2] = (byte) argb[i];
+    }
+    return new Image(h, w, 3, px);
+  }
+
+  @Override
+  public void close() {}
+}
