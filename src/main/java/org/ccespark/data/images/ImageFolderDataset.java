@@ -1,8 +1,5 @@
 package org.ccespark.data.images;
 
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * A folder of JPEG and PNG images. Each sub-folder is a class: its name is the class name, its
@@ -22,9 +18,8 @@ import javax.imageio.ImageIO;
  * folders are ignored.
  *
  * <p>Order: images sorted by their path relative to the folder (with {@code /} separators), which is
- * also their id. Images are decoded on demand with {@code javax.imageio}: a greyscale image gives 1
- * channel (16-bit samples keep their high byte), anything else 3 RGB channels (converted to sRGB;
- * alpha is dropped). Images may differ in size.
+ * also their id. Images are decoded on demand by {@link ImageFiles#decode}: a greyscale image gives
+ * 1 channel, anything else 3 RGB channels (alpha is dropped). Images may differ in size.
  */
 public final class ImageFolderDataset implements ImageDataset {
   private final String name;
@@ -142,71 +137,11 @@ public final class ImageFolderDataset implements ImageDataset {
     Path file = file(index);
     Image image;
     try (InputStream in = Files.newInputStream(file)) {
-      image = decode(in, file + " (image " + index + ")");
+      image = ImageFiles.decode(in, file + " (image " + index + ")");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read image file " + file + " (image " + index + ")", e);
     }
     return new LabeledImage(files.get(index), labels[index], image);
-  }
-
-  /**
-   * Decodes a PNG or JPEG stream (any format {@code javax.imageio} reads).
-   *
-   * @param in the encoded image, read but not closed
-   * @param source names the image in messages
-   * @return 1 channel for greyscale, else 3 (RGB)
-   * @throws UncheckedIOException if the data is not a readable image
-   */
-  public static Image decode(InputStream in, String source) {
-    BufferedImage img;
-    try {
-      img = ImageIO.read(in);
-    } catch (IOException | RuntimeException e) {
-      throw new UncheckedIOException(new IOException("Image file " + source
-          + " is corrupt or not a PNG/JPEG image: " + e.getMessage(), e));
-    }
-    if (img == null) {
-      throw new UncheckedIOException(new IOException("Image file " + source
-          + " is not in a format javax.imageio can read (PNG, JPEG, ...)."));
-    }
-    return toImage(img);
-  }
-
-  /**
-   * Converts a decoded image: greyscale stays 1 channel, anything else becomes sRGB with alpha
-   * dropped.
-   *
-   * @param img the image
-   * @return its samples
-   */
-  public static Image toImage(BufferedImage img) {
-    int h = img.getHeight();
-    int w = img.getWidth();
-    boolean grey = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
-        && !(img.getColorModel() instanceof java.awt.image.IndexColorModel);
-    if (grey) {
-      Raster raster = img.getRaster();
-      int bits = img.getColorModel().getComponentSize(0);
-      int[] row = new int[w];
-      byte[] px = new byte[h * w];
-      for (int y = 0; y < h; y++) {
-        raster.getSamples(0, y, w, 1, 0, row);
-        for (int x = 0; x < w; x++) {
-          int v = bits > 8 ? row[x] >>> (bits - 8) : bits < 8 ? row[x] * 255 / ((1 << bits) - 1)
-              : row[x];
-          px[y * w + x] = (byte) v;
-        }
-      }
-      return new Image(h, w, 1, px);
-    }
-    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-    byte[] px = new byte[h * w * 3];
-    for (int i = 0; i < argb.length; i++) {
-      px[3 * i] = (byte) (argb[i] >>> 16);
-      px[3 * i + 1] = (byte) (argb[i] >>> 8);
-      px[3 * i + 2] = (byte) argb[i];
-    }
-    return new Image(h, w, 3, px);
   }
 
   @Override
