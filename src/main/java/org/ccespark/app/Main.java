@@ -31,7 +31,7 @@ public final class Main {
   public static final int USAGE = 2;
 
   private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
-      BenchCommand.COMMAND);
+      BenchCommand.COMMAND, ExperimentCommand.COMMAND);
 
   private Main() {}
 
@@ -102,6 +102,8 @@ public final class Main {
       new ClusterCommand(parsed, out).run();
     } else if (command == DemoCommand.COMMAND) {
       new DemoCommand(parsed, out).run();
+    } else if (command == ExperimentCommand.COMMAND) {
+      new ExperimentCommand(parsed, out).run();
     } else {
       new BenchCommand(parsed, out).run();
     }

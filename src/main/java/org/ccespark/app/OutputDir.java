@@ -95,8 +95,13 @@ final class OutputDir implements AutoCloseable {
 
   /** Writes a UTF-8 text file {@code name} into the folder. */
   void writeText(String name, String text) {
+    writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes the bytes of file {@code name} (a relative path, parent folders created) into the folder. */
+  void writeBytes(String name, byte[] bytes) {
     try (OutputStream os = fs.create(new Path(tmp, name), false)) {
-      os.write(text.getBytes(StandardCharsets.UTF_8));
+      os.write(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + name + " into " + tmp, e);
     }

@@ -1,0 +1,671 @@
+package org.ccespark.app;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.ccespark.app.CommandLine.Command;
+import org.ccespark.app.CommandLine.Option;
+import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.app.ExperimentConfig.DatasetSpec;
+import org.ccespark.bench.BenchResult;
+import org.ccespark.bench.EmVsPgdBenchmark;
+import org.ccespark.data.DemoData;
+import org.ccespark.data.FeatureInput;
+import org.ccespark.eval.ClusteringMetrics;
+import org.ccespark.eval.ContingencyTable;
+import org.ccespark.ml.CollisionClustering;
+import org.ccespark.report.Charts;
+import org.ccespark.report.Figures;
+import org.ccespark.report.ResultTables;
+import org.ccespark.report.RunRecord;
+import org.ccespark.report.Table;
+
+/**
+ * {@code experiment --config FILE}: the paper's experiments as configured in a properties file
+ * ({@link ExperimentConfig}): hyper-parameter tuning on a seed that is not reported, clustering
+ * runs over datasets × methods × seeds, semi-supervised runs, and the tables and figures, all
+ * written into one output folder that appears only when complete.
+ */
+final class ExperimentCommand {
+  /** Where an experiment writes without {@code --output}: this folder plus the config's name. */
+  static final String DEFAULT_OUTPUT_PARENT = "target/experiments";
+  /** The seed-label column added for semi-supervised runs. */
+  static final String SEED_LABEL_COL = "seedLabel";
+  /** The estimator param that names the seed-label column (semi-supervised mode). */
+  static final String SEED_LABEL_PARAM = "seedLabelCol";
+
+  static final Command COMMAND = new Command("experiment",
+      "--config FILE [--output DIR] [--overwrite]",
+      "the paper's experiments (tables and figures) as configured in a properties file",
+      "Runs the experiments described by a properties file (see conf/experiments/ and the README's"
+          + " Experiments section): for each dataset and method, first the tuning runs (every"
+          + " point of the method's grid fitted once with tune.seed, the best by tune.metric"
+          + " kept), then the reported runs with seeds 1..N; the semi-supervised runs of table5;"
+          + " then the tables (Markdown and CSV) and figures (PNG). Prints progress (runs done of"
+          + " all, elapsed time, estimated time left). Installs and downloads nothing: a dataset"
+          + " that is not here is an error saying how to get it."
+          + "\n\nWrites into DIR: config.properties (the file as read), runs.csv and runs.json"
+          + " (every fit: phase, dataset, method, seed, params, scores, seconds; the JSON adds loss"
+          + " per epoch, cluster sizes and the confusion matrix), tuning.md/.csv and chosen.json"
+          + " (the grid and the chosen values), table2.md/.csv, table6.md/.csv, table5.md/.csv,"
+          + " table1.md/.txt/.json, and figures/*.png, as the outputs key asks; summary.md"
+          + " collects every table."
+          + "\n\nConfiguration keys (NAME a dataset, METHOD a method, PARAM an estimator param):\n\n"
+          + keysHelp(),
+      List.of(
+          Option.required("--config", "FILE", "the experiment's properties file"),
+          Option.value("--output", "DIR", DEFAULT_OUTPUT_PARENT + "/<config name>",
+              "output folder"),
+          Option.flag("--overwrite", "replace an existing DIR (only once the new one is"
+              + " complete)")));
+
+  private static String keysHelp() {
+    StringBuilder sb = new StringBuilder();
+    for (String[] k : ExperimentConfig.KEYS) {
+      sb.append(k[0]).append(" [default: ").append(k[1]).append("]: ").append(k[2]).append(". ");
+    }
+    return sb.toString().trim();
+  }
+
+  /** The methods of this build: CCE through the estimator, K-means through MLlib. */
+  static final ExperimentConfig.MethodCatalog METHODS = new ExperimentConfig.MethodCatalog() {
+    @Override
+    public List<String> methods() {
+      return ClusteringRun.METHODS;
+    }
+
+    @Override
+    public Params estimator(String method) {
+      return method.equals("kmeans") ? null : cceEstimator(method);
+    }
+  };
+
+  /** A CCE-family estimator for {@code method} (its {@code method} param set unless cce). */
+  static CollisionClustering cceEstimator(String method) {
+    CollisionClustering estimator = new CollisionClustering();
+    if (!method.equals("cce")) {
+      ExperimentConfig.setParam(estimator, "method", method, "methods");
+    }
+    return estimator;
+  }
+
+  private final Parsed args;
+  private final PrintStream out;
+  private long started;
+  private int done;
+  private int total;
+
+  ExperimentCommand(Parsed args, PrintStream out) {
+    this.args = args;
+    this.out = out;
+  }
+
+  /** A loaded dataset: rows persisted. */
+  private record Data(String name, Dataset<Row> rows, long count, int k, String featuresCol) {}
+
+  /** One fit's record and its details for runs.json and the figures. */
+  private record Fit(RunRecord record, Map<String, Object> details, long[][] confusion,
+      List<String> labelNames, long[] clusterSizes, double[] lossPerEpoch) {}
+
+  void run() {
+    Path file = Path.of(args.required("--config"));
+    ExperimentConfig cfg = ExperimentConfig.load(file, METHODS);
+    if (cfg.outputs.contains("table5")) {
+      for (String m : cfg.semiMethods) {
+        if (!cceEstimator(m).hasParam(SEED_LABEL_PARAM)) {
+          throw new UsageException(file + ": outputs has table5, but this build has no"
+              + " semi-supervised mode (estimator param " + SEED_LABEL_PARAM + ")");
+        }
+      }
+    }
+    if (cfg.outputs.contains("figure2")) {
+      throw new UsageException(file + ": outputs has figure2, which this build cannot produce"
+          + " yet (it needs the supervised noisy-label training)");
+    }
+    String output = args.string("--output", DEFAULT_OUTPUT_PARENT + "/"
+        + file.getFileName().toString().replaceFirst("\\.properties$", ""));
+    started = System.nanoTime();
+    SparkSession spark = Main.session();
+    try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
+        args.has("--overwrite"))) {
+      out.printf("experiment %s: outputs %s%n", cfg.title, String.join(",", cfg.outputs));
+      StringBuilder config = new StringBuilder("# " + cfg.file + "\n");
+      cfg.asMap().forEach((k, v) -> config.append(k).append('=').append(v).append('\n'));
+      dir.writeText("config.properties", config.toString());
+
+      List<RunRecord> records = new ArrayList<>();
+      List<Map<String, Object>> details = new ArrayList<>();
+      Map<String, Map<String, String>> chosen = new LinkedHashMap<>();
+      Map<String, Fit> firstFits = new LinkedHashMap<>();
+      Map<String, List<double[]>> losses = new LinkedHashMap<>();
+      Map<String, Data> loaded = new LinkedHashMap<>();
+      try {
+        boolean clustering = cfg.outputs.stream()
+            .anyMatch(ExperimentConfig.CLUSTERING_OUTPUTS::contains);
+        List<String> mainDatasets = clustering ? cfg.clusteringDatasets : List.of();
+        Set<String> needed = new java.util.LinkedHashSet<>(mainDatasets);
+        if (cfg.outputs.contains("table5")) {
+          needed.addAll(cfg.semiDatasets);
+        }
+        for (DatasetSpec spec : cfg.datasets) {
+          if (needed.contains(spec.name())) {
+            loaded.put(spec.name(), load(spark, spec));
+          }
+        }
+        total = plannedRuns(cfg, mainDatasets);
+        List<String> tuneDatasets = new ArrayList<>(needed);
+        // 1. tuning
+        for (String d : tuneDatasets) {
+          Data data = loaded.get(d);
+          Data tuneData = cfg.tuneSample == null ? data
+              : sample(data, cfg.tuneSample, cfg.tuneSeed, "tune.sample");
+          try {
+            for (String m : methodsOf(cfg, d, mainDatasets)) {
+              Map<String, String> best = new LinkedHashMap<>(cfg.params.get(m));
+              if (!cfg.grids.get(m).isEmpty()) {
+                double bestScore = Double.NEGATIVE_INFINITY;
+                for (Map<String, String> point : cfg.grid(m)) {
+                  Map<String, String> p = new LinkedHashMap<>(cfg.params.get(m));
+                  p.putAll(point);
+                  Fit fit = fit("tune", tuneData, m, p, cfg.tuneSeed, 0, null);
+                  records.add(fit.record());
+                  details.add(fit.details());
+                  double score = fit.record().metric(cfg.tuneMetric);
+                  if (score > bestScore) {
+                    bestScore = score;
+                    best = p;
+                  }
+                }
+              }
+              chosen.put(d + "/" + m, best);
+            }
+          } finally {
+            if (tuneData != data) {
+              tuneData.rows().unpersist(false);
+            }
+          }
+        }
+        // 2. reported clustering runs
+        for (String d : mainDatasets) {
+          for (String m : cfg.methods) {
+            for (long seed = 1; seed <= cfg.seeds; seed++) {
+              Fit fit = fit("main", loaded.get(d), m, chosen.get(d + "/" + m), seed, 0, null);
+              records.add(fit.record());
+              details.add(fit.details());
+              firstFits.putIfAbsent(d + "/" + m, fit);
+              if (fit.lossPerEpoch() != null) {
+                losses.computeIfAbsent(d + "/" + m, x -> new ArrayList<>()).add(fit.lossPerEpoch());
+              }
+            }
+          }
+        }
+        // 3. semi-supervised runs
+        if (cfg.outputs.contains("table5")) {
+          for (String d : cfg.semiDatasets) {
+            for (double f : cfg.semiFractions) {
+              for (long seed = 1; seed <= cfg.semiSeeds; seed++) {
+                Dataset<Row> withSeeds = withSeedLabels(loaded.get(d).rows(), f, seed)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                  Set<Long> labelled = new HashSet<>(withSeeds
+                      .filter(functions.col(SEED_LABEL_COL).isNotNull())
+                      .select(FeatureInput.ROW_COL).as(Encoders.LONG()).collectAsList());
+                  Data data = loaded.get(d);
+                  Data semiData = new Data(d, withSeeds, data.count(), data.k(),
+                      data.featuresCol());
+                  for (String m : cfg.semiMethods) {
+                    Fit fit = fit("semi", semiData, m, chosen.getOrDefault(d + "/" + m,
+                        cfg.params.get(m)), seed, f, labelled);
+                    records.add(fit.record());
+                    details.add(fit.details());
+                  }
+                } finally {
+                  withSeeds.unpersist(false);
+                }
+              }
+            }
+          }
+        }
+      } finally {
+        for (Data d : loaded.values()) {
+          d.rows().unpersist(false);
+        }
+      }
+
+      // 4. outputs
+      writeRuns(dir, records, details);
+      List<String> written = new ArrayList<>(List.of("config.properties", "runs.csv",
+          "runs.json"));
+      StringBuilder summary = new StringBuilder("# " + cfg.title + "\n\n");
+      List<String> mainDatasets = ResultTables.distinct(records.stream()
+          .filter(r -> r.phase().equals("main")).toList(), RunRecord::dataset);
+      if (cfg.tunes()) {
+        Map<String, String> chosenText = new LinkedHashMap<>();
+        chosen.forEach((k, v) -> chosenText.put(k, paramsText(v)));
+        Table tuning = ResultTables.tuningTable(records, chosenText, cfg.tuneMetric);
+        dir.writeText("tuning.md", tuning.toMarkdown());
+        dir.writeText("tuning.csv", tuning.toCsv());
+        written.add("tuning.md");
+        written.add("tuning.csv");
+        summary.append("## Tuning (seed ").append(cfg.tuneSeed).append(", criterion ")
+            .append(cfg.tuneMetric).append(")\n\n").append(tuning.toMarkdown()).append('\n');
+      }
+      dir.writeJson("chosen.json", chosen);
+      written.add("chosen.json");
+      if (cfg.outputs.contains("table2")) {
+        Table t = ResultTables.table2Markdown(records, mainDatasets, cfg.methods);
+        dir.writeText("table2.md", t.toMarkdown());
+        dir.writeText("table2.csv", ResultTables.clusteringLong(records, mainDatasets,
+            cfg.methods).toCsv());
+        written.add("table2.md");
+        written.add("table2.csv");
+        summary.append("## Table 2: clustering, mean ± std over seeds 1..").append(cfg.seeds)
+            .append("\n\n").append(t.toMarkdown()).append('\n');
+        out.printf("%nTable 2 (mean ± sample std over seeds 1..%d):%n%s", cfg.seeds,
+            t.toMarkdown());
+      }
+      if (cfg.outputs.contains("table6")) {
+        Table t = ResultTables.table6Markdown(records, mainDatasets);
+        dir.writeText("table6.md", t.toMarkdown());
+        dir.writeText("table6.csv", ResultTables.clusteringLong(records, mainDatasets,
+            List.of("cce-pgd", "cce")).toCsv());
+        written.add("table6.md");
+        written.add("table6.csv");
+        summary.append("## Table 6: eq. 10 (PGD) vs eq. 11 (EM), ACC\n\n").append(t.toMarkdown())
+            .append('\n');
+        out.printf("%nTable 6 (ACC):%n%s", t.toMarkdown());
+      }
+      if (cfg.outputs.contains("table5")) {
+        Table t = ResultTables.table5Markdown(records, cfg.semiFractions, cfg.semiDatasets,
+            cfg.semiMethods);
+        dir.writeText("table5.md", t.toMarkdown());
+        dir.writeText("table5.csv", ResultTables.table5Long(records, cfg.semiFractions,
+            cfg.semiDatasets, cfg.semiMethods).toCsv());
+        written.add("table5.md");
+        written.add("table5.csv");
+        summary.append("## Table 5: semi-supervised, accuracy on unlabelled rows\n\n")
+            .append(t.toMarkdown()).append('\n');
+        out.printf("%nTable 5 (accuracy on the unlabelled rows):%n%s", t.toMarkdown());
+      }
+      if (cfg.outputs.contains("table1")) {
+        out.printf("table1: EM vs PGD at K=%s, M=%d%n", Arrays.toString(cfg.table1K),
+            cfg.table1Block);
+        BenchResult bench = EmVsPgdBenchmark.run(new EmVsPgdBenchmark.Config(cfg.table1K,
+            cfg.table1Block, cfg.table1Lambda, cfg.table1Tol, 20000, 2000, 3.0, 1, 1,
+            cfg.table1Reps, cfg.table1Budget));
+        Table t = table1(bench);
+        dir.writeText("table1.md", t.toMarkdown());
+        dir.writeText("table1.txt", bench.table());
+        dir.writeJson("table1.json", bench.json());
+        written.add("table1.md");
+        written.add("table1.txt");
+        written.add("table1.json");
+        summary.append("## Table 1: EM vs PGD\n\n").append(t.toMarkdown()).append('\n');
+        out.printf("%n%s", bench.table());
+      }
+      List<String> figures = new ArrayList<>();
+      if (cfg.outputs.contains("figure1")) {
+        figures.add(png(dir, "figure1.png", Figures.figure1()));
+      }
+      for (String d : mainDatasets) {
+        if (cfg.outputs.contains("loss")) {
+          List<Charts.Series> series = new ArrayList<>();
+          for (String m : cfg.methods) {
+            List<double[]> curves = losses.get(d + "/" + m);
+            if (curves != null) {
+              series.add(meanCurve(m, curves));
+            }
+          }
+          if (!series.isEmpty()) {
+            figures.add(png(dir, "loss-" + d + ".png", Charts.line("training loss per epoch, " + d
+                + " (mean over seeds; each method its own loss)", "epoch", "loss", series,
+                Double.NaN, Double.NaN)));
+          }
+        }
+        if (cfg.outputs.contains("sizes")) {
+          figures.add(png(dir, "sizes-" + d + ".png", sizes(d, cfg.methods, firstFits)));
+        }
+        if (cfg.outputs.contains("confusion")) {
+          for (String m : cfg.methods) {
+            Fit fit = firstFits.get(d + "/" + m);
+            List<String> columns = new ArrayList<>();
+            for (int c = 0; c < fit.confusion()[0].length; c++) {
+              columns.add("c" + (c + 1));
+            }
+            figures.add(png(dir, "confusion-" + d + "-" + m + ".png", Charts.heatmap(
+                "confusion matrix, " + d + ", " + m + ", seed 1 (clusters in matched order)",
+                "true label", "cluster", fit.confusion(), fit.labelNames(), columns)));
+          }
+        }
+      }
+      if (!figures.isEmpty()) {
+        summary.append("## Figures\n\n");
+        for (String f : figures) {
+          summary.append("![").append(f).append("](").append(f).append(")\n");
+        }
+      }
+      dir.writeText("summary.md", summary.toString());
+      written.add("summary.md");
+      written.addAll(figures);
+      dir.commit();
+      out.printf("%nwrote %s: %s (%s in all)%n", dir.display(), String.join(", ", written),
+          clock((System.nanoTime() - started) / 1e9));
+    }
+  }
+
+  /** The methods tuned on dataset {@code d}: all for clustering datasets, else the semi ones. */
+  private static List<String> methodsOf(ExperimentConfig cfg, String d, List<String> main) {
+    if (main.contains(d)) {
+      return cfg.methods;
+    }
+    return cfg.semiMethods;
+  }
+
+  private static int plannedRuns(ExperimentConfig cfg, List<String> mainDatasets) {
+    Set<String> needed = new java.util.LinkedHashSet<>(mainDatasets);
+    if (cfg.outputs.contains("table5")) {
+      needed.addAll(cfg.semiDatasets);
+    }
+    int n = 0;
+    for (String d : needed) {
+      for (String m : methodsOf(cfg, d, mainDatasets)) {
+        n += cfg.grids.get(m).isEmpty() ? 0 : cfg.gridSize(m);
+      }
+    }
+    n += mainDatasets.size() * cfg.methods.size() * cfg.seeds;
+    if (cfg.outputs.contains("table5")) {
+      n += cfg.semiDatasets.size() * cfg.semiFractions.length * cfg.semiSeeds
+          * cfg.semiMethods.size();
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------------------- data
+
+  private Data load(SparkSession spark, DatasetSpec spec) {
+    out.printf("loading dataset %s%n", spec.name());
+    Dataset<Row> rows;
+    String featuresCol = FeatureInput.DEFAULT_FEATURES_COL;
+    if (spec.path() != null) {
+      rows = FeatureInput.read(spark, spec.path(), spec.format(), spec.featuresCol(),
+          spec.labelCol()).data();
+      featuresCol = spec.featuresCol();
+    } else {
+      rows = catalog(spark, spec.name());
+    }
+    if (!Arrays.asList(rows.columns()).contains(FeatureInput.LABEL_COL)) {
+      throw new IllegalArgumentException("dataset " + spec.name() + " has no label column: the"
+          + " experiments score against labels");
+    }
+    rows = rows.withColumn(FeatureInput.LABEL_COL,
+        functions.col(FeatureInput.LABEL_COL).cast("int"));
+    Data data = new Data(spec.name(), rows.persist(StorageLevel.MEMORY_AND_DISK()),
+        rows.count(), 0, featuresCol);
+    if (spec.sample() != null) {
+      Data sampled = sample(data, spec.sample(), 42, "dataset." + spec.name() + ".sample");
+      data.rows().unpersist(false);
+      data = sampled;
+    }
+    long labelNulls = data.rows().filter(functions.col(FeatureInput.LABEL_COL).isNull()).count();
+    if (labelNulls > 0) {
+      throw new IllegalArgumentException("dataset " + spec.name() + " has " + labelNulls
+          + " rows without a label");
+    }
+    int classes = (int) data.rows().select(FeatureInput.LABEL_COL).distinct().count();
+    int k = spec.k() == null ? classes : spec.k();
+    if (k < 2 || k > data.count()) {
+      throw new IllegalArgumentException("dataset " + spec.name() + ": k = " + k + " must be"
+          + " between 2 and its " + data.count() + " rows");
+    }
+    out.printf("dataset %s: %,d rows, %d classes, k=%d%n", spec.name(), data.count(), classes, k);
+    return new Data(spec.name(), data.rows(), data.count(), k, featuresCol);
+  }
+
+  /** A dataset of the catalog by name. */
+  private static Dataset<Row> catalog(SparkSession spark, String name) {
+    if (name.equals("demo")) {
+      return DemoData.load(spark);
+    }
+    throw new IllegalArgumentException("unknown dataset '" + name + "': known are demo, or give"
+        + " dataset." + name + ".path");
+  }
+
+  /** A seeded random sample of exactly {@code n} rows (in their input order), persisted. */
+  private static Data sample(Data data, int n, long seed, String key) {
+    if (n > data.count()) {
+      throw new UsageException(key + " = " + n + " is more than the " + data.count() + " rows of "
+          + data.name());
+    }
+    List<Long> ids = data.rows().select(FeatureInput.ROW_COL).as(Encoders.LONG()).collectAsList();
+    List<Long> shuffled = new ArrayList<>(ids);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+    TreeSet<Long> keep = new TreeSet<>(shuffled.subList(0, n));
+    Dataset<Row> keepDf = data.rows().sparkSession()
+        .createDataset(new ArrayList<>(keep), Encoders.LONG()).toDF(FeatureInput.ROW_COL);
+    Dataset<Row> rows = data.rows().join(functions.broadcast(keepDf), FeatureInput.ROW_COL)
+        .repartition(Math.max(1, data.rows().rdd().getNumPartitions()))
+        .sortWithinPartitions(FeatureInput.ROW_COL)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long count = rows.count();
+    return new Data(data.name(), rows, count, data.k(), data.featuresCol());
+  }
+
+  /**
+   * The rows with {@link #SEED_LABEL_COL}: the label on a fraction {@code f} of rows chosen by a
+   * hash of the row index and the seed (the same rows whatever the partitioning), null elsewhere.
+   */
+  static Dataset<Row> withSeedLabels(Dataset<Row> rows, double f, long seed) {
+    org.apache.spark.sql.Column u = functions.pmod(functions.xxhash64(
+        functions.col(FeatureInput.ROW_COL), functions.lit(seed), functions.lit("seed-labels")),
+        functions.lit(1_000_000L));
+    return rows.withColumn(SEED_LABEL_COL, functions.when(u.lt(Math.round(f * 1_000_000)),
+        functions.col(FeatureInput.LABEL_COL)));
+  }
+
+  // ------------------------------------------------------------------------------- fitting
+
+  private Fit fit(String phase, Data data, String method, Map<String, String> params, long seed,
+      double fraction, Set<Long> labelled) {
+    ClusteringRun.Result result;
+    String paramsText = paramsText(params);
+    if (method.equals("kmeans")) {
+      result = ClusteringRun.kmeans(data.k(), seed, data.rows(), data.featuresCol());
+    } else {
+      CollisionClustering estimator = cceEstimator(method);
+      params.forEach((p, v) -> ExperimentConfig.setParam(estimator, p, v, "params." + method + "."
+          + p));
+      estimator.setK(data.k()).setSeed(seed);
+      if (labelled != null) {
+        ExperimentConfig.setParam(estimator, SEED_LABEL_PARAM, SEED_LABEL_COL, "table5");
+      }
+      result = ClusteringRun.cce(estimator, data.rows(), data.featuresCol());
+    }
+    try {
+      List<Row> rows = result.predictions().select(FeatureInput.ROW_COL, FeatureInput.LABEL_COL,
+          ClusteringRun.PREDICTION_COL).collectAsList();
+      int[] labels = new int[rows.size()];
+      int[] predictions = new int[rows.size()];
+      long unlabelled = 0;
+      long correct = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        labels[i] = r.getInt(1);
+        predictions[i] = r.getInt(2);
+        if (labelled != null && !labelled.contains(r.getLong(0))) {
+          unlabelled++;
+          if (labels[i] == predictions[i]) {
+            correct++;
+          }
+        }
+      }
+      ContingencyTable table = ContingencyTable.of(labels, predictions);
+      double acc = ClusteringMetrics.accuracy(table);
+      double nmi = ClusteringMetrics.nmi(table);
+      double ari = ClusteringMetrics.ari(table);
+      double accuracy = labelled == null || unlabelled == 0 ? Double.NaN
+          : correct / (double) unlabelled;
+      RunRecord record = new RunRecord(phase, data.name(), method, seed, fraction, paramsText,
+          acc, nmi, ari, accuracy, result.fitSeconds(), rows.size());
+      Figures.Confusion confusion = Figures.confusion(table);
+      List<String> labelNames = new TreeSet<>(Arrays.stream(labels).boxed().toList()).stream()
+          .map(String::valueOf).toList();
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("phase", phase);
+      details.put("dataset", data.name());
+      details.put("method", method);
+      details.put("seed", seed);
+      details.put("fraction", fraction);
+      details.put("acc", acc);
+      details.put("nmi", nmi);
+      details.put("ari", ari);
+      details.put("accuracy", Double.isNaN(accuracy) ? null : accuracy);
+      details.put("fitSeconds", result.fitSeconds());
+      details.put("rows", rows.size());
+      details.put("clusterSizes", result.clusterSizes());
+      details.put("confusion", table.toArray());
+      details.putAll(result.training());
+      details.put("params", result.params());
+      double[] loss = result.training().get("lossPerEpoch") instanceof double[] l ? l : null;
+      done++;
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      double eta = done == 0 ? 0 : elapsed / done * (total - done);
+      out.printf("[%d/%d] %-4s %s %s seed %d%s%s: ACC %.4f NMI %.4f ARI %.4f%s (fit %.1f s) |"
+          + " elapsed %s, ETA %s%n", done, total, phase, data.name(), method, seed,
+          fraction > 0 ? " labels " + fraction : "", paramsText.isEmpty() ? "" : " [" + paramsText
+          + "]", acc, nmi, ari, Double.isNaN(accuracy) ? "" : String.format(" accuracy %.4f",
+          accuracy), result.fitSeconds(), clock(elapsed), clock(eta));
+      return new Fit(record, details, confusion.counts(), labelNames, result.clusterSizes(), loss);
+    } finally {
+      result.release();
+    }
+  }
+
+  static String paramsText(Map<String, String> params) {
+    List<String> parts = new ArrayList<>();
+    params.forEach((k, v) -> parts.add(k + "=" + v));
+    return String.join(";", parts);
+  }
+
+  static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format("%d:%02d", s / 60, s % 60);
+  }
+
+  // ------------------------------------------------------------------------------- outputs
+
+  private static void writeRuns(OutputDir dir, List<RunRecord> records,
+      List<Map<String, Object>> details) {
+    dir.writeText("runs.csv", RunRecord.toTable(records).toCsv());
+    dir.writeJson("runs.json", details);
+  }
+
+  private static String png(OutputDir dir, String name, java.awt.image.BufferedImage image) {
+    String path = "figures/" + name;
+    dir.writeBytes(path, Charts.png(image));
+    return path;
+  }
+
+  private static Charts.Series meanCurve(String method, List<double[]> curves) {
+    int epochs = curves.stream().mapToInt(c -> c.length).min().orElse(0);
+    double[] x = new double[epochs];
+    double[] y = new double[epochs];
+    for (int e = 0; e < epochs; e++) {
+      x[e] = e + 1;
+      for (double[] c : curves) {
+        y[e] += c[e] / curves.size();
+      }
+    }
+    return new Charts.Series(method, x, y);
+  }
+
+  private static java.awt.image.BufferedImage sizes(String d, List<String> methods,
+      Map<String, Fit> fits) {
+    List<Charts.Series> series = new ArrayList<>();
+    int k = 0;
+    long[] classSizes = null;
+    for (String m : methods) {
+      Fit fit = fits.get(d + "/" + m);
+      long[] sorted = fit.clusterSizes().clone();
+      Arrays.sort(sorted);
+      double[] y = new double[sorted.length];
+      for (int i = 0; i < sorted.length; i++) {
+        y[i] = sorted[sorted.length - 1 - i];
+      }
+      k = Math.max(k, y.length);
+      series.add(new Charts.Series(m, null, y));
+      if (classSizes == null) {
+        classSizes = new long[fit.confusion().length];
+        for (int i = 0; i < classSizes.length; i++) {
+          for (long c : fit.confusion()[i]) {
+            classSizes[i] += c;
+          }
+        }
+      }
+    }
+    Arrays.sort(classSizes);
+    double[] truth = new double[k];
+    Arrays.fill(truth, Double.NaN);
+    for (int i = 0; i < Math.min(k, classSizes.length); i++) {
+      truth[i] = classSizes[classSizes.length - 1 - i];
+    }
+    series.add(new Charts.Series("true classes", null, truth));
+    List<String> ranks = new ArrayList<>();
+    for (int i = 1; i <= k; i++) {
+      ranks.add(Integer.toString(i));
+    }
+    List<Charts.Series> padded = new ArrayList<>();
+    for (Charts.Series s : series) {
+      double[] y = Arrays.copyOf(s.y(), k);
+      for (int i = s.y().length; i < k; i++) {
+        y[i] = Double.NaN;
+      }
+      padded.add(new Charts.Series(s.name(), null, y));
+    }
+    return Charts.bars("cluster sizes, " + d + ", seed 1 (largest first)", "cluster (by size)",
+        "rows", ranks, padded);
+  }
+
+  /** Table 1 from the em-vs-pgd benchmark's figures. */
+  static Table table1(BenchResult bench) {
+    Table.Builder b = new Table.Builder(List.of("K", "solver", "loss", "step size × M",
+        "iterations", "converged", "s per iteration", "s to converge"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> results = (List<Map<String, Object>>) bench.json().get("results");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = (Map<String, Object>) bench.json().get("settings");
+    int block = ((Number) settings.get("block")).intValue();
+    for (Map<String, Object> perK : results) {
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> solvers = (List<Map<String, Object>>) perK.get("solvers");
+      for (Map<String, Object> s : solvers) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> perIter = (Map<String, Object>) s.get("secondsPerIteration");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> toConv = (Map<String, Object>) s.get("secondsToConvergence");
+        b.add(List.of(String.valueOf(perK.get("k")), String.valueOf(s.get("solver")),
+            String.valueOf(s.get("loss")), s.containsKey("stepSize")
+                ? String.format("%.3g", ((Number) s.get("stepSize")).doubleValue() * block) : "–",
+            String.valueOf(s.get("iterations")), Boolean.TRUE.equals(s.get("converged")) ? "yes"
+                : "no", String.format("%.2e", ((Number) perIter.get("median")).doubleValue()),
+            String.format("%.4f", ((Number) toConv.get("median")).doubleValue())));
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,123 @@
+package org.ccespark.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.ccespark.report.ResultTables;
+import org.ccespark.report.RunRecord;
+import org.ccespark.report.Table;
+import org.ccespark.testing.SharedSpark;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small experiment on 200 rows of the demo sample, run in-process on the shared session. */
+class ExperimentCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void startSpark() {
+    SharedSpark.session();
+  }
+
+  private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      return Main.run(args, o, e);
+    }
+  }
+
+  @Test
+  void writesTablesFiguresAndRawRunsThatRebuildTheTables() throws IOException {
+    Path config = tmp.resolve("small.properties");
+    Files.writeString(config, String.join("\n",
+        "title=small", "datasets=demo", "dataset.demo.sample=200", "methods=cce,kmeans",
+        "seeds=2", "outputs=table2,table1,figure1,loss,sizes,confusion",
+        "params.cce.maxIter=2", "params.cce.batchSize=100", "tune.cce.stepSize=0.1,0.5",
+        "tune.sample=100", "table1.k=2", "table1.block=50", "table1.reps=1", "table1.budget=1",
+        ""));
+    Path output = tmp.resolve("out");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = run(out, err, "experiment", "--config", config.toString(), "--output",
+        output.toString());
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8) + printed);
+    assertTrue(printed.contains("[6/6]"), printed); // 2 tuning + 2 x 2 reported runs
+    assertTrue(printed.contains("ETA"), printed);
+
+    List<RunRecord> runs = RunRecord.fromTable(Table.parseCsv(
+        Files.readString(output.resolve("runs.csv"))));
+    assertEquals(6, runs.size());
+    assertEquals(2, runs.stream().filter(r -> r.phase().equals("tune")).count());
+    assertTrue(runs.stream().allMatch(r -> r.rows() == (r.phase().equals("tune") ? 100 : 200)));
+    // table2.csv rebuilds from runs.csv
+    assertEquals(ResultTables.clusteringLong(runs, List.of("demo"), List.of("cce", "kmeans")),
+        Table.parseCsv(Files.readString(output.resolve("table2.csv"))));
+    assertEquals(ResultTables.table2Markdown(runs, List.of("demo"), List.of("cce", "kmeans"))
+        .toMarkdown(), Files.readString(output.resolve("table2.md")));
+    // the chosen step size is the tuning run with the best ACC, and the reported runs use it
+    JsonNode chosen = JSON.readTree(output.resolve("chosen.json").toFile());
+    RunRecord best = runs.stream().filter(r -> r.phase().equals("tune"))
+        .reduce((a, b) -> b.acc() > a.acc() ? b : a).orElseThrow();
+    assertTrue(best.params().contains("stepSize=" + chosen.get("demo/cce").get("stepSize")
+        .asText()));
+    assertTrue(runs.stream().filter(r -> r.phase().equals("main") && r.method().equals("cce"))
+        .allMatch(r -> r.params().equals(best.params())));
+    JsonNode details = JSON.readTree(output.resolve("runs.json").toFile());
+    assertEquals(2, details.get(2).get("lossPerEpoch").size());
+    assertEquals(10, details.get(2).get("confusion").size());
+    assertTrue(Files.readString(output.resolve("table1.md")).contains("em-squarem"));
+    for (String png : List.of("figure1.png", "loss-demo.png", "sizes-demo.png",
+        "confusion-demo-cce.png", "confusion-demo-kmeans.png")) {
+      BufferedImage img = ImageIO.read(output.resolve("figures").resolve(png).toFile());
+      assertNotNull(img, png);
+      assertEquals(800, img.getWidth());
+      assertEquals(500, img.getHeight());
+    }
+    assertTrue(Files.readString(output.resolve("summary.md")).contains("## Table 2"));
+
+    // an existing output is kept unless --overwrite; nothing is left beside it
+    ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+    assertEquals(Main.FAILED, run(new ByteArrayOutputStream(), err2, "experiment", "--config",
+        config.toString(), "--output", output.toString()));
+    assertTrue(err2.toString(StandardCharsets.UTF_8).contains("already exists"));
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")));
+    }
+  }
+
+  @Test
+  void configErrorsAreUsageErrorsNamingTheKey() throws IOException {
+    Path config = tmp.resolve("bad.properties");
+    Files.writeString(config, "datasets=demo\nseeds=0\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(Main.USAGE, run(new ByteArrayOutputStream(), err, "experiment", "--config",
+        config.toString(), "--output", tmp.resolve("o").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("seeds must be at least 1"),
+        err.toString(StandardCharsets.UTF_8));
+    Files.writeString(config, "datasets=nosuch\n");
+    err.reset();
+    assertEquals(Main.FAILED, run(new ByteArrayOutputStream(), err, "experiment", "--config",
+        config.toString(), "--output", tmp.resolve("o").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("nosuch"));
+    assertFalse(Files.exists(tmp.resolve("o")));
+  }
+}
