@@ -24,7 +24,9 @@ import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.app.ExperimentConfig.DatasetSpec;
 import org.ccespark.bench.BenchResult;
 import org.ccespark.bench.EmVsPgdBenchmark;
-import org.ccespark.data.DemoData;
+import org.ccespark.data.ImageFrames;
+import org.ccespark.data.images.DatasetCatalog;
+import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.eval.ContingencyTable;
@@ -46,6 +48,8 @@ final class ExperimentCommand {
   static final String DEFAULT_OUTPUT_PARENT = "target/experiments";
   /** The seed-label column added for semi-supervised runs. */
   static final String SEED_LABEL_COL = "seedLabel";
+  /** Seed of the {@code dataset.NAME.sample} samples: the same rows for every run. */
+  static final long SAMPLE_SEED = 42;
   /** The estimator param that names the seed-label column (semi-supervised mode). */
   static final String SEED_LABEL_PARAM = "seedLabelCol";
 
@@ -401,12 +405,30 @@ final class ExperimentCommand {
     out.printf("loading dataset %s%n", spec.name());
     Dataset<Row> rows;
     String featuresCol = FeatureInput.DEFAULT_FEATURES_COL;
+    boolean sampled = false;
     if (spec.path() != null) {
       rows = FeatureInput.read(spark, spec.path(), spec.format(), spec.featuresCol(),
           spec.labelCol()).data();
       featuresCol = spec.featuresCol();
     } else {
-      rows = catalog(spark, spec.name());
+      // The catalog's images, read on the driver (only the sampled ones) into pixel features.
+      ImageFrames.Selection selection = spec.sample() == null ? ImageFrames.Selection.ALL
+          : new ImageFrames.Selection(spec.sample(), SAMPLE_SEED);
+      try (ImageDataset images = DatasetCatalog.open(spec.name())) {
+        if (spec.sample() != null && spec.sample() > images.size()) {
+          throw new UsageException("dataset." + spec.name() + ".sample = " + spec.sample()
+              + " is more than the " + images.size() + " images of " + spec.name());
+        }
+        rows = ImageFrames.load(spark, images, selection,
+            spark.sparkContext().defaultParallelism(), false).data();
+      } catch (Exception e) {
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException("cannot read dataset " + spec.name() + ": "
+            + e.getMessage(), e);
+      }
+      sampled = true;
     }
     if (!Arrays.asList(rows.columns()).contains(FeatureInput.LABEL_COL)) {
       throw new IllegalArgumentException("dataset " + spec.name() + " has no label column: the"
@@ -416,10 +438,10 @@ final class ExperimentCommand {
         functions.col(FeatureInput.LABEL_COL).cast("int"));
     Data data = new Data(spec.name(), rows.persist(StorageLevel.MEMORY_AND_DISK()),
         rows.count(), 0, featuresCol);
-    if (spec.sample() != null) {
-      Data sampled = sample(data, spec.sample(), 42, "dataset." + spec.name() + ".sample");
+    if (spec.sample() != null && !sampled) {
+      Data s = sample(data, spec.sample(), SAMPLE_SEED, "dataset." + spec.name() + ".sample");
       data.rows().unpersist(false);
-      data = sampled;
+      data = s;
     }
     long labelNulls = data.rows().filter(functions.col(FeatureInput.LABEL_COL).isNull()).count();
     if (labelNulls > 0) {
@@ -434,15 +456,6 @@ final class ExperimentCommand {
     }
     out.printf("dataset %s: %,d rows, %d classes, k=%d%n", spec.name(), data.count(), classes, k);
     return new Data(spec.name(), data.rows(), data.count(), k, featuresCol);
-  }
-
-  /** A dataset of the catalog by name. */
-  private static Dataset<Row> catalog(SparkSession spark, String name) {
-    if (name.equals("demo")) {
-      return DemoData.load(spark);
-    }
-    throw new IllegalArgumentException("unknown dataset '" + name + "': known are demo, or give"
-        + " dataset." + name + ".path");
   }
 
   /** A seeded random sample of exactly {@code n} rows (in their input order), persisted. */

@@ -42,7 +42,8 @@ final class ExperimentConfig {
       new String[] {"outputs", "table2,figure1,loss,sizes,confusion", "what to produce, among "
           + String.join(", ", OUTPUTS)},
       new String[] {"datasets", "none", "datasets to cluster, comma-separated: names of the"
-          + " dataset catalog (e.g. demo), or any NAME described by dataset.NAME.path; required by"
+          + " dataset catalog (demo, mnist10k, fashion-mnist, fashion-mnist-test: pixel features in"
+          + " [0,1]; DatasetCatalog says how to get each), or any NAME described by dataset.NAME.path; required by"
           + " table2, table6, loss, sizes, confusion"},
       new String[] {"dataset.NAME.path", "none", "read NAME from this feature file (Parquet, CSV,"
           + " LibSVM; as cluster --input) instead of the catalog"},
@@ -51,8 +52,8 @@ final class ExperimentConfig {
       new String[] {"dataset.NAME.label-col", "label", "label column of dataset.NAME.path"},
       new String[] {"dataset.NAME.features-col", "features", "features column of"
           + " dataset.NAME.path (Parquet)"},
-      new String[] {"dataset.NAME.sample", "all rows", "cluster a seeded random sample of this"
-          + " many rows of NAME (the same rows for every method and seed)"},
+      new String[] {"dataset.NAME.sample", "all rows", "cluster a random sample of this many rows"
+          + " of NAME (seed 42: the same rows for every method, seed and run)"},
       new String[] {"dataset.NAME.k", "number of distinct labels", "number of clusters for NAME"},
       new String[] {"methods", "cce,kmeans", "methods, comma-separated, among those the build"
           + " provides (cce, kmeans, and the estimator's other values of its method param)"},
