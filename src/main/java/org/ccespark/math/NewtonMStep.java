@@ -13,11 +13,22 @@ package org.ccespark.math;
  * {@code 1 + W}, {@code W = Σ_k w_k}, stationarity gives {@code y_k = w_k / (1 + W - σ_k / x)} where
  * {@code x = σᵀy}. The scalar {@code x} is the unique root in {@code (σ_max/(1+W), σ_max]} of
  * {@code f(x) = Σ_k w_k / (1 + W - σ_k/x) - 1}, which is convex and decreasing there (Theorem 1).
- * Newton's method is started at Lemma 1's point {@code l = max_k σ_k / (1 + W - w_k)}, where
- * {@code f(l) ≥ 0}; on a convex decreasing function every Newton step from the left of the root
- * stays on the left, so the iterates increase monotonically to the root and no denominator ever
- * reaches zero. The iteration runs on {@code v = (1+W)x - σ_max}, the smallest denominator, so that
- * every denominator {@code (1+W)x - σ_k = v + (σ_max - σ_k)} is computed without cancellation.
+ * The solve runs on {@code v = (1+W)x - σ_max}, the smallest denominator, so that every
+ * denominator {@code d_k = (1+W)x - σ_k = v + (σ_max - σ_k)} is computed without cancellation. In
+ * {@code v} the equation is a secular equation: {@code (1+W) f = S(v) - 1} with
+ * {@code S(v) = Σ_k w_k σ_k / d_k}, a sum of poles at {@code v = σ_k - σ_max ≤ 0}.
+ *
+ * <p>Newton's method is applied to {@code h(v) = 1/S(v) = 1}, not to {@code f}: {@code h} is the
+ * harmonic (parallel) sum of the linear functions {@code d_k / (w_k σ_k)}, hence concave and
+ * increasing, and exactly linear when one class dominates, so Newton on {@code h} needs fewer steps
+ * (its step is {@code S} times Newton's step on {@code f}). It starts at Lemma 1's point
+ * {@code l = max_k σ_k / (1 + W - w_k)}, where {@code f(l) ≥ 0}; every tangent of a concave
+ * function lies above it, so every step from the left of the root stays on the left, the iterates
+ * increase monotonically to the root and no denominator ever reaches zero. Since
+ * {@code |h''|/h' ≤ 2/v}, a step smaller than {@link #STOP_STEP}·{@code v} leaves an error below
+ * about {@code STOP_STEP²·v}: the solve stops there, and takes {@code y} from the reciprocals of its
+ * last evaluation corrected to first order ({@code 1/(d+δ) ≈ (1 - δ/d)/d}), without another pass
+ * of divisions.
  *
  * <p><b>Zero weights (Appendix B).</b> Let {@code K_o = {k : w_k = 0}} and {@code c} its class of
  * largest {@code σ}. Only {@code y_c} among {@code K_o} can be positive. Solving the interior
@@ -36,8 +47,11 @@ package org.ccespark.math;
  * non-negative {@code w}.
  */
 public final class NewtonMStep {
-  /** Newton stops when a step changes its variable by less than this relative amount. */
-  static final double X_TOL = 1e-15;
+  /**
+   * Newton stops after a step smaller than this fraction of its variable: the error left is then
+   * below the square of it (about 1e-16, rounding).
+   */
+  static final double STOP_STEP = 1e-8;
   /** Safety cap; from Lemma 1's start Newton needs far fewer (quadratic convergence). */
   static final int MAX_NEWTON = 100;
 
@@ -60,10 +74,10 @@ public final class NewtonMStep {
    * {@code x = σᵀy*} (in EM: {@code σᵀy} of the previous iterate, which moves little between
    * iterations). The guess only changes where Newton starts, never the root it converges to: if
    * {@code f(guess) ≥ 0} the guess is on the safe (left) side of the root and Newton starts there;
-   * otherwise one Newton step from the guess lands on the left side too (the tangent of a convex
-   * function lies below it), and Newton starts there if that is inside the interval of Theorem 1,
-   * else at Lemma 1's point. So every start is on the left and the iterates increase monotonically
-   * to the root, as from Lemma 1's point.
+   * otherwise one Newton step from the guess lands on the left side too (the tangent of the
+   * concave {@code h} lies above it), and Newton starts there if that is inside the interval of
+   * Theorem 1, else at Lemma 1's point. So every start is on the left and the iterates increase
+   * monotonically to the root, as from Lemma 1's point.
    *
    * @param xGuess the guess of {@code σᵀy*}; NaN or non-positive for none
    * @return the number of Newton iterations used (0 for the closed-form cases)
@@ -100,6 +114,7 @@ public final class NewtonMStep {
     int iterations = 0;
     boolean invReady = false; // whether y[yOff..] holds 1/d_k at (about) the final v
     boolean closedForm = false;
+    double correction = 0; // v moved by this after the last evaluation of the 1/d_k
     double start = 0;
     if (c >= 0 && sigmaZero > sigmaPos) {
       start = sigmaZero - sigmaPos; // x = σ_c / g, Appendix B's closed form if f ≤ 0 there
@@ -112,8 +127,8 @@ public final class NewtonMStep {
       boolean probing = guess > start; // false for NaN
       v = probing ? guess : lemma1(sigma, sOff, w, wOff, k, g, sigmaPos, start);
       while (true) {
-        // f(v) = x Σ w_k / d_k - 1 and df/dv = -(1/g) Σ w_k σ_k / d_k², in one pass
-        double s = 0;
+        // S(v) = Σ w_k σ_k / d_k and -S'(v) = Σ w_k σ_k / d_k², in one pass
+        double sv = 0;
         double sl = 0;
         if (allPositive) {
           // 1/d_k into y (a loop the JIT vectorises), then the two sums without divisions;
@@ -123,9 +138,9 @@ public final class NewtonMStep {
           }
           for (int j = 0; j < k; j++) {
             double inv = y[yOff + j];
-            double wi = w[wOff + j] * inv;
-            s += wi;
-            sl += wi * sigma[sOff + j] * inv;
+            double t = w[wOff + j] * sigma[sOff + j] * inv;
+            sv += t;
+            sl += t * inv;
           }
           invReady = true;
         } else {
@@ -134,34 +149,38 @@ public final class NewtonMStep {
             if (wj > 0) {
               double sj = sigma[sOff + j];
               double inv = 1.0 / (v + (sigmaPos - sj));
-              double wi = wj * inv;
-              s += wi;
-              sl += wi * sj * inv;
+              double t = wj * sj * inv;
+              sv += t;
+              sl += t * inv;
             }
           }
         }
-        double fv = s * ((sigmaPos + v) / g) - 1;
-        double slope = -sl / g;
+        double excess = sv - 1; // = g·f(v): positive left of the root
+        // Newton on h = 1/S (concave, increasing): h(v) = 1 at the root, step (S-1)·S/(-S')
+        double step = sl > 0 ? excess * sv / sl : Double.NaN;
         if (probing) {
           probing = false;
-          if (fv < 0) { // right of the root: one Newton step lands on its left (convexity)
+          if (excess < 0) { // right of the root: one step lands on its left (concavity)
             iterations++;
             invReady = false;
-            double next = slope < 0 ? v - fv / slope : Double.NaN;
+            double next = v + step;
             v = next > start ? next : lemma1(sigma, sOff, w, wOff, k, g, sigmaPos, start);
             continue;
           }
         }
-        if (!(fv > 0) || iterations >= MAX_NEWTON) {
+        if (!(excess > 0) || iterations >= MAX_NEWTON) {
           break;
         }
         iterations++;
-        if (!(slope < 0)) { // flat only if every σ_k with w_k > 0 is 0: impossible on the simplex
+        if (!(step > 0)) { // flat only if every σ_k with w_k > 0 is 0: impossible on the simplex
           break;
         }
-        double step = -fv / slope;
         v += step;
-        if (step <= X_TOL * v) { // 1/d_k at the previous v differ from those at v by rounding
+        if (step <= STOP_STEP * (v - step)) {
+          // the error left after this step is below (step/v)²·v (the curvature bound |h''|/h'
+          // ≤ 2/v): rounding; the 1/d_k of the last evaluation, corrected to first order,
+          // give y to the same precision
+          correction = step;
           break;
         }
         invReady = false;
@@ -169,9 +188,10 @@ public final class NewtonMStep {
     }
     double x = (sigmaPos + v) / g;
     double sum = 0;
-    if (invReady) { // y holds 1/d_k of the last evaluation
+    if (invReady) { // y holds 1/d_k of the last evaluation, at v - correction
       for (int j = 0; j < k; j++) {
-        double yj = w[wOff + j] * x * y[yOff + j];
+        double inv = y[yOff + j];
+        double yj = w[wOff + j] * x * (inv - correction * inv * inv);
         y[yOff + j] = yj;
         sum += yj;
       }

@@ -202,4 +202,30 @@ class NewtonMStepTest {
     }
     assertTrue(worst < 60, "Newton steps from Lemma 1's start: " + worst);
   }
+
+  @Test
+  void anyGuessOfTheRootGivesTheSameSolution() {
+    // left of the root, just right of it, far right, outside the interval, none
+    double[] factors = {0.5, 0.999, 1.0, 1.001, 1.3, 10, -1, Double.NaN};
+    for (int t = 0; t < 300; t++) {
+      int k = 2 + rnd.nextInt(120);
+      double lambda = Math.pow(10, -4 + 7 * rnd.nextDouble());
+      double[] sigma = MathTesting.randomSimplex(rnd, k, 1 + 5 * rnd.nextDouble());
+      double[] w = weights(k, lambda, t % 3 == 0 ? 0.3 : 0);
+      double[] cold = solve(sigma, w);
+      assertKkt(sigma, w, cold);
+      double x = 0;
+      for (int c = 0; c < k; c++) {
+        x += sigma[c] * cold[c];
+      }
+      for (double f : factors) {
+        double[] y = new double[k];
+        NewtonMStep.solve(sigma, 0, w, 0, k, y, 0, f * x);
+        assertKkt(sigma, w, y);
+        for (int c = 0; c < k; c++) {
+          assertEquals(cold[c], y[c], 1e-12 * Math.max(1, cold[c]), "guess " + f + " x*");
+        }
+      }
+    }
+  }
 }
