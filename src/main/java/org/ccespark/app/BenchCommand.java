@@ -18,21 +18,24 @@ import org.ccespark.bench.BenchResult;
 import org.ccespark.bench.EmVsPgdBenchmark;
 import org.ccespark.bench.EndToEndBenchmark;
 import org.ccespark.bench.KernelBenchmark;
+import org.ccespark.bench.ScaleOutBenchmark;
 
 /**
  * {@code bench}: the performance benchmarks of {@link org.ccespark.bench} (EM vs PGD, EM kernel
- * throughput, end to end vs MLlib K-means); prints a table per benchmark and writes
- * {@code bench.json} and {@code tables.txt}. Spark is started only for {@code end-to-end}.
+ * throughput, end to end vs MLlib K-means, scaling out over standalone Workers); prints a table per
+ * benchmark and writes {@code bench.json} and {@code tables.txt}. The launcher's Spark session is
+ * started only for {@code end-to-end}; {@code scale-out} makes its own per cluster.
  */
 final class BenchCommand {
   /** Where the bench writes when no {@code --output} is given (relative to the current folder). */
   static final String DEFAULT_OUTPUT = "target/bench-output";
   /** The benchmarks, in run order. */
-  static final List<String> BENCHMARKS = List.of("em-vs-pgd", "kernel", "end-to-end");
+  static final List<String> BENCHMARKS = List.of("em-vs-pgd", "kernel", "end-to-end",
+      "scale-out");
 
   static final Command COMMAND = new Command("bench",
       "[--only NAME[,NAME...]] [--sizes N,N,...] [--dim D] [--k K] [--output DIR] [options]",
-      "performance benchmarks: EM vs PGD, EM kernel throughput, end to end vs K-means",
+      "performance benchmarks: EM vs PGD, EM kernel throughput, end to end vs K-means, scale-out",
       "Runs the benchmarks and prints a table for each: em-vs-pgd (the paper's Table 1: one block"
           + " of pseudo-labels solved by projected gradient descent on eq. 10 at several step"
           + " sizes and by EM on eq. 11, plain and SQUAREM-accelerated, same tolerance, single"
@@ -40,7 +43,12 @@ final class BenchCommand {
           + " the mean Newton steps per point), and end-to-end (fits of CCE with each schedule and"
           + " of MLlib K-means on the same cached Gaussian blobs of N x D, time, time per pass,"
           + " peak heap, growth with N; runs on the launcher's Spark master, e.g."
-          + " CCE_MASTER=local[2])."
+          + " CCE_MASTER=local[2]), and scale-out (the same fits on a real standalone cluster on"
+          + " 127.0.0.1 with 1, then 2 Workers of one core each, started with the project's"
+          + " submit/standalone-cluster and always stopped; this JVM is the driver; reports fit"
+          + " time, time per pass, speed-up, whether predictions are identical across Worker"
+          + " counts, and the load average during each fit; needs a cce-spark checkout, as"
+          + " submit/cce provides)."
           + "\n\nTimes are wall-clock (System.nanoTime) after warm-up runs: median [min-max] over"
           + " the repetitions. end-to-end is heavy: at 200,000 x 2048 the cached data alone is"
           + " about 3.3 GB and K-means takes minutes; give the JVM a large heap"
@@ -81,9 +89,17 @@ final class BenchCommand {
               "end-to-end: emMaxIter of the fulldata schedule (one Spark job per EM iteration)"),
           Option.value("--partitions", "N", "Spark's default parallelism",
               "end-to-end: partitions of the cached data"),
-          Option.value("--fits", "N", "1", "end-to-end: timed fits per method and size"),
-          Option.value("--warmup-rows", "N", "2000", "end-to-end: rows of the untimed warm-up"
-              + " fits (0: none)"),
+          Option.value("--fits", "N", "1", "end-to-end and scale-out: timed fits per method and"
+              + " size or Worker count"),
+          Option.value("--warmup-rows", "N", "2000", "end-to-end and scale-out: rows of the"
+              + " untimed warm-up fits (0: none)"),
+          Option.value("--scale-out-rows", "N", "40000", "scale-out: number of rows (with --dim,"
+              + " --k, --methods, --epochs, --fulldata-em-max-iter)"),
+          Option.value("--workers", "W,W,...", "1,2", "scale-out: Worker counts (1 core each)"),
+          Option.value("--executor-memory", "M", "4g", "scale-out: memory of each Worker and its"
+              + " executor"),
+          Option.value("--scale-out-partitions", "N", "the largest Worker count",
+              "scale-out: partitions of the cached data, the same at every Worker count"),
           Option.flag("--overwrite", "replace an existing --output DIR")));
 
   private final Parsed args;
@@ -146,11 +162,26 @@ final class BenchCommand {
       throw new UsageException("--warmup-rows must be 0 or at least --k (" + k + ")");
     }
 
+    long scaleRows = args.integer("--scale-out-rows", 40000, k);
+    int[] workers = ints("--workers", "1,2", 1);
+    String executorMemory = args.string("--executor-memory", "4g").trim();
+    if (!executorMemory.matches("[1-9][0-9]*[mMgG]")) {
+      throw new UsageException("--executor-memory must look like 512m or 4g, got '"
+          + executorMemory + "'");
+    }
+    int scalePartitions = args.has("--scale-out-partitions")
+        ? args.integer("--scale-out-partitions", 0, 1) : Arrays.stream(workers).max().getAsInt();
+    ScaleOutBenchmark.Config scaleOut = only.contains("scale-out")
+        ? new ScaleOutBenchmark.Config(scaleRows, dim, k, methods, workers, executorMemory, epochs,
+            fulldataEm, scalePartitions, seed, fits, warmupRows, ScaleOutBenchmark.projectRoot())
+        : null;
+
     String output = args.string("--output", DEFAULT_OUTPUT);
     boolean overwrite = args.has("--overwrite") || !args.has("--output");
     SparkSession spark = only.contains("end-to-end") ? Main.session() : null;
     Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration()
         : new Configuration();
+    Map<String, Object> sparkInfo = spark != null ? ClusteringRun.sparkInfo(spark) : null;
     try (OutputDir dir = OutputDir.open(conf, output, overwrite)) {
       Map<String, Object> benchmarks = new LinkedHashMap<>();
       StringBuilder tables = new StringBuilder();
@@ -159,6 +190,7 @@ final class BenchCommand {
         BenchResult r = switch (name) {
           case "em-vs-pgd" -> EmVsPgdBenchmark.run(emPgd);
           case "kernel" -> KernelBenchmark.run(kernel);
+          case "scale-out" -> ScaleOutBenchmark.run(scaleOut, out::println);
           default -> EndToEndBenchmark.run(spark, new EndToEndBenchmark.Config(sizes, dim, k,
               methods, epochs, fulldataEm, partitions != null ? partitions
                   : spark.sparkContext().defaultParallelism(), seed, fits, warmupRows),
@@ -174,8 +206,8 @@ final class BenchCommand {
       json.put("command", "bench");
       json.put("benchmarks", benchmarks);
       json.put("machine", machine());
-      if (spark != null) {
-        json.put("spark", ClusteringRun.sparkInfo(spark));
+      if (sparkInfo != null) {
+        json.put("spark", sparkInfo);
       }
       json.put("seconds", Map.of("total", (System.nanoTime() - t0) / 1e9));
       dir.writeJson("bench.json", json);

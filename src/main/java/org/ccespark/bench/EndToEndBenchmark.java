@@ -56,10 +56,10 @@ public final class EndToEndBenchmark {
   public record Config(long[] sizes, int dim, int k, List<String> methods, Integer epochs,
       Integer fulldataEmMaxIter, int partitions, long seed, int reps, int warmupRows) {}
 
-  /** One timed fit. */
-  private record Fit(long n, String method, Timing.Stats seconds, double passes, String passName,
+  /** One timed fit, with the predictions of its last repetition by row. */
+  record Fit(long n, String method, Timing.Stats seconds, double passes, String passName,
       long peakSampled, long peakPools, long baseline, double acc, double nmi,
-      Map<String, Object> details) {}
+      Map<String, Object> details, int[] predictions) {}
 
   /**
    * Runs the benchmark on {@code spark}.
@@ -67,19 +67,7 @@ public final class EndToEndBenchmark {
    * @param progress receives a line per phase (generation, each fit)
    */
   public static BenchResult run(SparkSession spark, Config cfg, Consumer<String> progress) {
-    if (cfg.warmupRows() > 0) {
-      progress.accept(String.format("end-to-end: warm-up fits on %,d x %d blobs",
-          cfg.warmupRows(), cfg.dim()));
-      Dataset<Row> warm = GaussianBlobs.cached(spark, cfg.warmupRows(), cfg.dim(), cfg.k(),
-          cfg.seed() + 1, cfg.partitions());
-      try {
-        for (String method : cfg.methods()) {
-          fit(method, cfg, warm, cfg.warmupRows());
-        }
-      } finally {
-        warm.unpersist(true);
-      }
-    }
+    warmUp(spark, cfg, "end-to-end", progress);
     List<Fit> fits = new ArrayList<>();
     List<Map<String, Object>> data = new ArrayList<>();
     for (long n : cfg.sizes()) {
@@ -108,7 +96,29 @@ public final class EndToEndBenchmark {
     return result(spark, cfg, fits, data);
   }
 
-  private static Fit timedFit(String method, Config cfg, Dataset<Row> data, long n) {
+  /**
+   * Fits every method once on {@code cfg.warmupRows()} blobs (other seed), untimed: warms up the
+   * JIT of the driver and the executors and Spark's code generation. Nothing when warmupRows is 0.
+   */
+  static void warmUp(SparkSession spark, Config cfg, String benchmark, Consumer<String> progress) {
+    if (cfg.warmupRows() == 0) {
+      return;
+    }
+    progress.accept(String.format("%s: warm-up fits on %,d x %d blobs", benchmark,
+        cfg.warmupRows(), cfg.dim()));
+    Dataset<Row> warm = GaussianBlobs.cached(spark, cfg.warmupRows(), cfg.dim(), cfg.k(),
+        cfg.seed() + 1, cfg.partitions());
+    try {
+      for (String method : cfg.methods()) {
+        fit(method, cfg, warm, cfg.warmupRows());
+      }
+    } finally {
+      warm.unpersist(true);
+    }
+  }
+
+  /** {@code cfg.reps()} timed fits of {@code method} on the cached {@code data} of {@code n} rows. */
+  static Fit timedFit(String method, Config cfg, Dataset<Row> data, long n) {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     double[] samples = new double[cfg.reps()];
     long peakSampled = 0;
@@ -163,10 +173,11 @@ public final class EndToEndBenchmark {
     int[] labels = GaussianBlobs.labels((int) n, cfg.k());
     return new Fit(n, method, s, passes, passName, peakSampled, peakPools, baseline,
         ClusteringMetrics.accuracy(labels, predictions), ClusteringMetrics.nmi(labels, predictions),
-        details);
+        details, predictions);
   }
 
-  private static Object fit(String method, Config cfg, Dataset<Row> data, long n) {
+  /** One untimed fit of {@code method} (warm-up); returns the model. */
+  static Object fit(String method, Config cfg, Dataset<Row> data, long n) {
     if (method.equals("kmeans")) {
       return new KMeans().setK(cfg.k()).setSeed(cfg.seed())
           .setFeaturesCol(GaussianBlobs.FEATURES_COL).fit(data);
