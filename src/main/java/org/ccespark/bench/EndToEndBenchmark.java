@@ -59,7 +59,35 @@ public final class EndToEndBenchmark {
   /** One timed fit, with the predictions of its last repetition by row. */
   record Fit(long n, String method, Timing.Stats seconds, double passes, String passName,
       long peakSampled, long peakPools, long baseline, double acc, double nmi,
-      Map<String, Object> details, int[] predictions) {}
+      Map<String, Object> details, int[] predictions) {
+    /** Median seconds per pass. */
+    double secondsPerPass() {
+      return seconds.median() / Math.max(1, passes);
+    }
+
+    /** Fit time as {@code median [min-max]}. */
+    String secondsText() {
+      return String.format("%.1f [%.1f-%.1f]", seconds.median(), seconds.min(), seconds.max());
+    }
+
+    /** Time per pass as {@code seconds/pass}. */
+    String perPassText() {
+      return String.format("%.2f/%s", secondsPerPass(), passName);
+    }
+
+    /** Method, fit time, passes, time per pass and scores, for {@code bench.json}. */
+    Map<String, Object> json() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("method", method);
+      j.put("fitSeconds", seconds.toJson());
+      j.put("passes", passes);
+      j.put("pass", passName);
+      j.put("secondsPerPass", secondsPerPass());
+      j.put("acc", acc);
+      j.put("nmi", nmi);
+      return j;
+    }
+  }
 
   /**
    * Runs the benchmark on {@code spark}.
@@ -130,8 +158,8 @@ public final class EndToEndBenchmark {
       baseline = memory.getHeapMemoryUsage().getUsed();
       List<MemoryPoolMXBean> pools = heapPools();
       pools.forEach(MemoryPoolMXBean::resetPeakUsage);
-      HeapSampler sampler = new HeapSampler(memory);
-      sampler.start();
+      Sampler sampler = Sampler.started("cce-bench-heap-sampler",
+          () -> memory.getHeapMemoryUsage().getUsed(), 20);
       long t0 = System.nanoTime();
       try {
         last[0] = fit(method, cfg, data, n);
@@ -139,7 +167,7 @@ public final class EndToEndBenchmark {
         samples[r] = (System.nanoTime() - t0) / 1e9;
         sampler.halt();
       }
-      peakSampled = Math.max(peakSampled, sampler.peak);
+      peakSampled = Math.max(peakSampled, (long) sampler.max());
       long poolSum = 0;
       for (MemoryPoolMXBean p : pools) {
         poolSum += p.getPeakUsage().getUsed();
@@ -213,40 +241,21 @@ public final class EndToEndBenchmark {
     return out;
   }
 
-  /** Samples the used heap every 20 ms and keeps the largest value. */
-  private static final class HeapSampler extends Thread {
-    private final MemoryMXBean memory;
-    private volatile boolean running = true;
-    volatile long peak;
-
-    HeapSampler(MemoryMXBean memory) {
-      super("cce-bench-heap-sampler");
-      setDaemon(true);
-      this.memory = memory;
-    }
-
-    @Override
-    public void run() {
-      while (running) {
-        peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }
-
-    void halt() {
-      running = false;
-      interrupt();
-      try {
-        join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
-    }
+  /** The settings of {@code cfg}, for {@code bench.json}. */
+  static Map<String, Object> settingsJson(Config cfg) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("sizes", cfg.sizes());
+    settings.put("dim", cfg.dim());
+    settings.put("k", cfg.k());
+    settings.put("methods", cfg.methods());
+    settings.put("epochs", cfg.epochs() == null ? "default" : cfg.epochs());
+    settings.put("fulldataEmMaxIter", cfg.fulldataEmMaxIter() == null ? "default"
+        : cfg.fulldataEmMaxIter());
+    settings.put("partitions", cfg.partitions());
+    settings.put("seed", cfg.seed());
+    settings.put("reps", cfg.reps());
+    settings.put("warmupRows", cfg.warmupRows());
+    return settings;
   }
 
   private static BenchResult result(SparkSession spark, Config cfg, List<Fit> fits,
@@ -264,24 +273,16 @@ public final class EndToEndBenchmark {
     List<Map<String, Object>> rows = new ArrayList<>();
     Map<String, Fit> first = new LinkedHashMap<>();
     for (Fit f : fits) {
-      double perPass = f.seconds().median() / Math.max(1, f.passes());
       sb.append(String.format("%,9d  %-14s  %-22s  %6.0f  %-16s  %-11.2f  %7.2fGB  %7.2fGB  %.4f  %.4f%n",
-          f.n(), f.method(), String.format("%.1f [%.1f-%.1f]", f.seconds().median(),
-              f.seconds().min(), f.seconds().max()), f.passes(), String.format("%.2f/%s",
-              perPass, f.passName()), perPass / f.n() * 1e6, f.baseline() / 1e9,
-          f.peakSampled() / 1e9, f.acc(), f.nmi()));
+          f.n(), f.method(), f.secondsText(), f.passes(), f.perPassText(),
+          f.secondsPerPass() / f.n() * 1e6, f.baseline() / 1e9, f.peakSampled() / 1e9, f.acc(),
+          f.nmi()));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("n", f.n());
-      j.put("method", f.method());
-      j.put("fitSeconds", f.seconds().toJson());
-      j.put("passes", f.passes());
-      j.put("pass", f.passName());
-      j.put("secondsPerPass", perPass);
+      j.putAll(f.json());
       j.put("heapBaselineBytes", f.baseline());
       j.put("heapPeakSampledBytes", f.peakSampled());
       j.put("heapPeakPoolsSumBytes", f.peakPools());
-      j.put("acc", f.acc());
-      j.put("nmi", f.nmi());
       j.putAll(f.details());
       Fit base = first.putIfAbsent(f.method(), f);
       if (base != null) {
@@ -314,18 +315,7 @@ public final class EndToEndBenchmark {
       }
     }
     Map<String, Object> json = new LinkedHashMap<>();
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("sizes", cfg.sizes());
-    settings.put("dim", cfg.dim());
-    settings.put("k", cfg.k());
-    settings.put("methods", cfg.methods());
-    settings.put("epochs", cfg.epochs() == null ? "default" : cfg.epochs());
-    settings.put("fulldataEmMaxIter", cfg.fulldataEmMaxIter() == null ? "default"
-        : cfg.fulldataEmMaxIter());
-    settings.put("partitions", cfg.partitions());
-    settings.put("seed", cfg.seed());
-    settings.put("reps", cfg.reps());
-    settings.put("warmupRows", cfg.warmupRows());
+    Map<String, Object> settings = settingsJson(cfg);
     settings.put("master", spark.sparkContext().master());
     settings.put("maxHeapBytes", maxHeap);
     json.put("settings", settings);

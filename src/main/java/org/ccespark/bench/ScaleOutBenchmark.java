@@ -61,7 +61,13 @@ public final class ScaleOutBenchmark {
    */
   public record Config(long n, int dim, int k, List<String> methods, int[] workers,
       String executorMemory, Integer epochs, Integer fulldataEmMaxIter, int partitions, long seed,
-      int reps, int warmupRows, Path projectRoot) {}
+      int reps, int warmupRows, Path projectRoot) {
+    /** The same fits as an end-to-end benchmark of the one size {@code n}. */
+    EndToEndBenchmark.Config fits() {
+      return new EndToEndBenchmark.Config(new long[] {n}, dim, k, methods, epochs,
+          fulldataEmMaxIter, partitions, seed, reps, warmupRows);
+    }
+  }
 
   /** One Worker count's fit of one method. */
   record Run(int workers, EndToEndBenchmark.Fit fit, double loadMean, double loadMax) {}
@@ -69,9 +75,7 @@ public final class ScaleOutBenchmark {
   /** Runs the benchmark; {@code progress} receives a line per phase and the script's output. */
   public static BenchResult run(Config cfg, Consumer<String> progress) {
     Path jar = applicationJar(cfg.projectRoot());
-    EndToEndBenchmark.Config fits = new EndToEndBenchmark.Config(new long[] {cfg.n()}, cfg.dim(),
-        cfg.k(), cfg.methods(), cfg.epochs(), cfg.fulldataEmMaxIter(), cfg.partitions(),
-        cfg.seed(), cfg.reps(), cfg.warmupRows());
+    EndToEndBenchmark.Config fits = cfg.fits();
     List<Run> runs = new ArrayList<>();
     Map<Integer, Map<String, Object>> clusters = new LinkedHashMap<>();
     stopSessions();
@@ -100,18 +104,19 @@ public final class ScaleOutBenchmark {
           try {
             for (String method : cfg.methods()) {
               progress.accept(String.format("scale-out: %d workers: fitting %s", w, method));
-              LoadSampler load = new LoadSampler();
-              load.start();
+              OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+              Sampler load = Sampler.started("cce-bench-load-sampler",
+                  os::getSystemLoadAverage, 1000);
               EndToEndBenchmark.Fit f;
               try {
                 f = EndToEndBenchmark.timedFit(method, fits, blobs, cfg.n());
               } finally {
                 load.halt();
               }
-              runs.add(new Run(w, f, load.mean(), load.max));
+              runs.add(new Run(w, f, load.mean(), load.max()));
               progress.accept(String.format("scale-out: %d workers: %s fit %.1f s (load average"
                   + " %.2f mean, %.2f max)", w, method, f.seconds().median(), load.mean(),
-                  load.max));
+                  load.max()));
             }
           } finally {
             blobs.unpersist(true);
@@ -155,20 +160,12 @@ public final class ScaleOutBenchmark {
     Map<String, Run> first = new LinkedHashMap<>();
     for (Run r : runs) {
       EndToEndBenchmark.Fit f = r.fit();
-      double perPass = f.seconds().median() / Math.max(1, f.passes());
       sb.append(String.format("%7d  %-14s  %-22s  %6.0f  %-16s  %.4f  %.4f  %-14s%n", r.workers(),
-          f.method(), String.format("%.1f [%.1f-%.1f]", f.seconds().median(), f.seconds().min(),
-              f.seconds().max()), f.passes(), String.format("%.2f/%s", perPass, f.passName()),
-          f.acc(), f.nmi(), String.format("%.2f/%.2f", r.loadMean(), r.loadMax())));
+          f.method(), f.secondsText(), f.passes(), f.perPassText(), f.acc(), f.nmi(),
+          String.format("%.2f/%.2f", r.loadMean(), r.loadMax())));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("workers", r.workers());
-      j.put("method", f.method());
-      j.put("fitSeconds", f.seconds().toJson());
-      j.put("passes", f.passes());
-      j.put("pass", f.passName());
-      j.put("secondsPerPass", perPass);
-      j.put("acc", f.acc());
-      j.put("nmi", f.nmi());
+      j.putAll(f.json());
       j.put("loadAverageMean", r.loadMean());
       j.put("loadAverageMax", r.loadMax());
       Run base = first.putIfAbsent(f.method(), r);
@@ -189,29 +186,17 @@ public final class ScaleOutBenchmark {
         sb.append(String.format("  %s: %d -> %d workers: fit speed-up x%.2f, per pass x%.2f;"
             + " predictions %s%n", r.fit().method(), base.workers(), r.workers(),
             base.fit().seconds().median() / r.fit().seconds().median(),
-            (base.fit().seconds().median() / Math.max(1, base.fit().passes()))
-                / (r.fit().seconds().median() / Math.max(1, r.fit().passes())),
+            base.fit().secondsPerPass() / r.fit().secondsPerPass(),
             differ == 0 ? "identical" : differ + " of " + r.fit().predictions().length
                 + " differ"));
       }
     }
     sb.append("  load mean/max: the system's 1-minute load average sampled every second during"
         + " the fit (the cluster's own busy cores count; with 2 cores, more means other work)\n");
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("n", cfg.n());
-    settings.put("dim", cfg.dim());
-    settings.put("k", cfg.k());
-    settings.put("methods", cfg.methods());
+    Map<String, Object> settings = EndToEndBenchmark.settingsJson(cfg.fits());
     settings.put("workers", cfg.workers());
     settings.put("coresPerWorker", 1);
     settings.put("executorMemory", cfg.executorMemory());
-    settings.put("epochs", cfg.epochs() == null ? "default" : cfg.epochs());
-    settings.put("fulldataEmMaxIter", cfg.fulldataEmMaxIter() == null ? "default"
-        : cfg.fulldataEmMaxIter());
-    settings.put("partitions", cfg.partitions());
-    settings.put("seed", cfg.seed());
-    settings.put("reps", cfg.reps());
-    settings.put("warmupRows", cfg.warmupRows());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("settings", settings);
     Map<String, Object> c = new LinkedHashMap<>();
@@ -403,56 +388,6 @@ public final class ScaleOutBenchmark {
       } catch (IOException e) {
         return -1;
       }
-    }
-  }
-
-  /** Samples the system's 1-minute load average every second; keeps the mean and the maximum. */
-  private static final class LoadSampler extends Thread {
-    private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    private volatile boolean running = true;
-    private double sum;
-    private int count;
-    volatile double max;
-
-    LoadSampler() {
-      super("cce-bench-load-sampler");
-      setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      while (running) {
-        sample();
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }
-
-    private synchronized void sample() {
-      double l = os.getSystemLoadAverage();
-      if (l >= 0) {
-        sum += l;
-        count++;
-        max = Math.max(max, l);
-      }
-    }
-
-    synchronized double mean() {
-      return count == 0 ? Double.NaN : sum / count;
-    }
-
-    void halt() {
-      running = false;
-      interrupt();
-      try {
-        join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      sample();
     }
   }
 }
