@@ -35,7 +35,8 @@ class NewtonMStepTest {
     double wSum = 0;
     double x = 0;
     for (int c = 0; c < k; c++) {
-      assertTrue(Double.isFinite(y[c]) && y[c] >= 0, "y on the simplex: " + Arrays.toString(y));
+      assertTrue(Double.isFinite(y[c]) && y[c] >= 0,
+          () -> "y on the simplex: " + Arrays.toString(y));
       wSum += w[c];
       x += sigma[c] * y[c];
     }
@@ -223,7 +224,7 @@ class NewtonMStepTest {
         NewtonMStep.solve(sigma, 0, w, 0, k, y, 0, f * x);
         assertKkt(sigma, w, y);
         for (int c = 0; c < k; c++) {
-          assertEquals(cold[c], y[c], 1e-12 * Math.max(1, cold[c]), "guess " + f + " x*");
+          assertEquals(cold[c], y[c], 1e-12 * Math.max(1, cold[c]), () -> "guess " + f + " x*");
         }
       }
     }
