@@ -14,7 +14,7 @@ import org.ccespark.app.CommandLine.UsageException;
 
 /**
  * The main class for {@code spark-submit} and {@code submit/cce}: {@code cluster}, {@code demo},
- * {@code bench} and {@code help}. Run {@code cce --help} for the options.
+ * {@code bench}, {@code experiment}, {@code convert} and {@code help}. Run {@code cce --help} for the options.
  *
  * <p>The Spark session is {@code SparkSession.builder().getOrCreate()}: the master and every other
  * setting come from the launcher ({@code spark-submit --master ...} or {@code -Dspark.master=...}),
@@ -31,7 +31,7 @@ public final class Main {
   public static final int USAGE = 2;
 
   private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
-      BenchCommand.COMMAND, ExperimentCommand.COMMAND);
+      BenchCommand.COMMAND, ExperimentCommand.COMMAND, ConvertCommand.COMMAND);
 
   private Main() {}
 
@@ -104,6 +104,8 @@ public final class Main {
       new DemoCommand(parsed, out).run();
     } else if (command == ExperimentCommand.COMMAND) {
       new ExperimentCommand(parsed, out).run();
+    } else if (command == ConvertCommand.COMMAND) {
+      new ConvertCommand(parsed, out).run();
     } else {
       new BenchCommand(parsed, out).run();
     }

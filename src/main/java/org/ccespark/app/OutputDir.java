@@ -107,6 +107,19 @@ final class OutputDir implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates a file {@code name} (a relative path; parent folders are created) in the folder.
+   *
+   * @return the stream to write it through; the caller closes it
+   */
+  OutputStream create(String name) {
+    try {
+      return fs.create(new Path(tmp, name), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create " + name + " in " + tmp, e);
+    }
+  }
+
   /** Writes {@code value} (maps, lists, arrays, numbers, strings) as pretty-printed JSON. */
   void writeJson(String name, Object value) {
     try {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * image's samples in HWC order divided by 255, so in [0,1]), optionally followed by {@code id}
  * (string, the image's id in the dataset).
  *
- * <p>The images are read on the driver (in selection order) and shipped as bytes; the vectors are
- * built in the tasks. Every selected image must have the same height, width and channels.
+ * <p>The images are read on the driver (in selection order) and broadcast as bytes; each partition
+ * builds the vectors of a contiguous range of rows, so partition order is row order. Every selected
+ * image must have the same height, width and channels.
  */
 public final class ImageFrames {
   /** Name of the optional image id column. */
@@ -149,10 +151,22 @@ public final class ImageFrames {
     if (withIds) {
       schema = schema.add(ID_COL, DataTypes.StringType, false);
     }
+    // The images travel as one broadcast (not inside the tasks, which would make them large);
+    // partition p builds the rows of its contiguous range [p*n/P, (p+1)*n/P).
     boolean label = anyLabel;
-    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(items, numPartitions)
-        .map(item -> item.toRow(label, withIds));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<Item[]> shipped = jsc.broadcast(items.toArray(new Item[0]));
+    int n = items.size();
+    List<long[]> ranges = new ArrayList<>(numPartitions);
+    for (int p = 0; p < numPartitions; p++) {
+      ranges.add(new long[] {(long) p * n / numPartitions, (long) (p + 1) * n / numPartitions});
+    }
+    JavaRDD<Row> rdd = jsc.parallelize(ranges, numPartitions)
+        .flatMap(range -> {
+          Item[] all = shipped.value();
+          return java.util.stream.LongStream.range(range[0], range[1])
+              .mapToObj(r -> all[(int) r].toRow(label, withIds)).iterator();
+        });
     Dataset<Row> data = spark.createDataFrame(rdd, schema);
     return new LoadedInput(data, dataset.name(), "images", FeatureInput.DEFAULT_FEATURES_COL,
         anyLabel ? FeatureInput.LABEL_COL : null, numFeatures, indices.length, List.of());

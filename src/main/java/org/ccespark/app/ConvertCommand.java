@@ -1,0 +1,213 @@
+package org.ccespark.app;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.ccespark.app.CommandLine.Command;
+import org.ccespark.app.CommandLine.Option;
+import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.ImageFrames;
+import org.ccespark.data.LoadedInput;
+import org.ccespark.data.images.DatasetCatalog;
+import org.ccespark.data.images.ImageDataset;
+import org.ccespark.data.images.ImageDatasets;
+import org.ccespark.data.images.ImageFiles;
+import org.ccespark.data.images.LabeledImage;
+
+/**
+ * {@code convert}: an image dataset (files or a catalog name) to Parquet pixel features that
+ * {@code cluster} reads, or to a folder of PNG images with a sub-folder per class.
+ */
+final class ConvertCommand {
+  private static final List<String> TARGETS = List.of("parquet", "png");
+  /** Written beside the data in both kinds of output; ignored by Spark and the folder reader. */
+  static final String DATASET_JSON = "_dataset.json";
+  /** The PNG output's list of images. */
+  static final String IMAGES_CSV = "images.csv";
+
+  static final Command COMMAND = new Command("convert",
+      "--input PATH|NAME --to parquet|png --output DIR [--format F] [--limit N] [--seed S]"
+          + " [--partitions N] [--overwrite]",
+      "image dataset (IDX, CIFAR, STL-10, image folder, or a named dataset) to Parquet or PNG",
+      "Reads an image dataset and writes it as pixel features in Parquet or as PNG files. The"
+          + " input is a path (IDX images file with its labels file beside it, CIFAR-10/100 or"
+          + " STL-10 binary file, a CIFAR-10 folder of data batches, or a folder of PNG/JPEG"
+          + " images with a sub-folder per class) or a dataset name: "
+          + String.join(", ", DatasetCatalog.names()) + ". Named datasets are read from "
+          + DatasetCatalog.DATA_DIR_ENV + " (default ~/.cache/cce-spark) or, for Fashion-MNIST,"
+          + " from Debian's dataset-fashion-mnist; one that is missing fails with the command that"
+          + " gets it. Nothing is downloaded."
+          + "\n\n--to parquet writes DIR as a Parquet folder with columns row (long), label (int;"
+          + " null for an unlabelled image, absent when none has a label), features (vector of"
+          + " the image's samples in height x width x channel order divided by 255) and id"
+          + " (string): 'cluster --input DIR --label-col label' reads it directly."
+          + "\n\n--to png writes DIR/<class>/<index>.png, where <class> is the label (zero-padded"
+          + " so that folders sort in label order) followed by '-' and the class name when the"
+          + " dataset names its classes, and <index> is the image's zero-padded index in the"
+          + " dataset; unlabelled images go directly into DIR. Read back as a folder dataset"
+          + " (format folder), it gives the same images with the same labels. DIR also gets"
+          + " images.csv (file,id,label)."
+          + "\n\nBoth write " + DATASET_JSON + " (dataset, classes, image size, selection). DIR"
+          + " appears only when complete; on any error nothing is left behind.",
+      options());
+
+  private static List<Option> options() {
+    List<Option> options = new ArrayList<>();
+    options.add(Option.required("--input", "PATH|NAME",
+        "dataset path, or one of " + String.join(", ", DatasetCatalog.names())));
+    options.add(Option.required("--to", "parquet|png", "what to write"));
+    options.add(Option.required("--output", "DIR", "output folder to create"));
+    options.add(Option.value("--format", String.join("|", ImageDatasets.FORMATS), "auto",
+        "format of a path; auto goes by name: *idx3-ubyte[.gz], data_batch_N.bin/test_batch.bin"
+            + " (CIFAR-10), train.bin/test.bin (CIFAR-100 fine labels), *_X.bin (STL-10), a folder"
+            + " holding data_batch_1.bin (CIFAR-10 training set), any other folder (images)"));
+    options.add(Option.value("--limit", "N", "all", "take only N images: the first N, or a seeded"
+        + " sample of N with --seed"));
+    options.add(Option.value("--seed", "S", "none", "with --limit: take a random sample of N"
+        + " images (seeded by S, kept in dataset order) instead of the first N"));
+    options.add(Option.value("--partitions", "N", "Spark's default parallelism",
+        "parquet: number of partitions, hence part files"));
+    options.add(Option.flag("--overwrite", "replace DIR if it exists (only once the new output"
+        + " is complete)"));
+    return options;
+  }
+
+  private final Parsed args;
+  private final PrintStream out;
+
+  ConvertCommand(Parsed args, PrintStream out) {
+    this.args = args;
+    this.out = out;
+  }
+
+  void run() throws IOException {
+    long t0 = System.nanoTime();
+    String input = args.required("--input");
+    String to = args.choice("--to", TARGETS, null);
+    String output = args.required("--output");
+    String format = args.choice("--format", ImageDatasets.FORMATS, "auto");
+    int limit = args.integer("--limit", 0, 1);
+    Long seed = null;
+    if (args.has("--seed")) {
+      if (!args.has("--limit")) {
+        throw new UsageException("--seed picks a sample of --limit N images; give --limit too");
+      }
+      try {
+        seed = Long.parseLong(args.required("--seed").trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("--seed expects an integer, got '" + args.required("--seed")
+            + "'");
+      }
+    }
+    int partitions = args.integer("--partitions", 0, 1);
+    if (partitions > 0 && !to.equals("parquet")) {
+      throw new UsageException("--partitions applies to --to parquet only");
+    }
+    boolean overwrite = args.has("--overwrite");
+    ImageFrames.Selection selection = new ImageFrames.Selection(limit, seed);
+
+    SparkSession spark = to.equals("parquet") ? Main.session() : null;
+    Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration()
+        : new Configuration();
+    try (OutputDir dir = OutputDir.open(conf, output, overwrite);
+        ImageDataset dataset = DatasetCatalog.openPathOrName(input, format)) {
+      out.printf("reading %s: %d images%s%n", dataset.name(), dataset.size(),
+          dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size() + " classes");
+      Map<String, Object> info;
+      if (to.equals("parquet")) {
+        int n = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        LoadedInput frame = ImageFrames.load(spark, dataset, selection, n, true);
+        frame.data().write().mode(SaveMode.Append).parquet(dir.path("."));
+        info = describe(dataset, selection, frame.numRows());
+        info.put("features", frame.numFeatures());
+      } else {
+        info = writePngs(dataset, selection, dir);
+      }
+      info.put("seconds", (System.nanoTime() - t0) / 1e9);
+      dir.writeJson(DATASET_JSON, info);
+      dir.commit();
+      out.printf("wrote %s: %s images as %s in %.1f s%n", dir.display(), info.get("images"), to,
+          (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private Map<String, Object> describe(ImageDataset dataset, ImageFrames.Selection selection,
+      long images) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("dataset", dataset.name());
+    info.put("input", args.required("--input"));
+    info.put("datasetSize", dataset.size());
+    info.put("images", images);
+    info.put("limit", selection.limit() == 0 ? null : selection.limit());
+    info.put("seed", selection.seed());
+    info.put("classNames", dataset.classNames());
+    return info;
+  }
+
+  /** Writes each selected image as DIR/<class>/<index>.png and lists them in images.csv. */
+  private Map<String, Object> writePngs(ImageDataset dataset, ImageFrames.Selection selection,
+      OutputDir dir) throws IOException {
+    int[] indices = selection.indices(dataset.size());
+    if (indices.length == 0) {
+      throw new IllegalArgumentException("Dataset " + dataset.name() + " has no images.");
+    }
+    List<String> names = dataset.classNames();
+    int labelWidth = names.isEmpty() ? 3 : Integer.toString(names.size() - 1).length();
+    int indexWidth = Integer.toString(dataset.size() - 1).length();
+    StringBuilder csv = new StringBuilder("file,id,label\n");
+    int step = Math.max(1, indices.length / 10);
+    int height = 0;
+    int width = 0;
+    int channels = 0;
+    for (int r = 0; r < indices.length; r++) {
+      LabeledImage im = dataset.get(indices[r]);
+      String file = String.format("%0" + indexWidth + "d.png", indices[r]);
+      if (im.hasLabel()) {
+        file = classFolder(im.label(), names, labelWidth) + "/" + file;
+      }
+      try (OutputStream os = dir.create(file)) {
+        ImageFiles.writePng(im.image(), os);
+      }
+      csv.append(file).append(',').append(csvField(im.id())).append(',')
+          .append(im.hasLabel() ? Integer.toString(im.label()) : "").append('\n');
+      height = Math.max(height, im.image().height());
+      width = Math.max(width, im.image().width());
+      channels = Math.max(channels, im.image().channels());
+      if ((r + 1) % step == 0 && r + 1 < indices.length) {
+        out.printf("  %d of %d images written%n", r + 1, indices.length);
+      }
+    }
+    dir.writeText(IMAGES_CSV, csv.toString());
+    Map<String, Object> info = describe(dataset, selection, indices.length);
+    info.put("maxHeight", height);
+    info.put("maxWidth", width);
+    info.put("channels", channels);
+    return info;
+  }
+
+  /**
+   * The folder of a class: the label zero-padded to {@code width} digits, then {@code -} and the
+   * class name (characters other than letters, digits, {@code .}, {@code _} and {@code -} replaced
+   * by {@code _}) unless the name is the label itself or unknown.
+   */
+  static String classFolder(int label, List<String> names, int width) {
+    String number = String.format("%0" + width + "d", label);
+    if (label >= names.size() || names.get(label).equals(Integer.toString(label))) {
+      return number;
+    }
+    return number + "-" + names.get(label).replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static String csvField(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+}

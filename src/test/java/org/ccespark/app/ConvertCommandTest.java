@@ -1,0 +1,186 @@
+package org.ccespark.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.ccespark.data.FeatureInput;
+import org.ccespark.data.ImageFrames;
+import org.ccespark.data.LoadedInput;
+import org.ccespark.data.images.DatasetCatalog;
+import org.ccespark.data.images.Image;
+import org.ccespark.data.images.ImageDataset;
+import org.ccespark.data.images.ImageDatasets;
+import org.ccespark.data.images.LabeledImage;
+import org.ccespark.testing.SharedSpark;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code convert} end to end on the bundled digits and, when installed, on Fashion-MNIST. */
+class ConvertCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startSpark() {
+    SharedSpark.session();
+  }
+
+  private record Outcome(int status, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      status = Main.run(args, o, e);
+    }
+    return new Outcome(status, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void parquetIsReadByClusterAndHoldsThePixels() throws IOException {
+    Path parquet = tmp.resolve("digits");
+    Outcome c = run("convert", "--input", "demo", "--to", "parquet", "--output", parquet.toString(),
+        "--limit", "120", "--seed", "3", "--partitions", "3");
+    assertEquals(Main.OK, c.status(), c.err());
+    assertTrue(Files.isRegularFile(parquet.resolve(ConvertCommand.DATASET_JSON)));
+
+    LoadedInput in = FeatureInput.read(SharedSpark.session(), parquet.toString(), "auto",
+        null, "label");
+    assertEquals(120, in.numRows());
+    assertEquals(784, in.numFeatures());
+    List<Row> rows = SharedSpark.session().read().parquet(parquet.toString())
+        .orderBy("row").collectAsList();
+    int[] picked = new ImageFrames.Selection(120, 3L).indices(2000);
+    try (ImageDataset demo = DatasetCatalog.open("demo")) {
+      for (int r : new int[] {0, 57, 119}) {
+        Row row = rows.get(r);
+        LabeledImage expected = demo.get(picked[r]);
+        assertEquals(r, row.getLong(row.fieldIndex("row")));
+        assertEquals(expected.label(), row.getInt(row.fieldIndex("label")));
+        assertEquals(expected.id(), row.getString(row.fieldIndex("id")));
+        double[] x = ((Vector) row.get(row.fieldIndex("features"))).toArray();
+        for (int p = 0; p < 784; p++) {
+          assertEquals((expected.image().pixels()[p] & 0xff) / 255.0, x[p], 0.0);
+        }
+      }
+    }
+
+    Path clustered = tmp.resolve("clustered");
+    Outcome k = run("cluster", "--input", parquet.toString(), "--label-col", "label", "--k", "10",
+        "--epochs", "1", "--output", clustered.toString());
+    assertEquals(Main.OK, k.status(), k.err());
+    JsonNode metrics = JSON.readTree(clustered.resolve("metrics.json").toFile());
+    assertEquals(120, metrics.get("rows").asInt());
+    assertTrue(metrics.has("acc"));
+  }
+
+  @Test
+  void pngFolderReadsBackAsTheSameImagesAndLabels() throws IOException {
+    Path png = tmp.resolve("png");
+    Outcome c = run("convert", "--input", "demo", "--to", "png", "--output", png.toString(),
+        "--limit", "25");
+    assertEquals(Main.OK, c.status(), c.err());
+    try (Stream<Path> top = Files.list(png)) {
+      assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "_dataset.json",
+          "images.csv"), top.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertTrue(Files.isRegularFile(png.resolve("3/0013.png")));
+    List<String> csv = Files.readAllLines(png.resolve(ConvertCommand.IMAGES_CSV));
+    assertEquals("file,id,label", csv.get(0));
+    assertEquals("0/0000.png,mnist-2000-images-idx3-ubyte.gz#0,0", csv.get(1));
+    assertEquals(26, csv.size());
+    try (ImageDataset back = ImageDatasets.open(png.toString(), "auto");
+        ImageDataset demo = DatasetCatalog.open("demo")) {
+      assertEquals(25, back.size());
+      for (int i = 0; i < back.size(); i++) {
+        LabeledImage b = back.get(i);
+        int index = Integer.parseInt(b.id().substring(b.id().indexOf('/') + 1, b.id().length() - 4));
+        LabeledImage original = demo.get(index);
+        assertEquals(original.label(), b.label(), b.id());
+        assertEquals(original.image(), b.image(), "PNG is lossless: " + b.id());
+      }
+    }
+  }
+
+  @Test
+  void badCommandLinesAndExistingOutputsLeaveNothingBehind() throws IOException {
+    Path out = tmp.resolve("out");
+    Outcome o = run("convert", "--input", "demo", "--to", "png", "--output", out.toString(),
+        "--seed", "1");
+    assertEquals(Main.USAGE, o.status());
+    assertTrue(o.err().contains("--seed picks a sample of --limit N images"), o.err());
+    o = run("convert", "--input", "demo", "--to", "jpeg", "--output", out.toString());
+    assertEquals(Main.USAGE, o.status());
+    o = run("convert", "--input", tmp.resolve("missing").toString(), "--to", "png", "--output",
+        out.toString());
+    assertEquals(Main.FAILED, o.status());
+    assertTrue(o.err().contains("neither an existing file or folder nor a dataset name"), o.err());
+    assertFalse(Files.exists(out));
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(), left.toList(), "no temporary folder is left");
+    }
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("keep.txt"), "mine");
+    o = run("convert", "--input", "demo", "--to", "png", "--output", out.toString(), "--limit",
+        "3");
+    assertEquals(Main.FAILED, o.status());
+    assertTrue(o.err().contains("already exists"), o.err());
+    assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+  }
+
+  @Test
+  void helpDocumentsEveryOption() {
+    Outcome o = run("convert", "--help");
+    assertEquals(Main.OK, o.status());
+    for (String option : List.of("--input", "--to", "--output", "--format", "--limit", "--seed",
+        "--partitions", "--overwrite")) {
+      assertTrue(o.out().contains(option), option);
+    }
+    assertTrue(run("--help").out().contains("convert"));
+  }
+
+  @Test
+  void realFashionMnistToPngWithClassNames() throws IOException {
+    assumeTrue(Files.isRegularFile(
+        DatasetCatalog.DEBIAN_FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz")),
+        "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist); skipping");
+    Path png = tmp.resolve("fashion");
+    Outcome c = run("convert", "--input", "fashion-mnist-test", "--to", "png", "--output",
+        png.toString(), "--limit", "40", "--seed", "11");
+    assertEquals(Main.OK, c.status(), c.err());
+    try (ImageDataset back = ImageDatasets.open(png.toString(), "folder");
+        ImageDataset test = DatasetCatalog.open("fashion-mnist-test")) {
+      assertEquals(40, back.size());
+      assertTrue(back.classNames().contains("9-Ankle_boot"), back.classNames().toString());
+      assertTrue(back.classNames().contains("0-T-shirt_top"), back.classNames().toString());
+      for (int i = 0; i < back.size(); i++) {
+        LabeledImage b = back.get(i);
+        String className = back.classNames().get(b.label());
+        int label = Integer.parseInt(className.substring(0, className.indexOf('-')));
+        int index = Integer.parseInt(b.id().substring(b.id().indexOf('/') + 1, b.id().length() - 4));
+        assertEquals(test.get(index).label(), label);
+        Image original = test.get(index).image();
+        assertEquals(original, b.image());
+      }
+    }
+  }
+}
