@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,6 +16,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * An output folder that appears only when complete. Everything is written into a temporary folder
@@ -114,7 +117,15 @@ final class OutputDir implements AutoCloseable {
    */
   OutputStream create(String name) {
     try {
-      return fs.create(new Path(tmp, name), false);
+      Path file = new Path(tmp, name);
+      if (fs instanceof RawLocalFileSystem) {
+        // Hadoop's local create sets permissions by running chmod per file without its native
+        // library: too slow for thousands of small files (convert --to png).
+        java.nio.file.Path local = java.nio.file.Path.of(file.toUri());
+        Files.createDirectories(local.getParent());
+        return Files.newOutputStream(local, StandardOpenOption.CREATE_NEW);
+      }
+      return fs.create(file, false);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create " + name + " in " + tmp, e);
     }

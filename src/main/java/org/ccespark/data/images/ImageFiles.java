@@ -9,6 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Decoding and encoding image files (PNG, JPEG) with {@code javax.imageio}. */
 public final class ImageFiles {
@@ -27,8 +31,11 @@ public final class ImageFiles {
    */
   public static Image decode(InputStream in, String source) {
     BufferedImage img;
+    // An in-memory stream cache: ImageIO's default creates a temporary file per image. ImageIO
+    // closes it after reading (which leaves the underlying stream open).
     try {
-      img = ImageIO.read(in);
+      ImageInputStream iis = new MemoryCacheImageInputStream(in);
+      img = ImageIO.read(iis);
     } catch (IOException | RuntimeException e) {
       throw new UncheckedIOException(new IOException("Image file " + source
           + " is corrupt or not a PNG/JPEG image: " + e.getMessage(), e));
@@ -109,8 +116,8 @@ public final class ImageFiles {
    * @throws UncheckedIOException if writing fails
    */
   public static void writePng(Image image, OutputStream out) {
-    try {
-      if (!ImageIO.write(toBufferedImage(image), "png", out)) {
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      if (!ImageIO.write(toBufferedImage(image), "png", ios)) {
         throw new IOException("no PNG writer in javax.imageio");
       }
     } catch (IOException e) {
