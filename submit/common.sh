@@ -8,6 +8,8 @@
 #   cce_jvm_flags  prints Spark's JVM flags for Java 17 (target/classes/cce-spark-jvm.options)
 #   cce_classpath  prints the runtime classpath with Spark (target/classpath.txt)
 #   cce_conf_value KEY  prints KEY's value in conf/spark-defaults.conf, if set there
+#   cce_native_jars     prints the libtorch jar(s) of target/classpath.txt (DJL's
+#                  ai.djl.pytorch:pytorch-native-cpu), comma-separated, for spark-submit --jars
 
 cce_root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 
@@ -56,4 +58,8 @@ cce_conf_value() {
     fi
   done < "$cce_root/conf/spark-defaults.conf"
   return 1
+}
+
+cce_native_jars() {
+  tr ':' '\n' < "$cce_root/target/classpath.txt" | grep '/pytorch-native-' | paste -sd, -
 }

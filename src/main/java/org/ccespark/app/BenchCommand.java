@@ -17,8 +17,10 @@ import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.bench.BenchResult;
 import org.ccespark.bench.EmVsPgdBenchmark;
 import org.ccespark.bench.EndToEndBenchmark;
+import org.ccespark.bench.FeaturesBenchmark;
 import org.ccespark.bench.KernelBenchmark;
 import org.ccespark.bench.ScaleOutBenchmark;
+import org.ccespark.features.ModelSpec;
 
 /**
  * {@code bench}: the performance benchmarks of {@link org.ccespark.bench} (EM vs PGD, EM kernel
@@ -29,9 +31,11 @@ import org.ccespark.bench.ScaleOutBenchmark;
 final class BenchCommand {
   /** Where the bench writes when no {@code --output} is given (relative to the current folder). */
   static final String DEFAULT_OUTPUT = "target/bench-output";
-  /** The benchmarks, in run order. */
+  /** The benchmarks run by default, in run order. */
   static final List<String> BENCHMARKS = List.of("em-vs-pgd", "kernel", "end-to-end",
       "scale-out");
+  /** Benchmarks run only when named with --only (too slow for a default run). */
+  static final List<String> OPT_IN = List.of("features");
 
   static final Command COMMAND = new Command("bench",
       "[--only NAME[,NAME...]] [--sizes N,N,...] [--dim D] [--k K] [--output DIR] [options]",
@@ -48,7 +52,10 @@ final class BenchCommand {
           + " submit/standalone-cluster and always stopped; this JVM is the driver; reports fit"
           + " time, time per pass, speed-up, whether predictions are identical across Worker"
           + " counts, and the load average during each fit; needs a cce-spark checkout, as"
-          + " submit/cce provides)."
+          + " submit/cce provides). Only when named: features (images per second and peak resident memory"
+          + " of image feature extraction on the CPU, cce-spark's batches against DJL's bare"
+          + " Predictor on the same model and batches, per input size; the default model,"
+          + " ResNet-50 with random weights, takes about 1 s per image at 224x224 on 2 cores)."
           + "\n\nTimes are wall-clock (System.nanoTime) after warm-up runs: median [min-max] over"
           + " the repetitions. end-to-end is heavy: at 200,000 x 2048 the cached data alone is"
           + " about 3.3 GB and K-means takes minutes; give the JVM a large heap"
@@ -59,7 +66,8 @@ final class BenchCommand {
           + " --overwrite.",
       List.of(
           Option.value("--only", "NAME[,NAME...]", String.join(",", BENCHMARKS),
-              "benchmarks to run, among " + String.join(", ", BENCHMARKS)),
+              "benchmarks to run, among " + String.join(", ", BENCHMARKS) + " and (only when"
+                  + " named) " + String.join(", ", OPT_IN)),
           Option.value("--output", "DIR", DEFAULT_OUTPUT, "output folder"),
           Option.value("--reps", "N", "5", "timed repetitions (em-vs-pgd: per solver, within"
               + " --budget; kernel: EM iterations)"),
@@ -100,6 +108,15 @@ final class BenchCommand {
               + " executor"),
           Option.value("--scale-out-partitions", "N", "the largest Worker count",
               "scale-out: partitions of the cached data, the same at every Worker count"),
+          Option.value("--features-model", "NAME|FILE", ModelSpec.RANDOM_RESNET50,
+              "features: model (see extract --model)"),
+          Option.value("--features-sizes", "N,N,...", "96,224", "features: input sizes"),
+          Option.value("--features-batch", "N", "32", "features: images per batch"),
+          Option.value("--features-batches", "N", "2", "features: timed batches per variant and"
+              + " size (after one warm-up batch)"),
+          Option.value("--features-variants", "V,V,...", String.join(",",
+              FeaturesBenchmark.VARIANTS), "features: among " + String.join(", ",
+              FeaturesBenchmark.VARIANTS) + "; one per process gives clean peak memory"),
           Option.flag("--overwrite", "replace an existing --output DIR")));
 
   private final Parsed args;
@@ -115,9 +132,9 @@ final class BenchCommand {
     List<String> only = new ArrayList<>();
     for (String s : list("--only", String.join(",", BENCHMARKS))) {
       String name = s.toLowerCase(Locale.ROOT);
-      if (!BENCHMARKS.contains(name)) {
+      if (!BENCHMARKS.contains(name) && !OPT_IN.contains(name)) {
         throw new UsageException("--only must name benchmarks among " + String.join(", ",
-            BENCHMARKS) + ", got '" + s + "'");
+            BENCHMARKS) + ", " + String.join(", ", OPT_IN) + ", got '" + s + "'");
       }
       if (!only.contains(name)) {
         only.add(name);
@@ -175,6 +192,19 @@ final class BenchCommand {
         ? new ScaleOutBenchmark.Config(scaleRows, dim, k, methods, workers, executorMemory, epochs,
             fulldataEm, scalePartitions, seed, fits, warmupRows, ScaleOutBenchmark.projectRoot())
         : null;
+    List<String> variants = new ArrayList<>();
+    for (String s : list("--features-variants", String.join(",", FeaturesBenchmark.VARIANTS))) {
+      String v = s.toLowerCase(Locale.ROOT);
+      if (!FeaturesBenchmark.VARIANTS.contains(v)) {
+        throw new UsageException("--features-variants must name variants among " + String.join(
+            ", ", FeaturesBenchmark.VARIANTS) + ", got '" + s + "'");
+      }
+      variants.add(v);
+    }
+    FeaturesBenchmark.Config features = new FeaturesBenchmark.Config(
+        args.string("--features-model", ModelSpec.RANDOM_RESNET50), ints("--features-sizes",
+            "96,224", 1), args.integer("--features-batch", 32, 1),
+        args.integer("--features-batches", 2, 1), variants, seed);
 
     String output = args.string("--output", DEFAULT_OUTPUT);
     boolean overwrite = args.has("--overwrite") || !args.has("--output");
@@ -191,6 +221,7 @@ final class BenchCommand {
           case "em-vs-pgd" -> EmVsPgdBenchmark.run(emPgd);
           case "kernel" -> KernelBenchmark.run(kernel);
           case "scale-out" -> ScaleOutBenchmark.run(scaleOut, out::println);
+          case "features" -> FeaturesBenchmark.run(features, out::println);
           default -> EndToEndBenchmark.run(spark, new EndToEndBenchmark.Config(sizes, dim, k,
               methods, epochs, fulldataEm, partitions != null ? partitions
                   : spark.sparkContext().defaultParallelism(), seed, fits, warmupRows),

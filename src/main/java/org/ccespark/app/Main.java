@@ -31,7 +31,8 @@ public final class Main {
   public static final int USAGE = 2;
 
   private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
-      BenchCommand.COMMAND, ExperimentCommand.COMMAND, ConvertCommand.COMMAND);
+      BenchCommand.COMMAND, ExperimentCommand.COMMAND, ConvertCommand.COMMAND,
+      ExtractCommand.COMMAND);
 
   private Main() {}
 
@@ -106,6 +107,8 @@ public final class Main {
       new ExperimentCommand(parsed, out).run();
     } else if (command == ConvertCommand.COMMAND) {
       new ConvertCommand(parsed, out).run();
+    } else if (command == ExtractCommand.COMMAND) {
+      new ExtractCommand(parsed, out).run();
     } else {
       new BenchCommand(parsed, out).run();
     }

@@ -96,6 +96,11 @@ final class OutputDir implements AutoCloseable {
     return new Path(tmp, name).toString();
   }
 
+  /** The temporary folder itself, for a Spark writer that fills the whole output (mode append). */
+  String root() {
+    return tmp.toString();
+  }
+
   /** Writes a UTF-8 text file {@code name} into the folder. */
   void writeText(String name, String text) {
     writeBytes(name, text.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,202 @@
+package org.ccespark.app;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.ccespark.app.CommandLine.Command;
+import org.ccespark.app.CommandLine.Option;
+import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.images.ImageDatasets;
+import org.ccespark.features.DjlEngine;
+import org.ccespark.features.FeatureExtractor;
+import org.ccespark.features.ImageFeatures;
+import org.ccespark.features.ModelSpec;
+import org.ccespark.features.Preprocessing;
+
+/**
+ * {@code extract}: image dataset to a Parquet folder of {@code id}, {@code label}, {@code features}
+ * that {@code cluster --input DIR} reads directly.
+ */
+final class ExtractCommand {
+  /** Dataset formats, as {@link ImageDatasets#open} takes them. */
+  static final List<String> FORMATS = ImageDatasets.FORMATS;
+
+  static final Command COMMAND = new Command("extract",
+      "--input PATH --output DIR [--model NAME|FILE] [options]",
+      "image features with a CNN (DJL, PyTorch): images to a Parquet feature folder for cluster",
+      "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"
+          + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files),"
+          + " preprocesses them as the model expects (pixels to [0, 1], grey to three channels,"
+          + " shorter side resized to --resize by bilinear interpolation, centre crop of"
+          + " --input-size, ImageNet mean and standard deviation), runs the model in batches and"
+          + " writes DIR: Parquet part files with the columns id (string: file path or index),"
+          + " label (int, only when the dataset has classes) and features (ML vector), in the"
+          + " dataset's order, plus _extract.json (model, sizes, counts, timings). Then run"
+          + " 'cluster --input DIR --label-col label --k K'."
+          + "\n\nModels (DJL's PyTorch engine, offline from the bundled libtorch): FILE, a"
+          + " TorchScript file (--layer picks the output); " + ModelSpec.ZOO_RESNET50 + ", DJL's"
+          + " model-zoo ResNet-50 with ImageNet weights (downloaded once, needs network access;"
+          + " its output is the 1000 class scores); " + ModelSpec.RANDOM_RESNET50 + ", ResNet-50"
+          + " with seeded random weights and its 2048 pooled features, for tests and benchmarks"
+          + " only. The README shows how to export torchvision's ImageNet ResNet-50 (2048 pooled"
+          + " features) to TorchScript in two lines of Python."
+          + "\n\nModes: driver runs the model in the driver JVM (the path for a GPU) and keeps"
+          + " the features in memory until written; executors splits the images into one index"
+          + " range per partition, each task reading its images (PATH must be readable by every"
+          + " executor) and loading the model once. Both give identical rows. auto: driver"
+          + " when the device is a GPU, else executors."
+          + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
+          + " complete.",
+      List.of(
+          Option.required("--input", "PATH", "image dataset: folder, IDX images file, CIFAR or"
+              + " STL-10 binary file or folder"),
+          Option.required("--output", "DIR", "output folder to create (Parquet)"),
+          Option.value("--format", String.join("|", FORMATS), "auto",
+              "dataset format; auto goes by the file names"),
+          Option.value("--model", "NAME|FILE", ModelSpec.ZOO_RESNET50, "TorchScript file, "
+              + ModelSpec.ZOO_RESNET50 + " (DJL zoo, ImageNet, needs network) or "
+              + ModelSpec.RANDOM_RESNET50 + " (random weights, testing only)"),
+          Option.value("--layer", "N|METHOD[:N]", ModelSpec.DEFAULT_LAYER, "TorchScript: output"
+              + " N of forward, or of an exported METHOD; flattened per image"),
+          Option.value("--input-size", "N", "224", "side of the square the model sees"),
+          Option.value("--resize", "N", "round(input size * 256 / 224)", "side the shorter image"
+              + " side is resized to before the centre crop, at least --input-size"),
+          Option.value("--device", "auto|gpu|cpu", "auto", "auto: a GPU if DJL sees one, else"
+              + " the CPU; gpu without one is an error"),
+          Option.value("--mode", "auto|driver|executors", "auto", "where the model runs"),
+          Option.value("--batch-size", "N", "32", "images per forward pass; native memory is"
+              + " released after each batch"),
+          Option.value("--partitions", "N", "Spark's default parallelism", "executors mode:"
+              + " index ranges (tasks), each loading the model once"),
+          Option.value("--seed", "N", "0", "seed of " + ModelSpec.RANDOM_RESNET50 + "'s weights"),
+          Option.flag("--skip-unreadable", "skip images that cannot be read or decoded and count"
+              + " them, instead of failing on the first"),
+          Option.flag("--overwrite", "replace DIR if it exists (only once the new output is"
+              + " complete)")));
+
+  private final Parsed args;
+  private final PrintStream out;
+
+  ExtractCommand(Parsed args, PrintStream out) {
+    this.args = args;
+    this.out = out;
+  }
+
+  void run() {
+    long t0 = System.nanoTime();
+    String input = args.required("--input");
+    String output = args.required("--output");
+    String format = args.choice("--format", FORMATS, "auto");
+    int size = args.integer("--input-size", 224, 1);
+    int resize = args.integer("--resize", (int) Math.round(size * 256.0 / 224.0), 1);
+    if (resize < size) {
+      throw new UsageException("--resize (" + resize + ") must be at least --input-size (" + size
+          + ")");
+    }
+    String device = args.choice("--device", DjlEngine.DEVICES, "auto");
+    String mode = args.choice("--mode", List.of("auto", "driver", "executors"), "auto");
+    int batch = args.integer("--batch-size", 32, 1);
+    int partitions = args.integer("--partitions", 0, 1);
+    long seed = args.integer("--seed", 0, 0);
+    ModelSpec spec;
+    try {
+      spec = new ModelSpec(args.string("--model", ModelSpec.ZOO_RESNET50),
+          args.string("--layer", ModelSpec.DEFAULT_LAYER), new Preprocessing(size, resize), device,
+          seed);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (mode.equals("auto")) {
+      mode = DjlEngine.device(device).isGpu() ? "driver" : "executors";
+    }
+    ImageFeatures.Options options = new ImageFeatures.Options(mode, batch, partitions,
+        args.has("--skip-unreadable"));
+    if (mode.equals("executors")) {
+      // A missing or bad model fails here, once, rather than in every task (with its retries).
+      FeatureExtractor.load(spec).close();
+    }
+
+    SparkSession spark = Main.session();
+    try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
+        args.has("--overwrite"))) {
+      out.printf("reading %s (format %s); model %s, input %dx%d (resize %d), %s mode, batch %d%n",
+          input, format, spec.model(), size, size, resize, mode, batch);
+      ImageFeatures.Extraction ex = ImageFeatures.extract(spark, input, format, spec, options,
+          out::println);
+      long tWrite = System.nanoTime();
+      try (ProgressMonitor monitor = mode.equals("executors")
+          ? new ProgressMonitor(ex, out) : null) {
+        ex.rows().write().mode(SaveMode.Append).parquet(dir.root());
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long written = ex.size() - ex.skipped();
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("command", "extract");
+      meta.put("input", Map.of("path", input, "format", format));
+      meta.put("images", ex.size());
+      meta.put("extracted", written);
+      meta.put("skipped", ex.skipped());
+      meta.put("skippedExamples", ex.skippedExamples());
+      meta.put("dimension", ex.dimension());
+      meta.put("hasLabel", ex.hasLabel());
+      meta.put("classNames", ex.classNames());
+      Map<String, Object> model = new LinkedHashMap<>();
+      model.put("model", spec.model());
+      model.put("layer", spec.layer());
+      model.put("inputSize", size);
+      model.put("resize", resize);
+      model.put("device", device);
+      model.put("seed", seed);
+      meta.put("model", model);
+      meta.put("mode", mode);
+      meta.put("batchSize", batch);
+      Map<String, Object> secs = new LinkedHashMap<>();
+      secs.put("total", seconds);
+      secs.put("imagesPerSecond", ex.size() / seconds);
+      meta.put("seconds", secs);
+      meta.put("spark", ClusteringRun.sparkInfo(spark));
+      dir.writeJson("_extract.json", meta);
+      dir.commit();
+      out.printf("extracted %,d images x %d features in %.1f s (%.1f images/s)%s%n", written,
+          ex.dimension(), seconds, ex.size() / seconds,
+          ex.skipped() > 0 ? String.format("; skipped %,d unreadable: %s", ex.skipped(),
+              String.join("; ", ex.skippedExamples())) : "");
+      out.printf("wrote %s: Parquet (id%s, features), _extract.json; next: %s cluster --input %s%s"
+          + " --k K --output DIR%n", dir.display(), ex.hasLabel() ? ", label" : "",
+          CommandLine.PROGRAM, dir.display(), ex.hasLabel() ? " --label-col label" : "");
+    }
+  }
+
+  /** Prints the executors' progress (their accumulators, sent with heartbeats) every 10 s. */
+  private static final class ProgressMonitor implements AutoCloseable {
+    private final Thread thread;
+
+    ProgressMonitor(ImageFeatures.Extraction ex, PrintStream out) {
+      long t0 = System.nanoTime();
+      thread = new Thread(() -> {
+        try {
+          while (true) {
+            Thread.sleep(10_000);
+            long done = ex.processed();
+            double s = (System.nanoTime() - t0) / 1e9;
+            out.printf("  about %,d / %,d images (%.1f%%), %.1f images/s, %.0f s%n", done,
+                ex.size(), 100.0 * done / ex.size(), done / s, s);
+          }
+        } catch (InterruptedException e) {
+          // done
+        }
+      }, "extract-progress");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() {
+      thread.interrupt();
+    }
+  }
+}

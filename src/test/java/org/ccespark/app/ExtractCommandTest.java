@@ -1,0 +1,110 @@
+package org.ccespark.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.ccespark.data.images.DatasetCatalog;
+import org.ccespark.features.ModelSpec;
+import org.ccespark.testing.SharedSpark;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code extract} on the bundled 2,000 MNIST digits (IDX) with the TorchScript test model writes a
+ * Parquet folder that {@code cluster} reads directly; its errors are one clear line.
+ */
+class ExtractCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startSpark() {
+    SharedSpark.session();
+  }
+
+  private record Outcome(int status, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      status = Main.run(args, o, e);
+    }
+    return new Outcome(status, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String resource(String name) throws URISyntaxException {
+    return Paths.get(ExtractCommandTest.class.getResource(name).toURI()).toString();
+  }
+
+  @Test
+  void extractsTheDemoDigitsAndClusterReadsTheOutput() throws Exception {
+    Path features = tmp.resolve("features");
+    Outcome ex = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
+        "--format", "idx", "--model", resource("/org/ccespark/features/tiny-cnn.pt"),
+        "--input-size", "32", "--resize", "36", "--device", "cpu", "--batch-size", "128",
+        "--partitions", "2", "--output", features.toString());
+    assertEquals(0, ex.status(), ex.err());
+    assertTrue(ex.out().contains("extracted 2,000 images x 16 features"), ex.out());
+    JsonNode meta = JSON.readTree(features.resolve("_extract.json").toFile());
+    assertEquals(2000, meta.get("images").asInt());
+    assertEquals(16, meta.get("dimension").asInt());
+    assertEquals("executors", meta.get("mode").asText());
+    Dataset<Row> rows = SharedSpark.session().read().parquet(features.toString());
+    assertEquals(2000, rows.count());
+    assertEquals(200, rows.where("label = 3").count());
+    assertEquals(1, rows.where("id = 'mnist-2000-images-idx3-ubyte.gz#1999'").count());
+
+    Path clusters = tmp.resolve("clusters");
+    Outcome cl = run("cluster", "--input", features.toString(), "--label-col", "label", "--k",
+        "10", "--epochs", "2", "--em-max-iter", "50", "--output", clusters.toString());
+    assertEquals(0, cl.status(), cl.err());
+    JsonNode metrics = JSON.readTree(clusters.resolve("metrics.json").toFile());
+    assertEquals(2000, metrics.get("rows").asInt());
+    assertEquals(16, metrics.get("input").get("features").asInt());
+    // The labels came through: scores against them (the test CNN's random features do not make
+    // good clusters, so no level is asserted).
+    assertTrue(metrics.has("acc") && metrics.has("nmi"), metrics.toString());
+  }
+
+  @Test
+  void errorsAreOneClearLine() throws Exception {
+    Path out = tmp.resolve("out");
+    Outcome gpu = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
+        "--model", resource("/org/ccespark/features/tiny-cnn.pt"), "--device", "gpu",
+        "--output", out.toString());
+    assertEquals(Main.FAILED, gpu.status());
+    assertTrue(gpu.err().startsWith("error: Device 'gpu' was asked for"), gpu.err());
+    Outcome missing = run("extract", "--input", tmp.resolve("nothing").toString(), "--model",
+        ModelSpec.RANDOM_RESNET50, "--output", out.toString());
+    assertEquals(Main.FAILED, missing.status());
+    assertTrue(missing.err().contains("nothing") && missing.err().contains("does not exist"),
+        missing.err());
+    Outcome badLayer = run("extract", "--input", "x", "--model", ModelSpec.RANDOM_RESNET50,
+        "--layer", "3", "--output", out.toString());
+    assertEquals(Main.USAGE, badLayer.status());
+    Outcome zoo = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
+        "--device", "cpu", "--mode", "driver", "--output", out.toString());
+    assertEquals(Main.FAILED, zoo.status());
+    assertTrue(zoo.err().contains("export torchvision's ResNet-50"), zoo.err());
+    assertFalse(Files.exists(out));
+  }
+
+}
