@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -36,18 +33,8 @@ class ExtractCommandTest {
     SharedSpark.session();
   }
 
-  private record Outcome(int status, String out, String err) {}
-
-  private static Outcome run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      status = Main.run(args, o, e);
-    }
-    return new Outcome(status, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static MainTest.Outcome run(String... args) {
+    return MainTest.run(args);
   }
 
   private static String resource(String name) throws URISyntaxException {
@@ -57,7 +44,7 @@ class ExtractCommandTest {
   @Test
   void extractsTheDemoDigitsAndClusterReadsTheOutput() throws Exception {
     Path features = tmp.resolve("features");
-    Outcome ex = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
+    var ex = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
         "--format", "idx", "--model", resource("/org/ccespark/features/tiny-cnn.pt"),
         "--input-size", "32", "--resize", "36", "--device", "cpu", "--batch-size", "128",
         "--partitions", "2", "--output", features.toString());
@@ -73,7 +60,7 @@ class ExtractCommandTest {
     assertEquals(1, rows.where("id = 'mnist-2000-images-idx3-ubyte.gz#1999'").count());
 
     Path clusters = tmp.resolve("clusters");
-    Outcome cl = run("cluster", "--input", features.toString(), "--label-col", "label", "--k",
+    var cl = run("cluster", "--input", features.toString(), "--label-col", "label", "--k",
         "10", "--epochs", "2", "--em-max-iter", "50", "--output", clusters.toString());
     assertEquals(0, cl.status(), cl.err());
     JsonNode metrics = JSON.readTree(clusters.resolve("metrics.json").toFile());
@@ -87,20 +74,20 @@ class ExtractCommandTest {
   @Test
   void errorsAreOneClearLine() throws Exception {
     Path out = tmp.resolve("out");
-    Outcome gpu = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
+    var gpu = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
         "--model", resource("/org/ccespark/features/tiny-cnn.pt"), "--device", "gpu",
         "--output", out.toString());
     assertEquals(Main.FAILED, gpu.status());
     assertTrue(gpu.err().startsWith("error: Device 'gpu' was asked for"), gpu.err());
-    Outcome missing = run("extract", "--input", tmp.resolve("nothing").toString(), "--model",
+    var missing = run("extract", "--input", tmp.resolve("nothing").toString(), "--model",
         ModelSpec.RANDOM_RESNET50, "--output", out.toString());
     assertEquals(Main.FAILED, missing.status());
     assertTrue(missing.err().contains("nothing") && missing.err().contains("does not exist"),
         missing.err());
-    Outcome badLayer = run("extract", "--input", "x", "--model", ModelSpec.RANDOM_RESNET50,
+    var badLayer = run("extract", "--input", "x", "--model", ModelSpec.RANDOM_RESNET50,
         "--layer", "3", "--output", out.toString());
     assertEquals(Main.USAGE, badLayer.status());
-    Outcome zoo = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
+    var zoo = run("extract", "--input", resource(DatasetCatalog.DEMO_IMAGES_RESOURCE),
         "--device", "cpu", "--mode", "driver", "--output", out.toString());
     assertEquals(Main.FAILED, zoo.status());
     assertTrue(zoo.err().contains("export torchvision's ResNet-50"), zoo.err());

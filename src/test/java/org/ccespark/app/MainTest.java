@@ -47,13 +47,15 @@ class MainTest {
     SharedSpark.session(); // Main.run reuses it
   }
 
-  private record Outcome(int status, String out, String err) {
+  /** A run of {@link Main#run}: exit status and what it printed. */
+  record Outcome(int status, String out, String err) {
     List<String> errLines() {
       return err.lines().filter(l -> !l.isBlank()).toList();
     }
   }
 
-  private static Outcome run(String... args) {
+  /** Runs the command line in this JVM (reusing the shared Spark session). */
+  static Outcome run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status;
