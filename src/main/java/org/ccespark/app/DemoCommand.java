@@ -16,6 +16,7 @@ import org.ccespark.data.DemoData;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.ml.CollisionClustering;
+import org.ccespark.report.Stats;
 
 /**
  * {@code demo}: CCE and MLlib K-means (k = 10) on the bundled 2,000 MNIST digits for seeds 1..n;
@@ -171,8 +172,8 @@ final class DemoCommand {
       for (String metric : METRICS) {
         double[] values = values(e.getValue(), metric);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("mean", mean(values));
-        summary.put("std", std(values));
+        summary.put("mean", Stats.mean(values));
+        summary.put("std", Stats.std(values));
         summary.put("perSeed", values);
         method.put(metric, summary);
       }
@@ -207,9 +208,9 @@ final class DemoCommand {
       sb.append(String.format("%-8s", label(e.getKey())));
       for (String metric : METRICS) {
         double[] v = values(e.getValue(), metric);
-        sb.append(String.format("  %-15s", String.format("%.4f ± %.4f", mean(v), std(v))));
+        sb.append(String.format("  %-15s", Stats.meanStd(v)));
       }
-      sb.append(String.format("  %.1f%n", mean(e.getValue().stream()
+      sb.append(String.format("  %.1f%n", Stats.mean(e.getValue().stream()
           .mapToDouble(r -> r.result().fitSeconds()).toArray())));
     }
     sb.append(String.format("%nper seed:%n%-8s  %4s  %-6s  %-6s  %-6s  %s%n", "method", "seed",
@@ -226,26 +227,5 @@ final class DemoCommand {
 
   private static double[] values(List<Run> runs, String metric) {
     return runs.stream().mapToDouble(r -> r.scores().get(metric)).toArray();
-  }
-
-  static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.length;
-  }
-
-  /** Sample standard deviation (n − 1 in the denominator); 0 for a single value. */
-  static double std(double[] v) {
-    if (v.length < 2) {
-      return 0;
-    }
-    double m = mean(v);
-    double s = 0;
-    for (double x : v) {
-      s += (x - m) * (x - m);
-    }
-    return Math.sqrt(s / (v.length - 1));
   }
 }
