@@ -48,6 +48,10 @@ final class ExperimentCommand {
   static final String DEFAULT_OUTPUT_PARENT = "target/experiments";
   /** The seed-label column added for semi-supervised runs. */
   static final String SEED_LABEL_COL = "seedLabel";
+  /** Figure 2: the observed (possibly randomised) label. */
+  static final String NOISY_LABEL_COL = "noisyLabel";
+  /** Figure 2: the soft target vector. */
+  static final String TARGET_COL = "target";
   /** Seed of the {@code dataset.NAME.sample} samples: the same rows for every run. */
   static final long SAMPLE_SEED = 42;
   /** The estimator param that names the seed-label column (semi-supervised mode). */
@@ -137,10 +141,6 @@ final class ExperimentCommand {
         }
       }
     }
-    if (cfg.outputs.contains("figure2")) {
-      throw new UsageException(file + ": outputs has figure2, which this build cannot produce"
-          + " yet (it needs the supervised noisy-label training)");
-    }
     String output = args.string("--output", DEFAULT_OUTPUT_PARENT + "/"
         + file.getFileName().toString().replaceFirst("\\.properties$", ""));
     started = System.nanoTime();
@@ -166,8 +166,13 @@ final class ExperimentCommand {
         if (cfg.outputs.contains("table5")) {
           needed.addAll(cfg.semiDatasets);
         }
+        Set<String> toLoad = new java.util.LinkedHashSet<>(needed);
+        if (cfg.outputs.contains("figure2")) {
+          toLoad.add(cfg.figure2Train);
+          toLoad.add(cfg.figure2Test);
+        }
         for (DatasetSpec spec : cfg.datasets) {
-          if (needed.contains(spec.name())) {
+          if (toLoad.contains(spec.name())) {
             loaded.put(spec.name(), load(spark, spec));
           }
         }
@@ -241,6 +246,35 @@ final class ExperimentCommand {
                 } finally {
                   withSeeds.unpersist(false);
                 }
+              }
+            }
+          }
+        }
+        // 4. Figure 2: supervised training on noisy soft targets, collision vs Shannon CE
+        if (cfg.outputs.contains("figure2")) {
+          Data train = loaded.get(cfg.figure2Train);
+          Data test = loaded.get(cfg.figure2Test);
+          for (double eta : cfg.figure2Etas) {
+            for (long seed = 1; seed <= cfg.figure2Seeds; seed++) {
+              Dataset<Row> noisy = withNoisyTargets(train.rows(), train.k(), eta, seed)
+                  .persist(StorageLevel.MEMORY_AND_DISK());
+              try {
+                for (String m : ExperimentConfig.FIGURE2_METHODS) {
+                  RunRecord r = supervised(new Data(train.name(), noisy, train.count(), train.k(),
+                      train.featuresCol()), test, m, cfg.figure2Params, seed, eta);
+                  records.add(r);
+                  Map<String, Object> d = new LinkedHashMap<>();
+                  d.put("phase", r.phase());
+                  d.put("dataset", r.dataset());
+                  d.put("method", m);
+                  d.put("seed", seed);
+                  d.put("eta", eta);
+                  d.put("testAccuracy", r.accuracy());
+                  d.put("fitSeconds", r.fitSeconds());
+                  details.add(d);
+                }
+              } finally {
+                noisy.unpersist(false);
               }
             }
           }
@@ -326,6 +360,22 @@ final class ExperimentCommand {
       if (cfg.outputs.contains("figure1")) {
         figures.add(png(dir, "figure1.png", Figures.figure1()));
       }
+      if (cfg.outputs.contains("figure2")) {
+        Table t = ResultTables.figure2Table(records, cfg.figure2Etas);
+        dir.writeText("figure2.md", t.toMarkdown());
+        dir.writeText("figure2.csv", ResultTables.figure2Long(records, cfg.figure2Etas).toCsv());
+        written.add("figure2.md");
+        written.add("figure2.csv");
+        summary.append("## Figure 2: test accuracy vs label noise eta (").append(cfg.figure2Train)
+            .append(" -> ").append(cfg.figure2Test).append(")\n\n").append(t.toMarkdown())
+            .append('\n');
+        out.printf("%nFigure 2 (test accuracy, mean ± std over seeds 1..%d):%n%s",
+            cfg.figure2Seeds, t.toMarkdown());
+        figures.add(png(dir, "figure2.png", Charts.line("Figure 2: test accuracy vs label noise,"
+            + " trained on " + cfg.figure2Train + ", tested on " + cfg.figure2Test,
+            "eta (fraction of random labels; targets eta*u + (1-eta)*onehot)", "test accuracy",
+            ResultTables.figure2Series(records, cfg.figure2Etas), 0, 1)));
+      }
       for (String d : mainDatasets) {
         if (cfg.outputs.contains("loss")) {
           List<Charts.Series> series = new ArrayList<>();
@@ -392,6 +442,9 @@ final class ExperimentCommand {
       }
     }
     n += mainDatasets.size() * cfg.methods.size() * cfg.seeds;
+    if (cfg.outputs.contains("figure2")) {
+      n += cfg.figure2Etas.length * cfg.figure2Seeds * ExperimentConfig.FIGURE2_METHODS.size();
+    }
     if (cfg.outputs.contains("table5")) {
       n += cfg.semiDatasets.size() * cfg.semiFractions.length * cfg.semiSeeds
           * cfg.semiMethods.size();
@@ -490,6 +543,65 @@ final class ExperimentCommand {
         functions.col(FeatureInput.LABEL_COL)));
   }
 
+  /**
+   * The training rows with {@link #TARGET_COL}, Figure 2's soft targets: a fraction {@code eta} of
+   * rows (chosen by a hash of row and seed) get a uniformly random label instead of theirs, and
+   * every row's target is {@code eta·u + (1-eta)·onehot(observed label)}.
+   */
+  static Dataset<Row> withNoisyTargets(Dataset<Row> rows, int k, double eta, long seed) {
+    org.apache.spark.sql.Column u = functions.pmod(functions.xxhash64(
+        functions.col(FeatureInput.ROW_COL), functions.lit(seed), functions.lit("noise")),
+        functions.lit(1_000_000L));
+    org.apache.spark.sql.Column random = functions.pmod(functions.xxhash64(
+        functions.col(FeatureInput.ROW_COL), functions.lit(seed), functions.lit("random-label")),
+        functions.lit((long) k)).cast("int");
+    Dataset<Row> observed = rows.withColumn(NOISY_LABEL_COL, functions.when(
+        u.lt(Math.round(eta * 1_000_000)), random).otherwise(functions.col(FeatureInput.LABEL_COL)));
+    double hi = (1 - eta) + eta / k;
+    double lo = eta / k;
+    return observed.withColumn(TARGET_COL, org.apache.spark.ml.functions.array_to_vector(
+        functions.expr(String.format(java.util.Locale.ROOT,
+            "transform(sequence(0, %d), i -> IF(i = %s, CAST(%s AS DOUBLE), CAST(%s AS DOUBLE)))",
+            k - 1, NOISY_LABEL_COL, Double.toString(hi), Double.toString(lo)))));
+  }
+
+  /** One supervised fit on the noisy targets and its accuracy on the test rows. */
+  private RunRecord supervised(Data train, Data test, String method, Map<String, String> params,
+      long seed, double eta) {
+    CollisionClustering estimator = cceEstimator(method);
+    params.forEach((p, v) -> ExperimentConfig.setParam(estimator, p, v, "figure2.param." + p));
+    estimator.setK(train.k()).setSeed(seed).setFeaturesCol(train.featuresCol());
+    ExperimentConfig.setParam(estimator, SEED_LABEL_PARAM, TARGET_COL, "figure2");
+    long t0 = System.nanoTime();
+    org.ccespark.ml.CollisionClusteringModel model = estimator.fit(train.rows());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    List<Row> rows = model.setFeaturesCol(test.featuresCol()).transform(test.rows())
+        .select(FeatureInput.LABEL_COL, model.getPredictionCol()).collectAsList();
+    int[] labels = new int[rows.size()];
+    int[] predictions = new int[rows.size()];
+    long correct = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      labels[i] = rows.get(i).getInt(0);
+      predictions[i] = rows.get(i).getInt(1);
+      correct += labels[i] == predictions[i] ? 1 : 0;
+    }
+    ContingencyTable table = ContingencyTable.of(labels, predictions);
+    double accuracy = correct / (double) rows.size();
+    RunRecord record = new RunRecord("figure2", train.name(), method, seed, eta,
+        paramsText(params), ClusteringMetrics.accuracy(table), ClusteringMetrics.nmi(table),
+        ClusteringMetrics.ari(table), accuracy, seconds, train.count());
+    progress(String.format("figure2 %s %s seed %d eta %s: test accuracy %.4f (fit %.1f s)",
+        train.name(), method, seed, eta, accuracy, seconds));
+    return record;
+  }
+
+  private void progress(String what) {
+    done++;
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    double eta = done == 0 ? 0 : elapsed / done * (total - done);
+    out.printf("[%d/%d] %s | elapsed %s, ETA %s%n", done, total, what, clock(elapsed), clock(eta));
+  }
+
   // ------------------------------------------------------------------------------- fitting
 
   private Fit fit(String phase, Data data, String method, Map<String, String> params, long seed,
@@ -554,14 +666,11 @@ final class ExperimentCommand {
       details.putAll(result.training());
       details.put("params", result.params());
       double[] loss = result.training().get("lossPerEpoch") instanceof double[] l ? l : null;
-      done++;
-      double elapsed = (System.nanoTime() - started) / 1e9;
-      double eta = done == 0 ? 0 : elapsed / done * (total - done);
-      out.printf("[%d/%d] %-4s %s %s seed %d%s%s: ACC %.4f NMI %.4f ARI %.4f%s (fit %.1f s) |"
-          + " elapsed %s, ETA %s%n", done, total, phase, data.name(), method, seed,
-          fraction > 0 ? " labels " + fraction : "", paramsText.isEmpty() ? "" : " [" + paramsText
-          + "]", acc, nmi, ari, Double.isNaN(accuracy) ? "" : String.format(" accuracy %.4f",
-          accuracy), result.fitSeconds(), clock(elapsed), clock(eta));
+      progress(String.format("%s %s %s seed %d%s%s: ACC %.4f NMI %.4f ARI %.4f%s (fit %.1f s)",
+          phase, data.name(), method, seed, fraction > 0 ? " labels " + fraction : "",
+          paramsText.isEmpty() ? "" : " [" + paramsText + "]", acc, nmi, ari,
+          Double.isNaN(accuracy) ? "" : String.format(" accuracy %.4f", accuracy),
+          result.fitSeconds()));
       return new Fit(record, details, confusion.counts(), labelNames, result.clusterSizes(), loss);
     } finally {
       result.release();

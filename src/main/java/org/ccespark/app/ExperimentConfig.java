@@ -81,7 +81,21 @@ final class ExperimentConfig {
       new String[] {"semi.methods", "methods other than kmeans", "table5: methods"},
       new String[] {"semi.fractions", "0.1,0.05,0.01", "table5: fractions of labelled rows (seed"
           + " labels, drawn per seed)"},
-      new String[] {"semi.seeds", "seeds", "table5: seeds 1..N"});
+      new String[] {"semi.seeds", "seeds", "table5: seeds 1..N"},
+      new String[] {"figure2.train", "none", "figure2 (noisy soft labels): the training dataset"
+          + " (a NAME as in datasets)"},
+      new String[] {"figure2.test", "none", "figure2: the test dataset"},
+      new String[] {"figure2.etas", "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9", "figure2: noise"
+          + " levels: a fraction eta of training labels is replaced by a random label and every"
+          + " target is eta*u + (1-eta)*onehot(observed label)"},
+      new String[] {"figure2.seeds", "seeds", "figure2: seeds 1..N (noise and initialisation)"},
+      new String[] {"figure2.param.PARAM", "the estimator's default", "figure2: an estimator"
+          + " param for both losses (supervised-collision and supervised-shannon), e.g."
+          + " figure2.param.maxIter=10"});
+
+  /** The two losses of Figure 2, as values of the estimator's method param. */
+  static final List<String> FIGURE2_METHODS = List.of("supervised-collision",
+      "supervised-shannon");
 
   /** A dataset of the experiment. */
   record DatasetSpec(String name, String path, String format, String labelCol, String featuresCol,
@@ -113,6 +127,12 @@ final class ExperimentConfig {
   final List<String> semiMethods;
   final double[] semiFractions;
   final int semiSeeds;
+  final String figure2Train;
+  final String figure2Test;
+  final double[] figure2Etas;
+  final int figure2Seeds;
+  /** Params of both figure2 losses: param name to its text. */
+  final Map<String, String> figure2Params = new LinkedHashMap<>();
 
   private final Properties props;
   private final Set<String> used = new LinkedHashSet<>();
@@ -264,6 +284,42 @@ final class ExperimentConfig {
           datasetNames = new ArrayList<>(datasetNames);
           datasetNames.add(d);
         }
+      }
+    }
+    figure2Train = string("figure2.train", null);
+    figure2Test = string("figure2.test", null);
+    figure2Etas = etas("figure2.etas", new double[] {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8,
+        0.9});
+    figure2Seeds = integer("figure2.seeds", seeds, 1);
+    if (outputs.contains("figure2")) {
+      if (figure2Train == null || figure2Test == null) {
+        throw error(figure2Train == null ? "figure2.train" : "figure2.test", "is required by"
+            + " figure2");
+      }
+      for (String m : FIGURE2_METHODS) {
+        try {
+          catalog.estimator(m);
+        } catch (IllegalArgumentException e) {
+          throw error("outputs", "figure2 needs the estimator's method " + m + ", which this"
+              + " build lacks");
+        }
+      }
+      for (String d : List.of(figure2Train, figure2Test)) {
+        if (ds.stream().noneMatch(x -> x.name().equals(d))) {
+          ds.add(dataset(d));
+        }
+      }
+    }
+    for (String key : new TreeMap<>(props).keySet().stream().map(String::valueOf).toList()) {
+      if (key.startsWith("figure2.param.")) {
+        used.add(key);
+        String param = key.substring("figure2.param.".length());
+        if (outputs.contains("figure2")) {
+          for (String m : FIGURE2_METHODS) {
+            setParam(catalog.estimator(m), param, props.getProperty(key), key);
+          }
+        }
+        figure2Params.put(param, props.getProperty(key).trim());
       }
     }
     datasets = List.copyOf(ds);
@@ -479,6 +535,25 @@ final class ExperimentConfig {
       }
       if (out[i] < min) {
         throw error(key, "values must be at least " + min + ", got " + out[i]);
+      }
+    }
+    return out;
+  }
+
+  private double[] etas(String key, double[] fallback) {
+    List<String> v = list(key, null);
+    if (v == null) {
+      return fallback;
+    }
+    double[] out = new double[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      try {
+        out[i] = Double.parseDouble(v.get(i));
+      } catch (NumberFormatException e) {
+        throw error(key, "expects numbers, got '" + v.get(i) + "'");
+      }
+      if (!(out[i] >= 0 && out[i] <= 1)) {
+        throw error(key, "values must lie in [0, 1], got " + v.get(i));
       }
     }
     return out;

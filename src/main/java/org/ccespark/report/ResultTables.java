@@ -148,6 +148,49 @@ public final class ResultTables {
     return b.build();
   }
 
+  /** Figure 2's table: one row per eta, test accuracy per loss (mean ± std over seeds). */
+  public static Table figure2Table(List<RunRecord> runs, double[] etas) {
+    Table.Builder b = new Table.Builder(List.of("eta", "collision CE (eq. 9)",
+        "Shannon CE (eq. 8)"));
+    for (double eta : etas) {
+      b.add(List.of(fraction(eta), cell(values(runs, figure2("supervised-collision", eta),
+          "accuracy")), cell(values(runs, figure2("supervised-shannon", eta), "accuracy"))));
+    }
+    return b.build();
+  }
+
+  /** Figure 2 as a long CSV: {@code eta,method,metric,mean,std,n} with metric = test accuracy. */
+  public static Table figure2Long(List<RunRecord> runs, double[] etas) {
+    Table.Builder b = new Table.Builder(List.of("eta", "method", "metric", "mean", "std", "n"));
+    for (double eta : etas) {
+      for (String m : List.of("supervised-collision", "supervised-shannon")) {
+        b.add(longRow(List.of(fraction(eta), m), "accuracy", values(runs, figure2(m, eta),
+            "accuracy")));
+      }
+    }
+    return b.build();
+  }
+
+  /** Figure 2's curves: mean test accuracy against eta, collision then Shannon. */
+  public static List<Charts.Series> figure2Series(List<RunRecord> runs, double[] etas) {
+    List<Charts.Series> out = new ArrayList<>();
+    for (String[] m : new String[][] {{"supervised-collision", "collision CE H2"},
+        {"supervised-shannon", "Shannon CE H"}}) {
+      double[] y = new double[etas.length];
+      for (int i = 0; i < etas.length; i++) {
+        double[] v = values(runs, figure2(m[0], etas[i]), "accuracy");
+        y[i] = v.length == 0 ? Double.NaN : Stats.mean(v);
+      }
+      out.add(new Charts.Series(m[1], etas.clone(), y));
+    }
+    return out;
+  }
+
+  private static Predicate<RunRecord> figure2(String method, double eta) {
+    return r -> r.phase().equals("figure2") && r.method().equals(method)
+        && Math.abs(r.fraction() - eta) < 1e-12;
+  }
+
   /** The tuning runs: one row per dataset, method and grid point, the chosen one marked. */
   public static Table tuningTable(List<RunRecord> runs, Map<String, String> chosen,
       String metric) {

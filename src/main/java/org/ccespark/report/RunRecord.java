@@ -12,12 +12,13 @@ import java.util.List;
  * @param dataset the dataset's name
  * @param method the method
  * @param seed the seed
- * @param fraction the fraction of labelled rows ({@code semi}), else 0
+ * @param fraction the fraction of labelled rows ({@code semi}), eta ({@code figure2}), else 0
  * @param params the params set on the estimator, as {@code name=value;name=value}
  * @param acc ACC (Hungarian-matched accuracy) on all rows
  * @param nmi NMI on all rows
  * @param ari ARI on all rows
- * @param accuracy plain accuracy (prediction = label) on the unlabelled rows ({@code semi}), else NaN
+ * @param accuracy plain accuracy (prediction = label) on the unlabelled rows ({@code semi}) or
+ *     on the test rows ({@code figure2}), else NaN
  * @param fitSeconds seconds of the fit
  * @param rows rows clustered
  */
