@@ -17,6 +17,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.ccespark.data.DemoData;
 import org.ccespark.report.ResultTables;
 import org.ccespark.report.RunRecord;
 import org.ccespark.report.Table;
@@ -102,6 +106,40 @@ class ExperimentCommandTest {
     try (Stream<Path> s = Files.list(tmp)) {
       assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")));
     }
+  }
+
+  @Test
+  void seedLabelsAndNoisyTargetsFollowTheirFractions() {
+    Dataset<Row> rows = DemoData.load(SharedSpark.session());
+    Dataset<Row> seeded = ExperimentCommand.withSeedLabels(rows, 0.1, 3);
+    long labelled = seeded.filter(functions.col(ExperimentCommand.SEED_LABEL_COL).isNotNull())
+        .count();
+    assertTrue(labelled > 140 && labelled < 260, "about 10% of 2,000 rows: " + labelled);
+    assertEquals(0, seeded.filter(functions.col(ExperimentCommand.SEED_LABEL_COL).isNotNull()
+        .and(functions.col(ExperimentCommand.SEED_LABEL_COL).notEqual(functions.col("label"))))
+        .count());
+    // the same rows whatever the partitioning
+    assertEquals(labelled, ExperimentCommand.withSeedLabels(rows.repartition(3), 0.1, 3)
+        .filter(functions.col(ExperimentCommand.SEED_LABEL_COL).isNotNull()).count());
+
+    double eta = 0.4;
+    List<Row> noisy = ExperimentCommand.withNoisyTargets(rows, 10, eta, 5)
+        .select("label", ExperimentCommand.NOISY_LABEL_COL, ExperimentCommand.TARGET_COL)
+        .collectAsList();
+    int changed = 0;
+    for (Row r : noisy) {
+      double[] t = ((org.apache.spark.ml.linalg.Vector) r.get(2)).toArray();
+      assertEquals(10, t.length);
+      double sum = 0;
+      for (int c = 0; c < 10; c++) {
+        sum += t[c];
+        assertEquals(c == r.getInt(1) ? 1 - eta + eta / 10 : eta / 10, t[c], 1e-12);
+      }
+      assertEquals(1.0, sum, 1e-12);
+      changed += r.getInt(0) != r.getInt(1) ? 1 : 0;
+    }
+    // a fraction eta gets a random label, which is wrong 9 times in 10: about 0.36 of the rows
+    assertTrue(changed > 0.30 * noisy.size() && changed < 0.42 * noisy.size(), "changed " + changed);
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.ccespark.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,22 @@ class ResultTablesTest {
         ResultTables.table2Markdown(back, List.of("a"), List.of("cce")));
     assertThrows(IllegalArgumentException.class,
         () -> RunRecord.fromTable(Table.parseCsv("phase,dataset\nmain,a\n")));
+  }
+
+  @Test
+  void figure2TableAndCurves() {
+    List<RunRecord> r = new ArrayList<>();
+    for (long s = 1; s <= 2; s++) {
+      r.add(new RunRecord("figure2", "a", "supervised-collision", s, 0.5, "", 0, 0, 0, 0.8 + s / 100.0, 1, 10));
+      r.add(new RunRecord("figure2", "a", "supervised-shannon", s, 0.5, "", 0, 0, 0, 0.6, 1, 10));
+    }
+    Table t = ResultTables.figure2Table(r, new double[] {0.5, 0.9});
+    assertEquals("0.8150 ± 0.0071", t.cell(0, "collision CE (eq. 9)"));
+    assertEquals("0.6000 ± 0.0000", t.cell(0, "Shannon CE (eq. 8)"));
+    assertEquals("–", t.cell(1, "Shannon CE (eq. 8)"));
+    List<Charts.Series> series = ResultTables.figure2Series(r, new double[] {0.5, 0.9});
+    assertEquals(0.815, series.get(0).y()[0], 1e-12);
+    assertTrue(Double.isNaN(series.get(1).y()[1]));
   }
 
   @Test
