@@ -386,8 +386,8 @@ final class ExperimentCommand {
             }
           }
           if (!series.isEmpty()) {
-            figures.add(png(dir, "loss-" + d + ".png", Charts.line("training loss per epoch, " + d
-                + " (mean over seeds; each method its own loss)", "epoch", "loss", series,
+            figures.add(png(dir, "loss-" + d + ".png", Charts.line("loss per epoch, " + d
+                + " (mean over seeds)", "epoch", "each method's own training loss", series,
                 Double.NaN, Double.NaN)));
           }
         }

@@ -29,8 +29,14 @@ public final class Stats {
     return Math.sqrt(s / (v.length - 1));
   }
 
-  /** {@code "0.4742 ± 0.0280"}: mean and sample standard deviation with four decimals. */
+  /**
+   * {@code "0.4742 ± 0.0280"}: mean and sample standard deviation with four decimals; a single
+   * value alone, as it has no standard deviation.
+   */
   public static String meanStd(double[] v) {
+    if (v.length == 1) {
+      return String.format("%.4f", v[0]);
+    }
     return String.format("%.4f ± %.4f", mean(v), std(v));
   }
 }

@@ -84,5 +84,8 @@ class ExperimentConfigTest {
     ExperimentConfig demo = ExperimentConfig.load(Path.of("conf/experiments/demo.properties"),
         ExperimentCommand.METHODS);
     assertTrue(demo.outputs.contains("table2"));
+    ExperimentConfig table2 = ExperimentConfig.load(
+        Path.of("conf/experiments/table2.properties"), ExperimentCommand.METHODS);
+    assertEquals(List.of("mnist10k", "fashion-mnist"), table2.clusteringDatasets);
   }
 }
