@@ -70,7 +70,7 @@ final class ExperimentCommand {
           + "\n\nWrites into DIR: config.properties (the file as read), runs.csv and runs.json"
           + " (every fit: phase, dataset, method, seed, params, scores, seconds; the JSON adds loss"
           + " per epoch, cluster sizes and the confusion matrix), tuning.md/.csv and chosen.json"
-          + " (the grid and the chosen values), table2.md/.csv, table6.md/.csv, table5.md/.csv,"
+          + " (the grid and the chosen values), table2.md/.csv, table6.md/.csv, table5.md/.csv, figure2.md/.csv,"
           + " table1.md/.txt/.json, and figures/*.png, as the outputs key asks; summary.md"
           + " collects every table."
           + "\n\nConfiguration keys (NAME a dataset, METHOD a method, PARAM an estimator param):\n\n"
