@@ -10,6 +10,7 @@ import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.features.FeatureExtractor;
@@ -26,7 +27,7 @@ final class ExtractCommand {
   static final List<String> FORMATS = ImageDatasets.FORMATS;
 
   static final Command COMMAND = new Command("extract",
-      "--input PATH --output DIR [--model NAME|FILE] [options]",
+      "--input PATH|NAME --output DIR [--model NAME|FILE] [options]",
       "image features with a CNN (DJL, PyTorch): images to a Parquet feature folder for cluster",
       "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"
           + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files),"
@@ -52,8 +53,9 @@ final class ExtractCommand {
           + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
           + " complete.",
       List.of(
-          Option.required("--input", "PATH", "image dataset: folder, IDX images file, CIFAR or"
-              + " STL-10 binary file or folder"),
+          Option.required("--input", "PATH|NAME", "image dataset: folder, IDX images file, CIFAR or"
+              + " STL-10 binary file or folder, or one of " + String.join(", ",
+                  DatasetCatalog.names()) + " (as for convert)"),
           Option.required("--output", "DIR", "output folder to create (Parquet)"),
           Option.value("--format", String.join("|", FORMATS), "auto",
               "dataset format; auto goes by the file names"),

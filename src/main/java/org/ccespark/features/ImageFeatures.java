@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.data.images.LabeledImage;
@@ -158,7 +159,8 @@ public final class ImageFeatures {
    * Prepares (executors mode) or runs (driver mode) the extraction.
    *
    * @param spark the session
-   * @param path the dataset, see {@link ImageDatasets#open}
+   * @param path the dataset, see {@link ImageDatasets#open}, or a {@link DatasetCatalog} name
+   *     (opened on each executor in executors mode)
    * @param format the dataset format, see {@link ImageDatasets#open}
    * @param spec the model
    * @param options mode, batch size, partitions, skipping
@@ -289,7 +291,7 @@ public final class ImageFeatures {
   }
 
   private static ImageDataset open(String path, String format) {
-    return ImageDatasets.open(path, format);
+    return DatasetCatalog.openPathOrName(path, format);
   }
 
   /** The accumulators the tasks update. */

@@ -82,7 +82,7 @@ class ExtractCommandTest {
     var missing = run("extract", "--input", tmp.resolve("nothing").toString(), "--model",
         ModelSpec.RANDOM_RESNET50, "--output", out.toString());
     assertEquals(Main.FAILED, missing.status());
-    assertTrue(missing.err().contains("nothing") && missing.err().contains("does not exist"),
+    assertTrue(missing.err().contains("nothing") && missing.err().contains("neither an existing file"),
         missing.err());
     var badLayer = run("extract", "--input", "x", "--model", ModelSpec.RANDOM_RESNET50,
         "--layer", "3", "--output", out.toString());
