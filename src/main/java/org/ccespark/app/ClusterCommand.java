@@ -15,9 +15,11 @@ import org.apache.spark.storage.StorageLevel;
 import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.LoadedInput;
 import org.ccespark.ml.CollisionClustering;
+import org.ccespark.selflabel.SelfLabelingMethods;
 
 /**
  * {@code cluster}: reads a feature file, clusters its rows with CCE or K-means, and writes
@@ -41,6 +43,14 @@ final class ClusterCommand {
           + " (Spark ML persistence: CollisionClusteringModel.load or KMeansModel.load)."
           + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
           + " complete; on any error nothing is left behind."
+          + "\n\n--method picks the objective; all but kmeans train the same linear softmax"
+          + " classifier with the same loop and options: cce (collision cross-entropy, EM on eq. 11"
+          + " of Zhang and Boykov), cce-pgd (projected gradient on eq. 10), sela (Asano et al."
+          + " 2020: Shannon cross-entropy, hard pseudo-labels from Sinkhorn optimal transport"
+          + " under equipartition), miadm (Jabi et al. 2021: Shannon cross-entropy, soft"
+          + " pseudo-labels plus KL(mean y||u), eq. 5), migd (Krause et al. 2010: mutual"
+          + " information, eq. 1, by gradient descent, no pseudo-labels). --lambda defaults per"
+          + " method; only cce supports --schedule fulldata. See the README's Methods section."
           + "\n\nWith --method kmeans, MLlib's KMeans runs with its own defaults (k-means||"
           + " initialisation, at most 20 iterations) and the same --k and --seed; the other CCE"
           + " options are checked but not used.",
@@ -62,8 +72,9 @@ final class ClusterCommand {
             + " other than the label column is a feature, in order, and this only names the"
             + " assembled vector"));
     options.add(Option.value("--method", String.join("|", ClusteringRun.METHODS), "cce",
-        "cce: collision cross-entropy clustering; kmeans: Spark MLlib KMeans with the same k and"
-            + " seed"));
+        "cce: collision cross-entropy clustering (EM on eq. 11); cce-pgd: PGD on eq. 10; sela,"
+            + " miadm, migd: the paper's baselines on the same classifier; kmeans: Spark MLlib"
+            + " KMeans with the same k and seed"));
     options.addAll(ClusteringRun.cceOptions(CCE_OPTIONS, List.of("--k")));
     options.add(Option.value("--partitions", "N", "as read",
         "repartition the input into N partitions before training (round-robin; each"
@@ -92,6 +103,16 @@ final class ClusterCommand {
     String featuresCol = args.string("--features-col", FeatureInput.DEFAULT_FEATURES_COL);
     String method = args.choice("--method", ClusteringRun.METHODS, "cce");
     CollisionClustering estimator = ClusteringRun.configure(args, CCE_OPTIONS);
+    boolean kmeans = method.equals("kmeans");
+    if (!kmeans) {
+      estimator.setMethod(method);
+      try {
+        SelfLabelingMethods.checkSchedule(method, estimator.getSchedule());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--method " + method + " --schedule " + estimator.getSchedule()
+            + ": " + e.getMessage());
+      }
+    }
     int partitions = args.integer("--partitions", 0, 1);
     boolean overwrite = args.has("--overwrite");
 
@@ -114,8 +135,8 @@ final class ClusterCommand {
       try {
         out.printf("read %d rows x %d features (%s%s); fitting %s with k=%d%n", in.numRows(),
             in.numFeatures(), in.format(), in.hasLabel() ? ", with labels" : "",
-            method.equals("cce") ? "CCE" : "K-means", k);
-        ClusteringRun.Result result = method.equals("cce")
+            kmeans ? "K-means" : method, k);
+        ClusteringRun.Result result = !kmeans
             ? ClusteringRun.cce(estimator, data, in.featuresCol())
             : ClusteringRun.kmeans(k, estimator.getSeed(), data, in.featuresCol());
         Map<String, Object> metrics;

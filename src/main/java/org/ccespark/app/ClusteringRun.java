@@ -27,6 +27,7 @@ import org.ccespark.ml.ClusteringMetricsEvaluator;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.ml.CollisionClusteringModel;
 import org.ccespark.ml.CollisionClusteringSummary;
+import org.ccespark.selflabel.SelfLabelingMethods;
 
 /**
  * One clustering of a {@code row}/{@code label}/features Dataset with CCE
@@ -36,8 +37,14 @@ import org.ccespark.ml.CollisionClusteringSummary;
 final class ClusteringRun {
   private ClusteringRun() {}
 
-  /** Values of {@code --method}. */
-  static final List<String> METHODS = List.of("cce", "kmeans");
+  /** Values of {@code --method}: the estimator's methods, then MLlib K-means. */
+  static final List<String> METHODS = methods();
+
+  private static List<String> methods() {
+    List<String> out = new ArrayList<>(CollisionClustering.METHODS);
+    out.add("kmeans");
+    return List.copyOf(out);
+  }
 
   /** Name of the prediction column of {@link Result#predictions()}. */
   static final String PREDICTION_COL = "prediction";
@@ -60,6 +67,7 @@ final class ClusteringRun {
     CCE_OPTIONS.put("--em-tol", "emTol");
     CCE_OPTIONS.put("--seed", "seed");
     CCE_OPTIONS.put("--schedule", "schedule");
+    CCE_OPTIONS.put("--pgd-step-size", "pgdStepSize");
   }
 
   /** @return the CCE options ({@code --k}, {@code --lambda}, ...) in help order */
@@ -104,11 +112,24 @@ final class ClusteringRun {
       if (name.equals("--seed")) {
         help += "; K-means uses the same seed";
       }
+      String defaultText = name.equals("--lambda") ? lambdaDefaults()
+          : show(defaults.getDefault(param).get());
       out.add(required.contains(name)
           ? Option.required(name, metavar, help)
-          : Option.value(name, metavar, show(defaults.getDefault(param).get()), help));
+          : Option.value(name, metavar, defaultText, help));
     }
     return out;
+  }
+
+  /** λ's default per method, e.g. {@code 100 for cce, cce-pgd; 25 for sela; ...}. */
+  static String lambdaDefaults() {
+    Map<Double, List<String>> byValue = new LinkedHashMap<>();
+    for (String m : CollisionClustering.METHODS) {
+      byValue.computeIfAbsent(SelfLabelingMethods.defaultLambda(m), v -> new ArrayList<>()).add(m);
+    }
+    List<String> parts = new ArrayList<>();
+    byValue.forEach((v, ms) -> parts.add(show(v) + " for " + String.join(", ", ms)));
+    return String.join("; ", parts);
   }
 
   /**
@@ -139,6 +160,8 @@ final class ClusteringRun {
         value = Long.parseLong(text);
       } else if (param instanceof DoubleParam) {
         value = Double.parseDouble(text);
+      } else if (param.name().endsWith("Col")) {
+        value = text; // a column name keeps its case
       } else {
         value = text.toLowerCase(Locale.ROOT);
       }
@@ -172,6 +195,9 @@ final class ClusteringRun {
     if (option.equals("--schedule")) {
       return String.join("|", CollisionClustering.SCHEDULES);
     }
+    if (param.name().endsWith("Col")) {
+      return "NAME";
+    }
     return param instanceof DoubleParam ? "X" : "N";
   }
 
@@ -189,7 +215,8 @@ final class ClusteringRun {
   // ------------------------------------------------------------------------------- fitting
 
   /**
-   * Fits CCE on {@code data} and returns its predictions on the same rows.
+   * Fits the estimator (CCE or one of its baseline methods, {@link CollisionClustering#method()})
+   * on {@code data} and returns its predictions on the same rows.
    *
    * @param estimator the configured estimator; its features column is set to {@code featuresCol}
    */
@@ -204,7 +231,7 @@ final class ClusteringRun {
     training.put("lossPerEpoch", summary.lossPerEpoch());
     training.put("emIterationsPerEpoch", summary.emIterationsPerEpoch());
     training.put("trainingSeconds", summary.trainingSeconds());
-    return new Result("cce", outputColumns(summary.predictions(), true), model,
+    return new Result(estimator.getMethod(), outputColumns(summary.predictions(), true), model,
         summary.clusterSizes(), seconds, params(estimator), training);
   }
 
@@ -236,13 +263,19 @@ final class ClusteringRun {
     return transformed.select(cols.toArray(new Column[0])).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** Every param of {@code stage} that has a value, by name, in the stage's order. */
+  /**
+   * Every param of {@code stage} that has a value, by name, in the stage's order; for the
+   * estimator, {@code lambda} is the value used (the method's default when not set).
+   */
   private static Map<String, Object> params(Params stage) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Param<?> p : stage.params()) {
       if (stage.isDefined(p)) {
         out.put(p.name(), stage.getOrDefault(p));
       }
+    }
+    if (stage instanceof CollisionClustering c) {
+      out.put("lambda", c.getLambda());
     }
     return out;
   }

@@ -29,6 +29,18 @@ public final class ProjectedGradientPseudoLabels {
    */
   public static Result solve(double[] sigma, double[] y, int rows, int k, double lambda,
       double stepSize, int maxIter, double tol) {
+    return solve(sigma, y, rows, k, lambda, stepSize, maxIter, tol, null);
+  }
+
+  /**
+   * As {@link #solve(double[], double[], int, int, double, double, int, double)}, but rows with
+   * {@code fixed[i]} keep their {@code y_i} (they still count in {@code ȳ}): PGD on the free rows
+   * of eq. 10, as used by the semi-supervised mode.
+   *
+   * @param fixed rows whose labels are held fixed, or null for none
+   */
+  public static Result solve(double[] sigma, double[] y, int rows, int k, double lambda,
+      double stepSize, int maxIter, double tol, boolean[] fixed) {
     double[] mean = new double[k];
     double[] fairGrad = new double[k];
     double[] row = new double[k];
@@ -44,6 +56,9 @@ public final class ProjectedGradientPseudoLabels {
       }
       maxChange = 0;
       for (int i = 0; i < rows; i++) {
+        if (fixed != null && fixed[i]) {
+          continue;
+        }
         int o = i * k;
         double dot = 0;
         for (int c = 0; c < k; c++) {

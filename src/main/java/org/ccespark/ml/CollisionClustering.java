@@ -1,5 +1,6 @@
 package org.ccespark.ml;
 
+import java.util.Arrays;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -7,7 +8,10 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.spark.CollisionTrainer;
 import org.ccespark.spark.TrainingConfig;
 import org.ccespark.spark.TrainingResult;
@@ -20,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * classifier {@code σ = softmax(Wᵀf + b)} on fixed feature vectors f by minimising the loss L_CCE+
  * of eq. 11, {@code mean H₂(y, σ) + λ·KL(u‖ȳ)}, alternating EM pseudo-label solves for y with
  * optimizer steps on W and b.
+ *
+ * <p>The same estimator runs the paper's baselines through the same classifier and training loop:
+ * {@link #method()} selects {@code cce} (default), {@code cce-pgd} (PGD on eq. 10), {@code sela},
+ * {@code miadm} or {@code migd}. {@link #seedLabelCol()} turns on the semi-supervised mode (paper,
+ * section 5.3): rows with a seed label keep it as pseudo-label and add a weighted Shannon
+ * cross-entropy ({@link #seedLabelWeight()}, default 2) to the classifier's loss.
  *
  * <pre>{@code
  * CollisionClusteringModel model = new CollisionClustering().setK(10).setSeed(1).fit(df);
@@ -197,20 +207,71 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   }
 
   /**
+   * @param value see {@link #method()}
+   * @return this estimator
+   */
+  public CollisionClustering setMethod(String value) {
+    set(method(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #pgdStepSize()}
+   * @return this estimator
+   */
+  public CollisionClustering setPgdStepSize(double value) {
+    set(pgdStepSize(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #seedLabelCol()}
+   * @return this estimator
+   */
+  public CollisionClustering setSeedLabelCol(String value) {
+    set(seedLabelCol(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #seedLabelWeight()}
+   * @return this estimator
+   */
+  public CollisionClustering setSeedLabelWeight(double value) {
+    set(seedLabelWeight(), value);
+    return this;
+  }
+
+  /**
    * Trains a model on the vectors of {@link #featuresCol()}. The returned model carries a copy of
    * this estimator's params, this estimator as its parent and a {@link CollisionClusteringSummary}.
    *
    * @param dataset training data
    * @return the fitted model
    * @throws IllegalArgumentException if the schema is unsuitable (see {@link #transformSchema}) or a
-   *     row holds a null, NaN, infinite or wrong-length vector
+   *     row holds a null, NaN, infinite or wrong-length vector, a seed label outside
+   *     {@code [0, k)}, or the method does not support the schedule
    */
   @Override
   public CollisionClusteringModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     TrainingConfig config = trainingConfig();
+    SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
+    String seedCol = getSeedLabelCol().isEmpty() ? null : getSeedLabelCol();
+    if (seedCol != null) {
+      StructField field = Arrays.stream(dataset.schema().fields())
+          .filter(f -> f.name().equals(seedCol)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("Seed label column '" + seedCol
+              + "' (seedLabelCol) does not exist; available columns: "
+              + String.join(", ", dataset.columns())));
+      if (!(field.dataType() instanceof NumericType)) {
+        throw new IllegalArgumentException("Seed label column '" + seedCol
+            + "' must hold class indices (a numeric type) but was actually "
+            + field.dataType().catalogString());
+      }
+    }
     LOG.info("{}: fitting on column '{}' with {}", uid, getFeaturesCol(), config);
-    TrainingResult result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), config);
+    TrainingResult result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), seedCol, config);
     double[] losses = result.lossPerEpoch();
     LOG.info("{}: fitted {} rows of dimension {} into {} clusters in {} s, final loss {}", uid,
         result.numRows(), result.dim(), result.k(), String.format("%.1f", result.seconds()),
@@ -228,7 +289,7 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   TrainingConfig trainingConfig() {
     return new TrainingConfig(getK(), getLambda(), getMaxIter(), getBatchSize(), getStepSize(),
         getWeightDecay(), getOptimizer(), getMomentum(), getEmMaxIter(), getEmTol(), getSeed(),
-        getSchedule());
+        getSchedule(), getMethod(), getPgdStepSize(), getSeedLabelWeight());
   }
 
   /**

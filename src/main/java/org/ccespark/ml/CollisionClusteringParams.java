@@ -14,6 +14,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.spark.TrainingConfig;
 
 /**
  * The params shared by {@link CollisionClustering} and {@link CollisionClusteringModel}, in the role
@@ -31,6 +33,9 @@ public interface CollisionClusteringParams extends Params {
 
   /** Values accepted by {@link #schedule()}. */
   List<String> SCHEDULES = List.of("minibatch", "fulldata");
+
+  /** Values accepted by {@link #method()}: the clustering objectives of {@link SelfLabelingMethods}. */
+  List<String> METHODS = SelfLabelingMethods.CLUSTERING;
 
   /**
    * Default of {@link #seed()}: the hash of the estimator's class name, as Spark's {@code HasSeed}
@@ -85,8 +90,12 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * Weight λ ≥ 0 of the fairness term {@code λ·KL(u‖ȳ)} of the loss L_CCE+ (eq. 11), which keeps
-   * clusters from collapsing. Default 100.
+   * The method's λ ≥ 0. For {@code cce} the weight of the fairness term {@code λ·KL(u‖ȳ)} of the loss
+   * L_CCE+ (eq. 11), which keeps clusters from collapsing; for {@code cce-pgd}, {@code miadm} the
+   * weight of {@code KL(ȳ‖u)} (eq. 10, 5); for {@code migd} the weight of {@code -H(σ̄)} (eq. 1);
+   * for {@code sela} the inverse entropic regularisation of its optimal transport. When not set,
+   * the method's default is used ({@link #getLambda()}): 100 for {@code cce} and {@code cce-pgd}
+   * (the declared default), 25 for {@code sela}, 1 for {@code miadm} and {@code migd}.
    *
    * @return the param
    */
@@ -191,6 +200,72 @@ public interface CollisionClusteringParams extends Params {
     return declarations().schedule;
   }
 
+  /**
+   * The self-labeling objective: {@code cce} (collision cross-entropy, EM on eq. 11), {@code cce-pgd}
+   * (PGD on eq. 10), {@code sela} (Asano et al. 2020), {@code miadm} (Jabi et al. 2021) or
+   * {@code migd} (Krause et al. 2010); see {@link SelfLabelingMethods} and the README's Methods
+   * section. All train the same linear classifier with the same loop. Only {@code cce} supports
+   * the {@code fulldata} schedule. Default {@code cce}.
+   *
+   * @return the param
+   */
+  default Param<String> method() {
+    return declarations().method;
+  }
+
+  /**
+   * Step size of projected gradient descent on the pseudo-labels ({@code cce-pgd} only), on the
+   * summed loss {@code M·L_CCE} (the paper's step on the mean loss divided by M), greater than 0.
+   * Default 0.001.
+   *
+   * @return the param
+   */
+  default DoubleParam pgdStepSize() {
+    return declarations().pgdStepSize;
+  }
+
+  /**
+   * Semi-supervised mode (paper, section 5.3 and E.2): a column of class indices in
+   * {@code [0, k)} (any numeric type), null for unlabelled rows. Labelled rows keep their label as
+   * pseudo-label and add {@code seedLabelWeight · H(label, σ)} to the classifier's loss; every
+   * method supports it. Only {@code fit} reads it. Default empty: no seed labels.
+   *
+   * @return the param
+   */
+  default Param<String> seedLabelCol() {
+    return declarations().seedLabelCol;
+  }
+
+  /**
+   * Weight of the Shannon cross-entropy on the rows of {@link #seedLabelCol()}, at least 0.
+   * Default 2 (the paper's).
+   *
+   * @return the param
+   */
+  default DoubleParam seedLabelWeight() {
+    return declarations().seedLabelWeight;
+  }
+
+  /** @return the value of {@link #method()} */
+  default String getMethod() {
+    return getOrDefault(method());
+  }
+
+  /** @return the value of {@link #pgdStepSize()} */
+  default double getPgdStepSize() {
+    return (Double) getOrDefault(pgdStepSize());
+  }
+
+  /** @return the value of {@link #seedLabelCol()} */
+  default String getSeedLabelCol() {
+    return getOrDefault(seedLabelCol());
+  }
+
+  /** @return the value of {@link #seedLabelWeight()} */
+  default double getSeedLabelWeight() {
+    return (Double) getOrDefault(seedLabelWeight());
+  }
+
   /** @return the value of {@link #featuresCol()} */
   default String getFeaturesCol() {
     return getOrDefault(featuresCol());
@@ -211,9 +286,13 @@ public interface CollisionClusteringParams extends Params {
     return (Integer) getOrDefault(k());
   }
 
-  /** @return the value of {@link #lambda()} */
+  /**
+   * @return the value of {@link #lambda()} if set, otherwise the default of {@link #getMethod()}
+   *     ({@link SelfLabelingMethods#defaultLambda})
+   */
   default double getLambda() {
-    return (Double) getOrDefault(lambda());
+    return isSet(lambda()) ? (Double) getOrDefault(lambda())
+        : SelfLabelingMethods.defaultLambda(getMethod());
   }
 
   /** @return the value of {@link #maxIter()} */
@@ -289,6 +368,10 @@ public interface CollisionClusteringParams extends Params {
     final DoubleParam emTol;
     final LongParam seed;
     final Param<String> schedule;
+    final Param<String> method;
+    final DoubleParam pgdStepSize;
+    final Param<String> seedLabelCol;
+    final DoubleParam seedLabelWeight;
 
     /** Declares the params of {@code owner} (whose uid must already be set) and their defaults. */
     Declarations(Params owner) {
@@ -299,7 +382,10 @@ public interface CollisionClusteringParams extends Params {
           "cluster probabilities column name (Vector of length k); empty to omit");
       k = new IntParam(owner, "k", "number of clusters (>= 2)", ParamValidators.gtEq(2));
       lambda = new DoubleParam(owner, "lambda",
-          "weight of the fairness term lambda*KL(u||mean y) of the loss L_CCE+ (eq. 11) (>= 0)",
+          "the method's lambda (>= 0): for cce the weight of the fairness term lambda*KL(u||mean y)"
+              + " of the loss L_CCE+ (eq. 11); cce-pgd, miadm: weight of KL(mean y||u); migd:"
+              + " weight of -H(mean sigma); sela: inverse entropic regularisation. Unset: the"
+              + " method's default (cce, cce-pgd 100; sela 25; miadm, migd 1)",
           ParamValidators.gtEq(0));
       maxIter = new IntParam(owner, "maxIter", "number of training epochs (>= 1)",
           ParamValidators.gtEq(1));
@@ -325,6 +411,22 @@ public interface CollisionClusteringParams extends Params {
               + " all rows once per epoch, then mini-batch steps); supported: " + String.join(", ", SCHEDULES),
           ParamValidators.inArray(SCHEDULES));
 
+      method = new Param<>(owner, "method",
+          "self-labeling objective, all training the same linear classifier: cce (EM on eq. 11),"
+              + " cce-pgd (PGD on eq. 10), sela (Sinkhorn optimal transport, Asano et al. 2020),"
+              + " miadm (Jabi et al. 2021, eq. 5), migd (mutual information by gradient descent,"
+              + " Krause et al. 2010); supported: " + String.join(", ", METHODS),
+          ParamValidators.inArray(METHODS));
+      pgdStepSize = new DoubleParam(owner, "pgdStepSize",
+          "step size of projected gradient descent on the pseudo-labels, cce-pgd only (> 0)",
+          ParamValidators.gt(0));
+      seedLabelCol = new Param<>(owner, "seedLabelCol",
+          "column of seed labels (class index in [0, k), null = unlabelled) for the"
+              + " semi-supervised mode; empty for none");
+      seedLabelWeight = new DoubleParam(owner, "seedLabelWeight",
+          "weight of the Shannon cross-entropy on seed-labelled rows (>= 0)",
+          ParamValidators.gtEq(0));
+
       owner.setDefault(featuresCol, "features");
       owner.setDefault(predictionCol, "prediction");
       owner.setDefault(probabilityCol, "probability");
@@ -340,6 +442,10 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(emTol, 1e-5);
       owner.setDefault(seed, DEFAULT_SEED);
       owner.setDefault(schedule, "minibatch");
+      owner.setDefault(method, "cce");
+      owner.setDefault(pgdStepSize, TrainingConfig.DEFAULT_PGD_STEP_SIZE);
+      owner.setDefault(seedLabelCol, "");
+      owner.setDefault(seedLabelWeight, TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT);
     }
 
     /**

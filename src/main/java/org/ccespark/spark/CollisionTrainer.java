@@ -11,17 +11,26 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.ccespark.math.CrossEntropy;
 import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Optimizer;
 import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.SelfLabelingLoss;
 import org.ccespark.math.Softmax;
+import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.SelfLabelingObjective;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distributed training loop of collision cross-entropy clustering: the linear classifier
- * {@code σ = softmax(Wᵀf + b)} and the pseudo-labels {@code y} of eq. 11 are optimised in turn.
+ * The distributed training loop of self-labeling clustering: the linear classifier
+ * {@code σ = softmax(Wᵀf + b)} and the pseudo-labels {@code y} are optimised in turn, for the
+ * objective named by {@link TrainingConfig#method()} ({@link SelfLabelingMethods}: CCE with EM on
+ * eq. 11 — the default, described below — CCE with PGD on eq. 10, SeLa, MIADM, MIGD, or supervised
+ * training on fixed soft targets). Every method shares this loop, the classifier, the batches and
+ * the optimiser; only the pseudo-label solver and the classifier's loss differ. Rows with a given
+ * label (semi-supervised mode, {@link #fit(Dataset, String, String, TrainingConfig)}) keep it as
+ * their pseudo-label and add a weighted Shannon cross-entropy to the classifier's loss.
  * Features stay in the executors as cached blocks ({@link FeatureBlocks}); the driver holds only
  * {@code W}, {@code b} and the optimiser, and each Spark job returns one small array per partition.
  *
@@ -78,9 +87,35 @@ public final class CollisionTrainer {
    *     vector, for empty input, or when there are fewer rows than clusters
    */
   public static TrainingResult fit(Dataset<Row> data, String featuresCol, TrainingConfig config) {
+    return fit(data, featuresCol, null, config);
+  }
+
+  /**
+   * Trains the classifier with the given label distributions of {@code labelCol} held fixed: a
+   * number is a class index in {@code [0, k)} (semi-supervised seed label), a vector of length k a
+   * soft target; null leaves the row unlabelled. Labelled rows keep their label as pseudo-label in
+   * every solve and add {@code seedLabelWeight · H(label, σ)} (Shannon cross-entropy) to the
+   * classifier's loss (paper, section 5.3 and appendix E.2). With the supervised methods of
+   * {@link SelfLabelingMethods} every row must be labelled (Figure 2's soft targets).
+   *
+   * @param labelCol the label column, or null for none
+   * @throws IllegalArgumentException naming the row and column of an invalid vector or label, for
+   *     empty input, fewer rows than clusters, a schedule the method does not support, or an
+   *     unlabelled row under a supervised method
+   */
+  public static TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol,
+      TrainingConfig config) {
     long start = System.nanoTime();
-    FeatureBlocks blocks = FeatureBlocks.cache(data, featuresCol);
+    SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
+    FeatureBlocks blocks = FeatureBlocks.cache(data, featuresCol, labelCol, config.k());
     try {
+      boolean supervised = !SelfLabelingMethods.CLUSTERING.contains(config.method());
+      if (supervised && blocks.labelledRows < blocks.numRows) {
+        throw new IllegalArgumentException("method '" + config.method() + "' needs a label on every"
+            + " row, but " + (blocks.numRows - blocks.labelledRows) + " of " + blocks.numRows
+            + " rows of " + (labelCol == null ? "the input have none (no label column)"
+                : "label column '" + labelCol + "' are null"));
+      }
       if (blocks.numRows < config.k()) {
         throw new IllegalArgumentException("k = " + config.k() + " clusters need at least as many rows, but the input has "
             + blocks.numRows);
@@ -102,8 +137,10 @@ public final class CollisionTrainer {
     boolean fullData = "fulldata".equals(cfg.schedule());
     double[] lossPerEpoch = new double[cfg.epochs()];
     double[] emPerEpoch = new double[cfg.epochs()];
-    LOG.info("training on {} rows x {} features, k = {}, schedule {}, {} partitions, {} batches per epoch",
-        blocks.numRows, dim, k, cfg.schedule(), blocks.partitionRows.length, numBatches);
+    LOG.info("training {} on {} rows x {} features ({} labelled), k = {}, lambda = {}, schedule {},"
+        + " {} partitions, {} batches per epoch", cfg.method(), blocks.numRows, dim,
+        blocks.labelledRows, k, cfg.lambda(), cfg.schedule(), blocks.partitionRows.length,
+        numBatches);
 
     JavaRDD<double[][]> previousLabels = null;
     for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
@@ -146,7 +183,7 @@ public final class CollisionTrainer {
       }
       lossPerEpoch[epoch] = epochLoss;
       emPerEpoch[epoch] = epochEm;
-      LOG.info("epoch {}/{}: loss L_CCE+ {}, EM iterations {}, {} s", epoch + 1, cfg.epochs(),
+      LOG.info("epoch {}/{}: loss {}, solver iterations {}, {} s", epoch + 1, cfg.epochs(),
           String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9));
     }
@@ -182,8 +219,10 @@ public final class CollisionTrainer {
 
   /**
    * A partition's part of one step: gathers its share of the batch, computes {@code σ}, takes
-   * {@code y} from the epoch's full-data EM or runs EM on the share from {@code y = σ}, and returns
-   * {@code [count, Σ L_CCE+ · count, EM iterations, EM solves, ∂ΣH2/∂W, ∂ΣH2/∂b]}.
+   * {@code y} from the epoch's full-data EM or solves the method's pseudo-labels on the share from
+   * {@code y = σ} (labelled rows fixed to their label), and returns
+   * {@code [count, Σ loss · count, solver iterations, solves, ∂Σloss/∂W, ∂Σloss/∂b]} where the
+   * classifier's loss is the method's plus {@code seedLabelWeight · H(label, σ)} on labelled rows.
    */
   private static double[] shareGradient(PartitionData part, double[][] labels, int partition,
       int[] partitionRows, double[] params, int dim, TrainingConfig cfg, int epoch, int batch,
@@ -200,27 +239,57 @@ public final class CollisionTrainer {
     int[] perm = BatchPlan.permutation(cfg.seed(), epoch, partition, n);
     double[] x = new double[m * dim];
     double[] y = new double[m * k];
+    double[] given = part.targets == null ? null : new double[m * k];
+    boolean[] fixed = part.targets == null ? null : new boolean[m];
     for (int i = 0; i < m; i++) {
       int r = perm[lo + i];
       part.copyRow(r, x, i * dim);
+      if (given != null) {
+        fixed[i] = part.copyTarget(r, k, given, i * k);
+      }
       if (labels != null) {
         System.arraycopy(labels[r / PartitionData.BLOCK_ROWS], (r % PartitionData.BLOCK_ROWS) * k, y, i * k, k);
       }
     }
     double[] w = params; // W occupies [0, dim*k), b the last k entries
     double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+    double[] z = new double[m * k];
+    LinearSoftmax.logits(w, b, dim, k, x, 0, m, z);
+    double[] sigma = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      Softmax.softmax(z, i * k, sigma, i * k, k);
+    }
+    SelfLabelingObjective objective = cfg.objective();
     if (labels == null) {
-      double[] sigma = new double[m * k];
-      LinearSoftmax.probabilities(w, b, dim, k, x, 0, m, sigma);
       System.arraycopy(sigma, 0, y, 0, sigma.length);
-      PseudoLabelEm.Result r = PseudoLabelEm.solveAccelerated(sigma, y, m, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
-      out[LOSS] = SelfLabelingLoss.ccePlus(sigma, y, m, k, cfg.lambda()) * m;
-      out[EM_ITERATIONS] = r.iterations();
-      out[EM_SOLVES] = 1;
+      for (int i = 0; fixed != null && i < m; i++) {
+        if (fixed[i]) {
+          System.arraycopy(given, i * k, y, i * k, k);
+        }
+      }
+      out[EM_ITERATIONS] = objective.solve(sigma, y, m, k, fixed);
+      out[EM_SOLVES] = objective.usesPseudoLabels() ? 1 : 0;
+      out[LOSS] = objective.loss(sigma, y, m, k) * m;
+    }
+    double[] g = new double[m * k];
+    objective.networkLoss(z, sigma, y, m, k, g);
+    if (fixed != null && cfg.seedLabelWeight() > 0) {
+      double[] h = new double[k];
+      for (int i = 0; i < m; i++) {
+        if (fixed[i]) {
+          double ce = CrossEntropy.shannonFromLogits(given, i * k, z, i * k, k, h, 0);
+          if (labels == null) {
+            out[LOSS] += cfg.seedLabelWeight() * ce;
+          }
+          for (int c = 0; c < k; c++) {
+            g[i * k + c] += cfg.seedLabelWeight() * h[c];
+          }
+        }
+      }
     }
     double[] gw = new double[dim * k];
     double[] gb = new double[k];
-    LinearSoftmax.addCollisionGradient(w, b, dim, k, x, 0, m, y, gw, gb, new double[m * k]);
+    LinearSoftmax.accumulateGradient(dim, k, x, 0, m, g, gw, gb);
     out[COUNT] = m;
     System.arraycopy(gw, 0, out, HEADER, gw.length);
     System.arraycopy(gb, 0, out, HEADER + gw.length, k);
@@ -259,15 +328,16 @@ public final class CollisionTrainer {
       return out;
     }).persist(StorageLevel.MEMORY_AND_DISK());
     // the start's column sums and mean H2 come from one pass (which also caches σ)
-    JavaRDD<double[][]> y = start == null ? sigma : start;
+    JavaRDD<double[][]> y = start != null ? start : blocks.labelledRows == 0 ? sigma
+        : sigma.zip(blocks.rdd).map(t -> withGivenLabels(t._1(), t._2(), k));
     double[] stats = sumInOrder(sigma.zip(y).map(t -> labelStats(t._1(), t._2(), k, 0)).collect());
     int it = 0;
     double maxChange = Double.POSITIVE_INFINITY;
     while (it < cfg.emMaxIter() && maxChange > cfg.emTol()) {
       double[] colSums = Arrays.copyOfRange(stats, 3, 3 + k);
-      JavaRDD<double[][]> next = sigma.zip(y).map(pair -> {
-        double[][] s = pair._1();
-        double[][] prev = pair._2();
+      JavaRDD<double[][]> next = sigma.zip(y).zip(blocks.rdd).map(triple -> {
+        double[][] s = triple._1()._1();
+        double[][] prev = triple._1()._2();
         double[][] out = new double[s.length][];
         double[] scratch = new double[3 * k];
         double[] change = new double[2];
@@ -275,7 +345,8 @@ public final class CollisionTrainer {
           out[j] = prev[j].clone();
           PseudoLabelEm.mStep(s[j], out[j], out[j].length / k, k, cfg.lambda(), n, colSums, scratch, change);
         }
-        return out;
+        // labelled rows keep their labels: the M-step is per point, so this is EM on the others
+        return withGivenLabels(out, triple._2(), k);
       });
       next.rdd().localCheckpoint(); // cached on the executors (memory and disk), lineage cut
       JavaRDD<double[][]> prevY = y;
@@ -297,6 +368,21 @@ public final class CollisionTrainer {
     sigma.unpersist(false);
     bc.destroy();
     return new FullDataEm(y, loss, it);
+  }
+
+  /** Overwrites the rows of {@code y} that have a given label with it; returns {@code y}. */
+  private static double[][] withGivenLabels(double[][] y, PartitionData part, int k) {
+    if (part.targets == null) {
+      return y;
+    }
+    double[][] out = new double[y.length][];
+    for (int j = 0; j < y.length; j++) {
+      out[j] = y[j].clone();
+      for (int i = 0; i < out[j].length / k; i++) {
+        part.copyTarget(j * PartitionData.BLOCK_ROWS + i, k, out[j], i * k);
+      }
+    }
+    return out;
   }
 
   /** {@code [rows, Σ H2(y_i, σ_i), maxChange, Σ_i y_i1 .. Σ_i y_iK]} of a partition. */

@@ -5,8 +5,9 @@ import java.io.Serializable;
 /**
  * The feature vectors of one Spark partition as flat row-major blocks of at most {@link #BLOCK_ROWS}
  * rows each (row {@code r} of the partition is row {@code r % BLOCK_ROWS} of block
- * {@code r / BLOCK_ROWS}), cached once per fit. If the partition holds an invalid row, {@link #badRow}
- * is its index within the partition and {@link #badReason} says what is wrong; blocks are then empty.
+ * {@code r / BLOCK_ROWS}), cached once per fit, and optionally each row's given label distribution
+ * ({@link #targets}). If the partition holds an invalid row, {@link #badRow} is its index within the
+ * partition and {@link #badReason} says what is wrong; blocks are then empty.
  */
 final class PartitionData implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -17,13 +18,37 @@ final class PartitionData implements Serializable {
   final int dim;
   final long badRow;
   final String badReason;
+  /** The column {@link #badReason} is about ("features column 'f'"), or null if none. */
+  final String badColumn;
+  /**
+   * Per block, {@code rows × K} given label distributions (a one-hot seed label or a soft target),
+   * with {@code NaN} as the first entry of a row that has none; null without a target column.
+   */
+  final double[][] targets;
+  /** Rows with a given label. */
+  final int labelled;
 
-  PartitionData(double[][] blocks, int rows, int dim, long badRow, String badReason) {
+  PartitionData(double[][] blocks, int rows, int dim, double[][] targets, int labelled) {
     this.blocks = blocks;
     this.rows = rows;
     this.dim = dim;
+    this.badRow = -1;
+    this.badReason = null;
+    this.badColumn = null;
+    this.targets = targets;
+    this.labelled = labelled;
+  }
+
+  /** An invalid partition: its row {@code badRow} of column {@code badColumn} is wrong. */
+  PartitionData(long badRow, String badColumn, String badReason) {
+    this.blocks = new double[0][];
+    this.rows = 0;
+    this.dim = 0;
     this.badRow = badRow;
     this.badReason = badReason;
+    this.badColumn = badColumn;
+    this.targets = null;
+    this.labelled = 0;
   }
 
   int blockRows(int block) {
@@ -35,10 +60,29 @@ final class PartitionData implements Serializable {
     System.arraycopy(blocks[r / BLOCK_ROWS], (r % BLOCK_ROWS) * dim, out, outOff, dim);
   }
 
+  /**
+   * Copies partition row {@code r}'s given label distribution to {@code out[outOff .. outOff+k)}.
+   *
+   * @return false (and copies nothing) if the row has none
+   */
+  boolean copyTarget(int r, int k, double[] out, int outOff) {
+    if (targets == null) {
+      return false;
+    }
+    double[] block = targets[r / BLOCK_ROWS];
+    int o = (r % BLOCK_ROWS) * k;
+    if (Double.isNaN(block[o])) {
+      return false;
+    }
+    System.arraycopy(block, o, out, outOff, k);
+    return true;
+  }
+
   /** What the driver needs to know about a partition after caching it. */
-  record Info(int rows, int dim, long badRow, String badReason) implements Serializable {}
+  record Info(int rows, int dim, long badRow, String badColumn, String badReason, int labelled)
+      implements Serializable {}
 
   Info info() {
-    return new Info(rows, dim, badRow, badReason);
+    return new Info(rows, dim, badRow, badColumn, badReason, labelled);
   }
 }

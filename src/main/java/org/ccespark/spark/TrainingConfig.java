@@ -1,23 +1,49 @@
 package org.ccespark.spark;
 
 import java.io.Serializable;
+import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.SelfLabelingObjective;
 
 /**
  * Everything the distributed training loop needs, as plain values (validated by the ML layer).
  *
  * @param k number of clusters
- * @param lambda weight of the fairness term {@code λ·KL(u‖ȳ)} of eq. 11
+ * @param lambda the method's λ (for {@code cce}, the weight of the fairness term of eq. 11)
  * @param epochs passes over the data
  * @param batchSize global mini-batch size (schedule {@code minibatch})
  * @param stepSize learning rate of the optimiser
  * @param weightDecay L2 coefficient on the classifier weights
  * @param optimizer {@code sgd} or {@code adam}
  * @param momentum SGD momentum (0 = plain SGD)
- * @param emMaxIter maximum EM iterations per pseudo-label solve
- * @param emTol EM stops when no pseudo-label entry moved by more than this
+ * @param emMaxIter maximum iterations per pseudo-label solve (EM, PGD, Sinkhorn, fixed point)
+ * @param emTol the pseudo-label solver's tolerance
  * @param seed random seed (initialisation and batch order)
  * @param schedule {@code minibatch} or {@code fulldata}
+ * @param method the objective, a name of {@link SelfLabelingMethods}
+ * @param pgdStepSize PGD's step for {@code cce-pgd}
+ * @param seedLabelWeight weight of the Shannon cross-entropy on rows with a given label
+ *     (semi-supervised mode; the paper uses 2)
  */
 public record TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
     double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
-    String schedule) implements Serializable {}
+    String schedule, String method, double pgdStepSize, double seedLabelWeight)
+    implements Serializable {
+
+  /** Default of {@link #pgdStepSize()}. */
+  public static final double DEFAULT_PGD_STEP_SIZE = 0.001;
+  /** Default of {@link #seedLabelWeight()}: the paper's weight 2 (appendix E.2). */
+  public static final double DEFAULT_SEED_LABEL_WEIGHT = 2.0;
+
+  /** The collision cross-entropy method {@code cce} with the default PGD step and seed weight. */
+  public TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
+      double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
+      String schedule) {
+    this(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer, momentum, emMaxIter, emTol,
+        seed, schedule, "cce", DEFAULT_PGD_STEP_SIZE, DEFAULT_SEED_LABEL_WEIGHT);
+  }
+
+  /** @return the method's objective with this configuration's λ and solver settings */
+  public SelfLabelingObjective objective() {
+    return SelfLabelingMethods.create(method, lambda, emMaxIter, emTol, pgdStepSize);
+  }
+}

@@ -78,7 +78,8 @@ class CommandLineTest {
     List<Option> options = ClusteringRun.cceOptions(List.of("--k", "--lambda", "--em-tol"),
         List.of("--k"));
     assertTrue(options.get(0).required());
-    assertEquals("100", options.get(1).defaultText());
+    assertEquals("100 for cce, cce-pgd; 25 for sela; 1 for miadm, migd",
+        options.get(1).defaultText());
     assertEquals(ClusteringRun.show(new CollisionClustering().getEmTol()),
         options.get(2).defaultText());
     assertEquals("1e-6", ClusteringRun.show(1e-6));

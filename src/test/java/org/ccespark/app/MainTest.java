@@ -295,7 +295,8 @@ class MainTest {
       assertTrue(cluster.out().contains("  " + o.name() + (o.isFlag() ? "" : " " + o.metavar())),
           o.name() + " in\n" + cluster.out());
     }
-    assertTrue(cluster.out().contains("[default: 100]"), "lambda's default");
+    assertTrue(cluster.out().contains("[default: 100 for cce, cce-pgd; 25 for sela"),
+        "lambda's default");
     assertEquals(run("help", "cluster").out(), cluster.out());
     assertEquals(Main.OK, run("demo", "-h").status());
   }

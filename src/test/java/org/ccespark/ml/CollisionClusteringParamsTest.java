@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CollisionClusteringParamsTest {
 
   private static final List<String> ALL_PARAMS = List.of("batchSize", "emMaxIter", "emTol",
-      "featuresCol", "k", "lambda", "maxIter", "momentum", "optimizer", "predictionCol",
-      "probabilityCol", "schedule", "seed", "stepSize", "weightDecay");
+      "featuresCol", "k", "lambda", "maxIter", "method", "momentum", "optimizer", "pgdStepSize",
+      "predictionCol", "probabilityCol", "schedule", "seed", "seedLabelCol", "seedLabelWeight",
+      "stepSize", "weightDecay");
 
   @Test
   void defaultsAreDocumentedValues() {
@@ -42,6 +43,23 @@ class CollisionClusteringParamsTest {
     assertEquals(1e-5, est.getEmTol());
     assertEquals(CollisionClustering.class.getName().hashCode(), est.getSeed());
     assertEquals("minibatch", est.getSchedule());
+    assertEquals("cce", est.getMethod());
+    assertEquals(0.001, est.getPgdStepSize());
+    assertEquals("", est.getSeedLabelCol());
+    assertEquals(2.0, est.getSeedLabelWeight());
+  }
+
+  /** An unset lambda is the method's default; a set one wins whatever the method. */
+  @Test
+  void lambdaDefaultsPerMethod() {
+    CollisionClustering est = new CollisionClustering();
+    assertEquals(100.0, est.setMethod("cce-pgd").getLambda());
+    assertEquals(25.0, est.setMethod("sela").getLambda());
+    assertEquals(1.0, est.setMethod("miadm").getLambda());
+    assertEquals(1.0, est.setMethod("migd").getLambda());
+    assertEquals(25.0, est.setMethod("sela").trainingConfig().lambda());
+    assertEquals(7.0, est.setLambda(7).getLambda());
+    assertEquals("sela", est.trainingConfig().method());
   }
 
   @Test
@@ -62,7 +80,10 @@ class CollisionClusteringParamsTest {
         invalid("emMaxIter", e -> e.setEmMaxIter(0)),
         invalid("emTol", e -> e.setEmTol(0)),
         invalid("momentum", e -> e.setMomentum(1)),
-        invalid("momentum", e -> e.setMomentum(-0.5)));
+        invalid("momentum", e -> e.setMomentum(-0.5)),
+        invalid("method", e -> e.setMethod("dec")),
+        invalid("pgdStepSize", e -> e.setPgdStepSize(0)),
+        invalid("seedLabelWeight", e -> e.setSeedLabelWeight(-1)));
   }
 
   private static Arguments invalid(String name, Consumer<CollisionClustering> setter) {

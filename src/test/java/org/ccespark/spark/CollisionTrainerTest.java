@@ -91,6 +91,45 @@ class CollisionTrainerTest {
     assertEquals(n * k, i);
   }
 
+  /** Full-data EM keeps the seed-labelled rows at their one-hot label in every iteration. */
+  @Test
+  void fullDataEmKeepsSeedLabels() {
+    int n = 60;
+    int dim = 4;
+    int k = 3;
+    double[][] rows = randomRows(n, dim, 5);
+    List<Row> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      list.add(RowFactory.create(Vectors.dense(rows[i]), i % 6 == 0 ? (Integer) (i % k) : null));
+    }
+    StructType schema = SCHEMA.add("seed", org.apache.spark.sql.types.DataTypes.IntegerType, true);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Dataset<Row> df = spark.createDataFrame(jsc.parallelize(list, 2), schema);
+    TrainingConfig cfg = config(k, "fulldata", 1, 20, 30);
+    double[] params = new double[dim * k + k];
+    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
+    FeatureBlocks blocks = FeatureBlocks.cache(df, "features", "seed", k);
+    assertEquals(10, blocks.labelledRows);
+    CollisionTrainer.FullDataEm em = CollisionTrainer.fullDataEm(jsc, blocks, params, cfg, null);
+    List<double[][]> parts = em.labels().collect();
+    em.labels().unpersist(false);
+    blocks.unpersist();
+    assertEquals(30, em.iterations());
+    int i = 0;
+    for (double[][] part : parts) {
+      for (double[] block : part) {
+        for (int r = 0; r < block.length / k; r++, i++) {
+          for (int c = 0; c < k; c++) {
+            if (i % 6 == 0) {
+              assertEquals(c == i % k ? 1.0 : 0.0, block[r * k + c], "row " + i);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(n, i);
+  }
+
   /**
    * With one partition and a batch holding every row, a minibatch epoch is one step of Algorithm 2:
    * σ from the initial classifier, y = EM(σ), and an SGD step on mean H2(y, σ) plus weight decay.

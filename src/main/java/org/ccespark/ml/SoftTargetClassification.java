@@ -1,0 +1,106 @@
+package org.ccespark.ml;
+
+import java.util.Arrays;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.functions;
+import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.spark.CollisionTrainer;
+import org.ccespark.spark.TrainingConfig;
+import org.ccespark.spark.TrainingResult;
+
+/**
+ * The paper's Figure 2 experiment on fixed features: robustness of collision cross-entropy (eq. 9)
+ * against Shannon cross-entropy (eq. 8) to label noise. A fraction η of the training labels is
+ * replaced by uniformly random labels, every training row gets the soft target
+ * {@code η·u + (1-η)·onehot(observed label)} (label smoothing at the noise rate, as the paper
+ * recommends after Müller et al.), the same linear softmax classifier is trained on these fixed
+ * targets by the same distributed loop as the clustering methods (objective
+ * {@link org.ccespark.selflabel.SupervisedTargets}), and its accuracy on a clean test set is
+ * returned.
+ *
+ * <pre>{@code
+ * double acc = SoftTargetClassification.testAccuracy(train, test, "features", "label", 10,
+ *     "collision", 0.5, 1L, SoftTargetClassification.defaults(10, 1L));
+ * }</pre>
+ */
+public final class SoftTargetClassification {
+  private SoftTargetClassification() {}
+
+  /** Losses accepted by {@link #testAccuracy}. */
+  public static final java.util.List<String> LOSSES = java.util.List.of("collision", "shannon");
+
+  /**
+   * The training settings of the clustering estimator's defaults (10 epochs, batch 250, SGD 0.1,
+   * weight decay 0.001) for {@code k} classes; the loss is set by {@link #testAccuracy}.
+   */
+  public static TrainingConfig defaults(int k, long seed) {
+    CollisionClustering d = new CollisionClustering();
+    return new TrainingConfig(k, 0, d.getMaxIter(), d.getBatchSize(), d.getStepSize(),
+        d.getWeightDecay(), d.getOptimizer(), d.getMomentum(), 1, 1, seed, "minibatch",
+        SelfLabelingMethods.SUPERVISED_COLLISION, TrainingConfig.DEFAULT_PGD_STEP_SIZE, 0);
+  }
+
+  /**
+   * Trains on {@code train} with labels corrupted at rate η and soft targets, and scores on
+   * {@code test}.
+   *
+   * @param train rows with the features column and an integer-valued label column in [0, k)
+   * @param test rows with the same columns; its labels are used as they are
+   * @param loss {@code collision} (eq. 9) or {@code shannon} (eq. 8)
+   * @param eta noise rate in [0, 1]: the probability that a training label is replaced by a
+   *     uniformly random one (which may equal the true label), and the weight of u in the target
+   * @param seed seed of the corruption (Spark's {@code rand(seed)}: reproducible for the same
+   *     partitioning)
+   * @param settings classifier training settings ({@link #defaults}); its method, λ and seed-label
+   *     weight are replaced
+   * @return the fraction of test rows whose most probable class is their label
+   * @throws IllegalArgumentException for an unknown loss, η outside [0, 1], or a label outside
+   *     [0, k) (named with its row)
+   */
+  public static double testAccuracy(Dataset<Row> train, Dataset<Row> test, String featuresCol,
+      String labelCol, int k, String loss, double eta, long seed, TrainingConfig settings) {
+    if (!LOSSES.contains(loss)) {
+      throw new IllegalArgumentException("loss must be one of " + LOSSES + ", got '" + loss + "'");
+    }
+    if (!(eta >= 0 && eta <= 1)) {
+      throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
+    }
+    String method = loss.equals("collision") ? SelfLabelingMethods.SUPERVISED_COLLISION
+        : SelfLabelingMethods.SUPERVISED_SHANNON;
+    TrainingConfig cfg = new TrainingConfig(k, 0, settings.epochs(), settings.batchSize(),
+        settings.stepSize(), settings.weightDecay(), settings.optimizer(), settings.momentum(), 1,
+        1, settings.seed(), "minibatch", method, settings.pgdStepSize(), 0);
+    final int classes = k;
+    final double noise = eta;
+    UDF2<Object, Double, Vector> target = (label, u) -> {
+      if (label == null) {
+        return null;
+      }
+      double l = ((Number) label).doubleValue();
+      if (!(l >= 0 && l < classes && l == Math.rint(l))) {
+        return Vectors.dense(new double[] {l}); // rejected with its row by the trainer
+      }
+      int observed = u < noise ? (int) Math.floor(u / noise * classes) : (int) l;
+      double[] t = new double[classes];
+      Arrays.fill(t, noise / classes);
+      t[Math.min(observed, classes - 1)] += 1 - noise;
+      return Vectors.dense(t);
+    };
+    String targetCol = "__softTarget";
+    Dataset<Row> withTargets = train.withColumn(targetCol, functions.udf(target,
+        SQLDataTypes.VectorType()).apply(functions.col(labelCol), functions.rand(seed)));
+    TrainingResult r = CollisionTrainer.fit(withTargets, featuresCol, targetCol, cfg);
+    CollisionClusteringModel model = new CollisionClusteringModel("softTarget", r.dim(), k,
+        r.weights(), r.bias()).setFeaturesCol(featuresCol).setProbabilityCol("");
+    Dataset<Row> scored = model.setPredictionCol("__prediction").transform(test);
+    long total = scored.count();
+    long correct = scored.filter(functions.col("__prediction")
+        .equalTo(functions.col(labelCol).cast("int"))).count();
+    return total == 0 ? Double.NaN : correct / (double) total;
+  }
+}

@@ -1,0 +1,66 @@
+package org.ccespark.ml;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.ccespark.testing.SharedSpark;
+import org.junit.jupiter.api.Test;
+
+/** Figure 2's supervised training on soft targets, on three Gaussian blobs (train 300, test 150). */
+class SoftTargetClassificationTest {
+
+  private static Dataset<Row> blobs(int n, long seed) {
+    Random rnd = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int label = i % 3;
+      double[] x = new double[4];
+      for (int d = 0; d < x.length; d++) {
+        x[d] = rnd.nextGaussian() + (d == label ? 4.0 : 0.0);
+      }
+      rows.add(RowFactory.create(label, Vectors.dense(x)));
+    }
+    StructType schema = new StructType().add("label", DataTypes.IntegerType)
+        .add("features", SQLDataTypes.VectorType());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext());
+    return SharedSpark.session().createDataFrame(jsc.parallelize(rows, 2), schema);
+  }
+
+  @Test
+  void bothLossesLearnCleanLabelsAndCollisionSurvivesNoise() {
+    Dataset<Row> train = blobs(300, 1);
+    Dataset<Row> test = blobs(150, 2);
+    for (String loss : SoftTargetClassification.LOSSES) {
+      double acc = SoftTargetClassification.testAccuracy(train, test, "features", "label", 3, loss,
+          0, 1, SoftTargetClassification.defaults(3, 1));
+      assertTrue(acc >= 0.95, loss + " clean test accuracy " + acc);
+    }
+    double noisy = SoftTargetClassification.testAccuracy(train, test, "features", "label", 3,
+        "collision", 0.5, 1, SoftTargetClassification.defaults(3, 1));
+    assertTrue(noisy >= 0.9, "collision at eta 0.5: " + noisy);
+  }
+
+  @Test
+  void invalidArgumentsAreRejected() {
+    Dataset<Row> d = blobs(30, 3);
+    assertThrows(IllegalArgumentException.class, () -> SoftTargetClassification.testAccuracy(d, d,
+        "features", "label", 3, "hinge", 0, 1, SoftTargetClassification.defaults(3, 1)));
+    assertThrows(IllegalArgumentException.class, () -> SoftTargetClassification.testAccuracy(d, d,
+        "features", "label", 3, "shannon", 1.5, 1, SoftTargetClassification.defaults(3, 1)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SoftTargetClassification.testAccuracy(d, d, "features", "label", 2, "shannon", 0, 1,
+            SoftTargetClassification.defaults(2, 1)));
+    assertTrue(e.getMessage().contains("row 2"), e.getMessage());
+  }
+}
