@@ -264,9 +264,10 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
           .orElseThrow(() -> new IllegalArgumentException("Seed label column '" + seedCol
               + "' (seedLabelCol) does not exist; available columns: "
               + String.join(", ", dataset.columns())));
-      if (!(field.dataType() instanceof NumericType)) {
+      if (!(field.dataType() instanceof NumericType)
+          && !field.dataType().equals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType())) {
         throw new IllegalArgumentException("Seed label column '" + seedCol
-            + "' must hold class indices (a numeric type) but was actually "
+            + "' must hold class indices (a numeric type) or soft target vectors but was actually "
             + field.dataType().catalogString());
       }
     }

@@ -38,6 +38,14 @@ public interface CollisionClusteringParams extends Params {
   List<String> METHODS = SelfLabelingMethods.CLUSTERING;
 
   /**
+   * Every value {@link #method()} accepts: {@link #METHODS} and the supervised objectives
+   * {@code supervised-collision}, {@code supervised-shannon} (Figure 2: every row needs a soft
+   * target vector in {@link #seedLabelCol()}).
+   */
+  List<String> ALL_METHODS = List.of("cce", "cce-pgd", "sela", "miadm", "migd",
+      SelfLabelingMethods.SUPERVISED_COLLISION, SelfLabelingMethods.SUPERVISED_SHANNON);
+
+  /**
    * Default of {@link #seed()}: the hash of the estimator's class name, as Spark's {@code HasSeed}
    * does, so it is fixed across runs and equal for the estimator and its model.
    */
@@ -415,8 +423,10 @@ public interface CollisionClusteringParams extends Params {
           "self-labeling objective, all training the same linear classifier: cce (EM on eq. 11),"
               + " cce-pgd (PGD on eq. 10), sela (Sinkhorn optimal transport, Asano et al. 2020),"
               + " miadm (Jabi et al. 2021, eq. 5), migd (mutual information by gradient descent,"
-              + " Krause et al. 2010); supported: " + String.join(", ", METHODS),
-          ParamValidators.inArray(METHODS));
+              + " Krause et al. 2010); supervised-collision, supervised-shannon: supervised"
+              + " training on the soft target vectors of seedLabelCol (Figure 2); supported: "
+              + String.join(", ", ALL_METHODS),
+          ParamValidators.inArray(ALL_METHODS));
       pgdStepSize = new DoubleParam(owner, "pgdStepSize",
           "step size of projected gradient descent on the pseudo-labels, cce-pgd only (> 0)",
           ParamValidators.gt(0));

@@ -132,6 +132,7 @@ class SelfLabelingMethodsFitTest {
     Dataset<Row> text = blobs.selectExpr("id", "label", "CAST(seed AS STRING) AS seed", "features");
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> estimator("cce").setSeedLabelCol("seed").fit(text)).getMessage()
-        .contains("must hold class indices (a numeric type) but was actually string"));
+        .contains("must hold class indices (a numeric type) or soft target vectors but was actually"
+        + " string"));
   }
 }
