@@ -298,7 +298,12 @@ public final class Charts {
       g.fillRect(0, 0, WIDTH, HEIGHT);
       g.setColor(Color.BLACK);
       try {
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        // the largest bold size, 16 down to 9, at which the whole title fits the image
+        int size = 16;
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+        while (size > 9 && LEFT + g.getFontMetrics().stringWidth(title) > WIDTH - 10) {
+          g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, --size));
+        }
         g.drawString(title, LEFT, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       } catch (RuntimeException | Error e) {

@@ -51,6 +51,24 @@ class ChartsTest {
   }
 
   @Test
+  void aLongTitleStaysInsideTheImage() throws IOException {
+    String title = "Figure 2: test accuracy vs label noise, trained on fashion-mnist, tested on"
+        + " fashion-mnist-test";
+    BufferedImage img = readBack(Charts.line(title, "x", "y", List.of(
+        new Charts.Series("a", new double[] {0, 1}, new double[] {0, 1})), Double.NaN, Double.NaN));
+    int rightmostInk = -1;
+    for (int y = 0; y < 40; y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        if ((img.getRGB(x, y) & 0xffffff) != 0xffffff) {
+          rightmostInk = Math.max(rightmostInk, x);
+        }
+      }
+    }
+    assertTrue(rightmostInk > img.getWidth() / 2, "the title is drawn: " + rightmostInk);
+    assertTrue(rightmostInk < img.getWidth() - 5, "the title ends inside: " + rightmostInk);
+  }
+
+  @Test
   void barsAndHeatmapAreReadable() throws IOException {
     BufferedImage bars = readBack(Charts.bars("sizes", "rank", "rows", List.of("1", "2"),
         List.of(new Charts.Series("m", null, new double[] {30, 10}))));
