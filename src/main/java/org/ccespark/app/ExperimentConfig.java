@@ -266,7 +266,7 @@ final class ExperimentConfig {
     semiDatasets = list("semi.datasets", datasetNames);
     List<String> semiDefault = methods.stream().filter(m -> !m.equals("kmeans")).toList();
     semiMethods = choices("semi.methods", semiDefault, methods);
-    semiFractions = fractions("semi.fractions", new double[] {0.1, 0.05, 0.01});
+    semiFractions = unitValues("semi.fractions", new double[] {0.1, 0.05, 0.01}, false);
     semiSeeds = integer("semi.seeds", seeds, 1);
     if (outputs.contains("table5")) {
       if (semiDatasets.isEmpty()) {
@@ -288,8 +288,8 @@ final class ExperimentConfig {
     }
     figure2Train = string("figure2.train", null);
     figure2Test = string("figure2.test", null);
-    figure2Etas = etas("figure2.etas", new double[] {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8,
-        0.9});
+    figure2Etas = unitValues("figure2.etas",
+        new double[] {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, true);
     figure2Seeds = integer("figure2.seeds", seeds, 1);
     if (outputs.contains("figure2")) {
       if (figure2Train == null || figure2Test == null) {
@@ -540,7 +540,11 @@ final class ExperimentConfig {
     return out;
   }
 
-  private double[] etas(String key, double[] fallback) {
+  /**
+   * A list of numbers in the unit interval: closed [0, 1] for noise levels, open (0, 1) for label
+   * fractions; errors name the key.
+   */
+  private double[] unitValues(String key, double[] fallback, boolean closed) {
     List<String> v = list(key, null);
     if (v == null) {
       return fallback;
@@ -552,27 +556,10 @@ final class ExperimentConfig {
       } catch (NumberFormatException e) {
         throw error(key, "expects numbers, got '" + v.get(i) + "'");
       }
-      if (!(out[i] >= 0 && out[i] <= 1)) {
-        throw error(key, "values must lie in [0, 1], got " + v.get(i));
-      }
-    }
-    return out;
-  }
-
-  private double[] fractions(String key, double[] fallback) {
-    List<String> v = list(key, null);
-    if (v == null) {
-      return fallback;
-    }
-    double[] out = new double[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      try {
-        out[i] = Double.parseDouble(v.get(i));
-      } catch (NumberFormatException e) {
-        throw error(key, "expects numbers, got '" + v.get(i) + "'");
-      }
-      if (!(out[i] > 0 && out[i] < 1)) {
-        throw error(key, "values must lie in (0, 1), got " + v.get(i));
+      boolean inside = closed ? out[i] >= 0 && out[i] <= 1 : out[i] > 0 && out[i] < 1;
+      if (!inside) {
+        throw error(key, "values must lie in " + (closed ? "[0, 1]" : "(0, 1)") + ", got "
+            + v.get(i));
       }
     }
     return out;
