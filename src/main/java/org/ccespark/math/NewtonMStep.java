@@ -44,7 +44,7 @@ package org.ccespark.math;
  * lowest index; any split among tied classes has the same loss.
  *
  * <p>The method allocates nothing and never divides by zero for {@code σ} on the simplex and finite
- * non-negative {@code w}.
+ * non-negative {@code w}; a weight below {@link #MIN_WEIGHT} (subnormal) counts as zero.
  */
 public final class NewtonMStep {
   /**
@@ -52,6 +52,12 @@ public final class NewtonMStep {
    * below the square of it (about 1e-16, rounding).
    */
   static final double STOP_STEP = 1e-8;
+  /**
+   * Weights below this, the smallest normal double (2.2e-308), count as zero: their term
+   * {@code w_k ln y_k} is below 1.7e-305 for every representable {@code y_k}, while
+   * {@code 1/d_k} near a root of that size would overflow.
+   */
+  static final double MIN_WEIGHT = Double.MIN_NORMAL;
   /** Safety cap; from Lemma 1's start Newton needs far fewer (quadratic convergence). */
   static final int MAX_NEWTON = 100;
 
@@ -91,7 +97,7 @@ public final class NewtonMStep {
     for (int j = 0; j < k; j++) {
       double wj = w[wOff + j];
       double sj = sigma[sOff + j];
-      if (wj > 0) {
+      if (wj >= MIN_WEIGHT) {
         wSum += wj;
         sigmaPos = Math.max(sigmaPos, sj);
       } else if (sj > sigmaZero) {
@@ -146,7 +152,7 @@ public final class NewtonMStep {
         } else {
           for (int j = 0; j < k; j++) {
             double wj = w[wOff + j];
-            if (wj > 0) {
+            if (wj >= MIN_WEIGHT) {
               double sj = sigma[sOff + j];
               double inv = 1.0 / (v + (sigmaPos - sj));
               double t = wj * sj * inv;
@@ -158,6 +164,23 @@ public final class NewtonMStep {
         double excess = sv - 1; // = g·f(v): positive left of the root
         // Newton on h = 1/S (concave, increasing): h(v) = 1 at the root, step (S-1)·S/(-S')
         double step = sl > 0 ? excess * sv / sl : Double.NaN;
+        if (sl == Double.POSITIVE_INFINITY) {
+          // 1/d_k² overflowed (v below about 1e-154, a tiny weight on the largest σ): the same
+          // step from the sums scaled by v, whose terms r_k = v/d_k lie in (0, 1]:
+          // S = a/v, -S' = b/v², step = (S-1)·v·a/b
+          double a = 0;
+          double b = 0;
+          for (int j = 0; j < k; j++) {
+            double wj = w[wOff + j];
+            if (wj >= MIN_WEIGHT) {
+              double sj = sigma[sOff + j];
+              double r = v / (v + (sigmaPos - sj));
+              a += wj * sj * r;
+              b += wj * sj * r * r;
+            }
+          }
+          step = excess * v * (a / b);
+        }
         if (probing) {
           probing = false;
           if (excess < 0) { // right of the root: one step lands on its left (concavity)
@@ -198,7 +221,7 @@ public final class NewtonMStep {
     } else {
       for (int j = 0; j < k; j++) {
         double wj = w[wOff + j];
-        double yj = wj > 0 ? wj * x / (v + (sigmaPos - sigma[sOff + j])) : 0.0;
+        double yj = wj >= MIN_WEIGHT ? wj * x / (v + (sigmaPos - sigma[sOff + j])) : 0.0;
         y[yOff + j] = yj;
         sum += yj;
       }
@@ -223,7 +246,7 @@ public final class NewtonMStep {
     double v = floor;
     for (int j = 0; j < k; j++) {
       double wj = w[wOff + j];
-      if (wj > 0) {
+      if (wj >= MIN_WEIGHT) {
         v = Math.max(v, (wj * sigmaPos - g * (sigmaPos - sigma[sOff + j])) / (g - wj));
       }
     }
@@ -240,7 +263,7 @@ public final class NewtonMStep {
     double s = 0;
     for (int j = 0; j < k; j++) {
       double wj = w[wOff + j];
-      if (wj > 0) {
+      if (wj >= MIN_WEIGHT) {
         s += wj * x / (v + (sigmaPos - sigma[sOff + j]));
       }
     }

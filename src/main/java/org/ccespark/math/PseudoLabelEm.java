@@ -63,12 +63,15 @@ public final class PseudoLabelEm {
    */
   public static void mStep(double[] sigma, double[] y, int rows, int k, double lambda, long m,
       double[] colSums, double[] scratch, double[] stats) {
-    // w_ik = a_k · y_ik with a_k = λ u_k M / Σ_j y_jk (u_k = 1/K); a class nobody supports gets 0
+    // w_ik = (λ u_k M) · S_ik with S_ik = y_ik / Σ_j y_jk (u_k = 1/K) in [0, 1], so w never
+    // overflows; a class nobody supports gets 0. 1/Σ_j y_jk is precomputed, and overflows only
+    // for a column sum below 5.6e-309, whose S_ik is then computed by division.
     final int aOff = 0;
     final int wOff = k;
     final int nOff = 2 * k;
+    final double scale = lambda * m / k;
     for (int c = 0; c < k; c++) {
-      scratch[aOff + c] = colSums[c] > 0 ? lambda * m / ((double) k * colSums[c]) : 0.0;
+      scratch[aOff + c] = colSums[c] > 0 ? 1.0 / colSums[c] : 0.0;
     }
     double maxChange = 0;
     long newton = 0;
@@ -77,7 +80,8 @@ public final class PseudoLabelEm {
       double xPrev = 0; // σ_iᵀy_i of the previous iterate: Newton's warm start
       for (int c = 0; c < k; c++) {
         double yc = y[o + c];
-        scratch[wOff + c] = scratch[aOff + c] * yc;
+        double inv = scratch[aOff + c];
+        scratch[wOff + c] = scale * (inv < Double.POSITIVE_INFINITY ? yc * inv : yc / colSums[c]);
         xPrev += sigma[o + c] * yc;
       }
       newton += NewtonMStep.solve(sigma, o, scratch, wOff, k, scratch, nOff, xPrev);
