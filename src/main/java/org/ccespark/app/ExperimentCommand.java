@@ -28,6 +28,7 @@ import org.ccespark.data.ImageFrames;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.FeatureInput;
+import org.ccespark.data.PcaFeatures;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.eval.ContingencyTable;
 import org.ccespark.ml.CollisionClustering;
@@ -438,7 +439,7 @@ final class ExperimentCommand {
     int n = 0;
     for (String d : needed) {
       for (String m : methodsOf(cfg, d, mainDatasets)) {
-        n += cfg.grids.get(m).isEmpty() ? 0 : cfg.gridSize(m);
+        n += cfg.grids.get(m).isEmpty() ? 0 : cfg.grid(m).size();
       }
     }
     n += mainDatasets.size() * cfg.methods.size() * cfg.seeds;
@@ -495,6 +496,20 @@ final class ExperimentCommand {
       Data s = sample(data, spec.sample(), SAMPLE_SEED, "dataset." + spec.name() + ".sample");
       data.rows().unpersist(false);
       data = s;
+    }
+    if (!spec.features().raw()) {
+      PcaFeatures.Result pca;
+      try {
+        pca = PcaFeatures.apply(data.rows(), featuresCol, spec.features());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("dataset." + spec.name() + ".features: " + e.getMessage());
+      }
+      Dataset<Row> projected = pca.rows().persist(StorageLevel.MEMORY_AND_DISK());
+      long count = projected.count();
+      data.rows().unpersist(false);
+      data = new Data(data.name(), projected, count, data.k(), featuresCol);
+      out.printf("dataset %s: features %s (%.1f%% of the variance kept)%n", spec.name(),
+          spec.features(), 100 * pca.varianceKept());
     }
     long labelNulls = data.rows().filter(functions.col(FeatureInput.LABEL_COL).isNull()).count();
     if (labelNulls > 0) {

@@ -21,6 +21,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.PcaFeatures;
 
 /**
  * The configuration of one {@code experiment}: a Java properties file, every key documented in
@@ -55,6 +56,11 @@ final class ExperimentConfig {
       new String[] {"dataset.NAME.sample", "all rows", "cluster a random sample of this many rows"
           + " of NAME (seed 42: the same rows for every method, seed and run)"},
       new String[] {"dataset.NAME.k", "number of distinct labels", "number of clusters for NAME"},
+      new String[] {"dataset.NAME.features", "raw", "features of NAME: raw (as read: pixels in"
+          + " [0,1] for the catalog), or pca:D, the projection on the first D principal components"
+          + " (MLlib PCA fitted on NAME's own rows, after dataset.NAME.sample, labels unused),"
+          + " centred; pca:D:whiten scales every component to unit variance, pca:D:l2 every row to"
+          + " unit length"},
       new String[] {"methods", "cce,kmeans", "methods, comma-separated, among those the build"
           + " provides (cce, kmeans, and the estimator's other values of its method param)"},
       new String[] {"seeds", "6", "reported seeds are 1..N"},
@@ -63,7 +69,12 @@ final class ExperimentConfig {
           + " K-means takes none (MLlib defaults with k and the seed)"},
       new String[] {"tune.METHOD.PARAM", "none", "comma-separated grid of values of PARAM for"
           + " METHOD; the grid of METHOD is the product over its PARAMs, tuned as described under"
-          + " tune.seed; every tuned method must have a grid of the same size (the same budget)"},
+          + " tune.seed; every tuned method must have a grid of the same size (the same budget),"
+          + " unless tune.budget is set"},
+      new String[] {"tune.budget", "the grid size", "number of grid points every tuned method"
+          + " is fitted at: a method whose grid is larger is tuned on this many of its points,"
+          + " drawn at random (seeded by tune.seed and the method) and fitted in grid order; a"
+          + " smaller grid is an error"},
       new String[] {"tune.seed", "0", "seed of the tuning runs: every grid point is fitted once"
           + " with this seed, which must not be a reported seed"},
       new String[] {"tune.metric", "acc", "criterion of the tuning: acc, nmi or ari of the tuning"
@@ -99,7 +110,7 @@ final class ExperimentConfig {
 
   /** A dataset of the experiment. */
   record DatasetSpec(String name, String path, String format, String labelCol, String featuresCol,
-      Integer sample, Integer k) {}
+      Integer sample, Integer k, PcaFeatures.Spec features) {}
 
   final Path file;
   final String title;
@@ -115,6 +126,8 @@ final class ExperimentConfig {
   /** Grid per method: param name to its values (as text), in file order. */
   final Map<String, Map<String, List<String>>> grids;
   final long tuneSeed;
+  /** Grid points per tuned method, or null when every grid must have the same size. */
+  final Integer tuneBudget;
   final String tuneMetric;
   final Integer tuneSample;
   final int[] table1K;
@@ -237,6 +250,7 @@ final class ExperimentConfig {
         }
       }
     }
+    tuneBudget = props.containsKey("tune.budget") ? integer("tune.budget", 0, 1) : null;
     int budget = -1;
     String first = null;
     for (String m : methods) {
@@ -244,9 +258,17 @@ final class ExperimentConfig {
       if (grids.get(m).isEmpty()) {
         continue;
       }
+      if (tuneBudget != null) {
+        if (size < tuneBudget) {
+          throw error("tune." + m, "has " + size + " grid points, fewer than tune.budget = "
+              + tuneBudget + ": give every tuned method the same budget");
+        }
+        budget = tuneBudget;
+        continue;
+      }
       if (budget >= 0 && size != budget) {
         throw error("tune." + m, "has " + size + " grid points, tune." + first + " has " + budget
-            + ": give every tuned method the same budget");
+            + ": give every tuned method the same budget (or set tune.budget)");
       }
       budget = size;
       first = m;
@@ -345,10 +367,16 @@ final class ExperimentConfig {
     }
     Integer sample = props.containsKey(prefix + "sample") ? integer(prefix + "sample", 0, 2) : null;
     Integer k = props.containsKey(prefix + "k") ? integer(prefix + "k", 0, 2) : null;
-    return new DatasetSpec(name, path, format, labelCol, featuresCol, sample, k);
+    PcaFeatures.Spec features;
+    try {
+      features = PcaFeatures.parse(string(prefix + "features", "raw"));
+    } catch (IllegalArgumentException e) {
+      throw error(prefix + "features", e.getMessage());
+    }
+    return new DatasetSpec(name, path, format, labelCol, featuresCol, sample, k, features);
   }
 
-  /** Number of points of {@code method}'s grid (1 when it has none). */
+  /** Number of points of {@code method}'s full grid, the product of its lists (1 when it has none). */
   int gridSize(String method) {
     int size = 1;
     for (List<String> v : grids.get(method).values()) {
@@ -357,8 +385,31 @@ final class ExperimentConfig {
     return size;
   }
 
-  /** Every grid point of {@code method}, in row-major order of its params. */
+  /**
+   * The grid points {@code method} is tuned at, in row-major order of its params: every point of
+   * its grid, or {@link #tuneBudget} of them drawn at random (seeded by {@link #tuneSeed} and the
+   * method's name) when its grid is larger.
+   */
   List<Map<String, String>> grid(String method) {
+    List<Map<String, String>> all = fullGrid(method);
+    if (tuneBudget == null || all.size() <= tuneBudget) {
+      return all;
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, new java.util.Random(tuneSeed * 1_000_003L
+        + method.hashCode()));
+    List<Map<String, String>> points = new ArrayList<>();
+    for (int i : new java.util.TreeSet<>(order.subList(0, tuneBudget))) {
+      points.add(all.get(i));
+    }
+    return points;
+  }
+
+  /** Every point of {@code method}'s grid, in row-major order of its params. */
+  List<Map<String, String>> fullGrid(String method) {
     List<Map<String, String>> points = new ArrayList<>();
     points.add(new LinkedHashMap<>());
     for (Map.Entry<String, List<String>> e : grids.get(method).entrySet()) {

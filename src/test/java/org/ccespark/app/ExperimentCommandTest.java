@@ -53,6 +53,7 @@ class ExperimentCommandTest {
     Path config = tmp.resolve("small.properties");
     Files.writeString(config, String.join("\n",
         "title=small", "datasets=demo", "dataset.demo.sample=200", "methods=cce,kmeans",
+        "dataset.demo.features=pca:20",
         "seeds=2", "outputs=table2,table1,figure1,loss,sizes,confusion",
         "params.cce.maxIter=2", "params.cce.batchSize=100", "tune.cce.stepSize=0.1,0.5",
         "tune.sample=100", "table1.k=2", "table1.block=50", "table1.reps=1", "table1.budget=1",
@@ -66,6 +67,7 @@ class ExperimentCommandTest {
     assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8) + printed);
     assertTrue(printed.contains("[6/6]"), printed); // 2 tuning + 2 x 2 reported runs
     assertTrue(printed.contains("ETA"), printed);
+    assertTrue(printed.contains("dataset demo: features pca:20 ("), printed);
 
     List<RunRecord> runs = RunRecord.fromTable(Table.parseCsv(
         Files.readString(output.resolve("runs.csv"))));

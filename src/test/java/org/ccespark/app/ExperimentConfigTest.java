@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.PcaFeatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,33 @@ class ExperimentConfigTest {
     assertEquals(Map.of("maxIter", "3"), c.params.get("cce"));
     assertEquals(500, c.datasets.get(0).sample());
     assertEquals(List.of("demo"), c.clusteringDatasets);
+    assertEquals(PcaFeatures.Spec.RAW, c.datasets.get(0).features());
+    assertEquals(null, c.tuneBudget);
+  }
+
+  @Test
+  void budgetDrawsTheSameNumberOfPointsFromLargerGrids() throws IOException {
+    String text = "datasets=demo\nmethods=cce,sela\ntune.budget=4\n"
+        + "tune.cce.stepSize=0.1,0.5\ntune.cce.lambda=25,100\n"
+        + "tune.sela.stepSize=0.1,0.5\ntune.sela.lambda=5,25,100\ntune.sela.emTol=1e-5,1e-3\n"
+        + "dataset.demo.features=pca:20:whiten\n";
+    ExperimentConfig c = load(text);
+    assertEquals(new PcaFeatures.Spec(20, PcaFeatures.Scaling.WHITEN),
+        c.datasets.get(0).features());
+    assertEquals(c.fullGrid("cce"), c.grid("cce"));
+    List<Map<String, String>> sela = c.grid("sela");
+    assertEquals(4, sela.size());
+    assertEquals(12, c.gridSize("sela"));
+    assertEquals(4, new java.util.HashSet<>(sela).size());
+    List<Map<String, String>> all = c.fullGrid("sela");
+    for (int i = 1; i < sela.size(); i++) {
+      assertTrue(all.indexOf(sela.get(i - 1)) < all.indexOf(sela.get(i)), "grid order");
+    }
+    assertEquals(sela, load(text).grid("sela"), "the same draw every time");
+    fails(text.replace("tune.budget=4", "tune.budget=5"), "tune.cce", "fewer than tune.budget");
+    fails("datasets=demo\nmethods=cce,sela\ntune.cce.stepSize=0.1,0.5\n"
+        + "tune.sela.stepSize=0.1,0.5,1\n", "tune.", "same budget");
+    fails("datasets=demo\ndataset.demo.features=pixels\n", "dataset.demo.features", "pca:D");
   }
 
   @Test
@@ -87,5 +115,15 @@ class ExperimentConfigTest {
     ExperimentConfig table2 = ExperimentConfig.load(
         Path.of("conf/experiments/table2.properties"), ExperimentCommand.METHODS);
     assertEquals(List.of("mnist10k", "fashion-mnist"), table2.clusteringDatasets);
+    ExperimentConfig pca = ExperimentConfig.load(
+        Path.of("conf/experiments/table2-pca.properties"), ExperimentCommand.METHODS);
+    for (ExperimentConfig c : List.of(table2, pca)) {
+      for (String m : c.methods) {
+        assertEquals(m.equals("kmeans") ? 1 : 6, c.grid(m).size(), m + "'s tuning budget");
+      }
+      assertEquals(6, c.seeds);
+    }
+    assertEquals(new PcaFeatures.Spec(50, PcaFeatures.Scaling.NONE),
+        pca.datasets.get(0).features());
   }
 }
