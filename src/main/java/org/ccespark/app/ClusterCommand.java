@@ -11,6 +11,7 @@ import java.util.stream.LongStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.Option;
@@ -51,6 +52,12 @@ final class ClusterCommand {
           + " pseudo-labels plus KL(mean y||u), eq. 5), migd (Krause et al. 2010: mutual"
           + " information, eq. 1, by gradient descent, no pseudo-labels). --lambda defaults per"
           + " method; only cce supports --schedule fulldata. See the README's Methods section."
+          + "\n\nSemi-supervised mode: --seed-label-col names a column of class indices in [0, K)"
+          + " (null for unlabelled rows). Every method but kmeans then fixes the pseudo-label of"
+          + " each labelled row to its class and adds --seed-label-weight times the Shannon"
+          + " cross-entropy on those rows to its loss (paper, section 5.3), so cluster c means"
+          + " class c; metrics.json adds ACC, NMI, ARI and accuracy (prediction = label) on the"
+          + " unlabelled rows when --label-col gives the true labels."
           + "\n\nWith --method kmeans, MLlib's KMeans runs with its own defaults (k-means||"
           + " initialisation, at most 20 iterations) and the same --k and --seed; the other CCE"
           + " options are checked but not used.",
@@ -67,6 +74,10 @@ final class ClusterCommand {
     options.add(Option.value("--label-col", "NAME", "none",
         "column of true labels, kept as 'label' and used for ACC/NMI/ARI; for LibSVM any name"
             + " keeps the file's labels. Not used for training"));
+    options.add(Option.value("--seed-label-col", "NAME", "none",
+        "semi-supervised mode: column of seed labels, a class index in [0, K) or null for an"
+            + " unlabelled row (Parquet or CSV; not a feature); kept as 'seedLabel' in the"
+            + " outputs. Not with --method kmeans"));
     options.add(Option.value("--features-col", "NAME", FeatureInput.DEFAULT_FEATURES_COL,
         "Parquet: the column of feature vectors or numeric arrays. CSV: every numeric column"
             + " other than the label column is a feature, in order, and this only names the"
@@ -102,8 +113,20 @@ final class ClusterCommand {
     String labelCol = args.string("--label-col", null);
     String featuresCol = args.string("--features-col", FeatureInput.DEFAULT_FEATURES_COL);
     String method = args.choice("--method", ClusteringRun.METHODS, "cce");
+    String seedLabelCol = args.string("--seed-label-col", null);
     CollisionClustering estimator = ClusteringRun.configure(args, CCE_OPTIONS);
     boolean kmeans = method.equals("kmeans");
+    if (kmeans && seedLabelCol != null) {
+      throw new UsageException("--seed-label-col: K-means has no semi-supervised mode; use"
+          + " --method cce, cce-pgd, sela, miadm or migd");
+    }
+    if (seedLabelCol != null && seedLabelCol.equals(labelCol)) {
+      throw new UsageException("--seed-label-col and --label-col name the same column '"
+          + labelCol + "': the seed labels and the true labels must be different columns");
+    }
+    if (seedLabelCol != null) {
+      estimator.setSeedLabelCol(FeatureInput.SEED_LABEL_COL);
+    }
     if (!kmeans) {
       estimator.setMethod(method);
       try {
@@ -120,12 +143,15 @@ final class ClusterCommand {
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
         overwrite)) {
       out.printf("reading %s (format %s)%n", input, format);
-      LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol);
+      LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol,
+          seedLabelCol);
       int k = estimator.getK();
       if (k > in.numRows()) {
         throw new IllegalArgumentException("--k " + k + " is larger than the number of rows ("
             + in.numRows() + ") of '" + input + "'.");
       }
+      long seeded = seedLabelCol == null ? 0
+          : FeatureInput.checkClassIndices(in, seedLabelCol, k);
       // A shuffle delivers each partition's rows in the order its blocks arrive, which differs
       // between local[N] and a cluster; the training order follows the row order, so restore it.
       Dataset<Row> data = partitions > 0
@@ -133,15 +159,16 @@ final class ClusterCommand {
           : in.data();
       data = data.persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        out.printf("read %d rows x %d features (%s%s); fitting %s with k=%d%n", in.numRows(),
+        out.printf("read %d rows x %d features (%s%s%s); fitting %s with k=%d%n", in.numRows(),
             in.numFeatures(), in.format(), in.hasLabel() ? ", with labels" : "",
+            seedLabelCol == null ? "" : ", " + seeded + " with seed labels",
             kmeans ? "K-means" : method, k);
         ClusteringRun.Result result = !kmeans
             ? ClusteringRun.cce(estimator, data, in.featuresCol())
             : ClusteringRun.kmeans(k, estimator.getSeed(), data, in.featuresCol());
         Map<String, Object> metrics;
         try {
-          metrics = write(spark, dir, in, k, result, partitions, t0);
+          metrics = write(spark, dir, in, k, result, partitions, seedLabelCol, seeded, t0);
         } finally {
           result.release();
         }
@@ -155,15 +182,33 @@ final class ClusterCommand {
 
   /** Scores the clustering and writes every output into the temporary folder; returns the metrics. */
   private Map<String, Object> write(SparkSession spark, OutputDir dir, LoadedInput in, int k,
-      ClusteringRun.Result result, int partitions, long t0) throws IOException {
+      ClusteringRun.Result result, int partitions, String seedLabelCol, long seeded, long t0)
+      throws IOException {
     Map<String, Double> scores = in.hasLabel() ? ClusteringRun.scores(result.predictions())
         : Map.of();
+    Map<String, Object> unlabelled = null;
+    if (seedLabelCol != null && in.hasLabel()) {
+      Dataset<Row> rest = result.predictions()
+          .filter(functions.col(FeatureInput.SEED_LABEL_COL).isNull());
+      unlabelled = new LinkedHashMap<>();
+      long n = in.numRows() - seeded;
+      unlabelled.put("rows", n);
+      if (n > 0) {
+        unlabelled.putAll(ClusteringRun.scores(rest));
+        long correct = rest.filter(functions.col(FeatureInput.LABEL_COL).cast("double")
+            .equalTo(functions.col(ClusteringRun.PREDICTION_COL))).count();
+        unlabelled.put("accuracy", correct / (double) n);
+      }
+    }
     out.printf("fitted in %.1f s; writing predictions and model%n", result.fitSeconds());
 
     Dataset<Row> predictions = result.predictions();
     List<String> csvColumns = new ArrayList<>(List.of(FeatureInput.ROW_COL));
     if (in.hasLabel()) {
       csvColumns.add(FeatureInput.LABEL_COL);
+    }
+    if (seedLabelCol != null) {
+      csvColumns.add(FeatureInput.SEED_LABEL_COL);
     }
     csvColumns.add(ClusteringRun.PREDICTION_COL);
     predictions.selectExpr(csvColumns.toArray(new String[0]))
@@ -179,6 +224,16 @@ final class ClusterCommand {
     metrics.put("k", k);
     metrics.put("rows", in.numRows());
     metrics.putAll(scores);
+    if (seedLabelCol != null) {
+      Map<String, Object> seeds = new LinkedHashMap<>();
+      seeds.put("column", seedLabelCol);
+      seeds.put("rows", seeded);
+      seeds.put("weight", result.params().get("seedLabelWeight"));
+      metrics.put("seedLabels", seeds);
+    }
+    if (unlabelled != null) {
+      metrics.put("unlabelled", unlabelled);
+    }
     metrics.put("clusterSizes", result.clusterSizes());
     metrics.putAll(result.training());
     Map<String, Object> seconds = new LinkedHashMap<>();
@@ -219,6 +274,10 @@ final class ClusterCommand {
     if (metrics.containsKey("acc")) {
       out.printf("  ACC %.4f  NMI %.4f  ARI %.4f%n", metrics.get("acc"), metrics.get("nmi"),
           metrics.get("ari"));
+    }
+    if (metrics.get("unlabelled") instanceof Map<?, ?> u && u.containsKey("acc")) {
+      out.printf("  unlabelled rows (%s): ACC %.4f  NMI %.4f  ARI %.4f  accuracy %.4f%n",
+          u.get("rows"), u.get("acc"), u.get("nmi"), u.get("ari"), u.get("accuracy"));
     }
     out.printf("wrote %s: predictions.csv, predictions/, metrics.json, model/%n", dir.display());
   }

@@ -68,6 +68,7 @@ final class ClusteringRun {
     CCE_OPTIONS.put("--seed", "seed");
     CCE_OPTIONS.put("--schedule", "schedule");
     CCE_OPTIONS.put("--pgd-step-size", "pgdStepSize");
+    CCE_OPTIONS.put("--seed-label-weight", "seedLabelWeight");
   }
 
   /** @return the CCE options ({@code --k}, {@code --lambda}, ...) in help order */
@@ -249,12 +250,17 @@ final class ClusteringRun {
         model.summary().clusterSizes(), seconds, params(estimator), training);
   }
 
-  /** {@code row}, {@code label} if present, prediction and (CCE) probability; persisted. */
+  /**
+   * {@code row}, {@code label} and {@code seedLabel} if present, prediction and (CCE)
+   * probability; persisted.
+   */
   private static Dataset<Row> outputColumns(Dataset<Row> transformed, boolean probability) {
     List<Column> cols = new ArrayList<>();
     cols.add(transformed.col(FeatureInput.ROW_COL));
-    if (Arrays.asList(transformed.columns()).contains(FeatureInput.LABEL_COL)) {
-      cols.add(transformed.col(FeatureInput.LABEL_COL));
+    for (String c : List.of(FeatureInput.LABEL_COL, FeatureInput.SEED_LABEL_COL)) {
+      if (Arrays.asList(transformed.columns()).contains(c)) {
+        cols.add(transformed.col(c));
+      }
     }
     cols.add(transformed.col(PREDICTION_COL));
     if (probability) {

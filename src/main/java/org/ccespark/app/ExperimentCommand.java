@@ -238,6 +238,11 @@ final class ExperimentCommand {
                   Data data = loaded.get(d);
                   Data semiData = new Data(d, withSeeds, data.count(), data.k(),
                       data.featuresCol());
+                  Fit only = onlySeeds(semiData, chosen.getOrDefault(d + "/"
+                      + cfg.semiMethods.get(0), cfg.params.get(cfg.semiMethods.get(0))), seed, f,
+                      labelled);
+                  records.add(only.record());
+                  details.add(only.details());
                   for (String m : cfg.semiMethods) {
                     Fit fit = fit("semi", semiData, m, chosen.getOrDefault(d + "/" + m,
                         cfg.params.get(m)), seed, f, labelled);
@@ -330,11 +335,12 @@ final class ExperimentCommand {
         out.printf("%nTable 6 (ACC):%n%s", t.toMarkdown());
       }
       if (cfg.outputs.contains("table5")) {
-        Table t = ResultTables.table5Markdown(records, cfg.semiFractions, cfg.semiDatasets,
-            cfg.semiMethods);
+        List<String> rows = new ArrayList<>(List.of(ResultTables.ONLY_SEEDS));
+        rows.addAll(cfg.semiMethods);
+        Table t = ResultTables.table5Markdown(records, cfg.semiFractions, cfg.semiDatasets, rows);
         dir.writeText("table5.md", t.toMarkdown());
         dir.writeText("table5.csv", ResultTables.table5Long(records, cfg.semiFractions,
-            cfg.semiDatasets, cfg.semiMethods).toCsv());
+            cfg.semiDatasets, rows).toCsv());
         written.add("table5.md");
         written.add("table5.csv");
         summary.append("## Table 5: semi-supervised, accuracy on unlabelled rows\n\n")
@@ -448,7 +454,7 @@ final class ExperimentCommand {
     }
     if (cfg.outputs.contains("table5")) {
       n += cfg.semiDatasets.size() * cfg.semiFractions.length * cfg.semiSeeds
-          * cfg.semiMethods.size();
+          * (cfg.semiMethods.size() + 1); // + only seeds
     }
     return n;
   }
@@ -619,6 +625,62 @@ final class ExperimentCommand {
 
   // ------------------------------------------------------------------------------- fitting
 
+  /** The classifier settings that "only seeds" takes from the first semi-supervised method. */
+  static final List<String> CLASSIFIER_PARAMS = List.of("maxIter", "batchSize", "stepSize",
+      "weightDecay", "optimizer", "momentum");
+
+  /**
+   * Table 5's "Only seeds" run: the same linear classifier trained supervised with Shannon
+   * cross-entropy ({@code supervised-shannon}) on the seed-labelled rows alone, with the classifier
+   * settings of {@code params} (those of {@link #CLASSIFIER_PARAMS}; the first semi-supervised
+   * method's) and as many optimiser steps as a fit on all rows takes (its epochs scaled by the
+   * ratio of batches per epoch), then scored on every row like the semi-supervised methods.
+   */
+  private Fit onlySeeds(Data data, Map<String, String> params, long seed, double fraction,
+      Set<Long> labelled) {
+    CollisionClustering estimator = cceEstimator("supervised-shannon");
+    Map<String, String> used = new LinkedHashMap<>();
+    params.forEach((p, v) -> {
+      if (CLASSIFIER_PARAMS.contains(p)) {
+        used.put(p, v);
+      }
+    });
+    used.forEach((p, v) -> ExperimentConfig.setParam(estimator, p, v, "only seeds: " + p));
+    if (labelled.size() < data.k()) {
+      throw new IllegalArgumentException("dataset " + data.name() + ": label fraction " + fraction
+          + " with seed " + seed + " labels " + labelled.size() + " rows, fewer than its k = "
+          + data.k() + " classes; raise semi.fractions or the sample");
+    }
+    int batch = estimator.getBatchSize();
+    long steps = (long) estimator.getMaxIter() * ((data.count() + batch - 1) / batch);
+    long perEpoch = (labelled.size() + batch - 1) / batch;
+    int epochs = (int) Math.min(Integer.MAX_VALUE, (steps + perEpoch - 1) / perEpoch);
+    estimator.setMaxIter(epochs);
+    used.put("maxIter", Integer.toString(epochs));
+    estimator.setK(data.k()).setSeed(seed).setFeaturesCol(data.featuresCol())
+        .setPredictionCol(ClusteringRun.PREDICTION_COL);
+    ExperimentConfig.setParam(estimator, SEED_LABEL_PARAM, SEED_LABEL_COL, "table5");
+    Dataset<Row> seeds = data.rows().filter(functions.col(SEED_LABEL_COL).isNotNull());
+    long t0 = System.nanoTime();
+    org.ccespark.ml.CollisionClusteringModel model = estimator.fit(seeds);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Dataset<Row> predictions = model.transform(data.rows()).select(FeatureInput.ROW_COL,
+        FeatureInput.LABEL_COL, ClusteringRun.PREDICTION_COL)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Object> training = new LinkedHashMap<>();
+    training.put("lossPerEpoch", model.summary().lossPerEpoch());
+    training.put("trainedRows", labelled.size());
+    Map<String, Object> allParams = new LinkedHashMap<>();
+    for (org.apache.spark.ml.param.Param<?> p : estimator.params()) {
+      if (estimator.isDefined(p)) {
+        allParams.put(p.name(), estimator.getOrDefault(p));
+      }
+    }
+    return score("semi", data, ResultTables.ONLY_SEEDS, paramsText(used), seed, fraction,
+        labelled, new ClusteringRun.Result(ResultTables.ONLY_SEEDS, predictions, model, null,
+            seconds, allParams, training));
+  }
+
   private Fit fit(String phase, Data data, String method, Map<String, String> params, long seed,
       double fraction, Set<Long> labelled) {
     ClusteringRun.Result result;
@@ -635,6 +697,15 @@ final class ExperimentCommand {
       }
       result = ClusteringRun.cce(estimator, data.rows(), data.featuresCol());
     }
+    return score(phase, data, method, paramsText, seed, fraction, labelled, result);
+  }
+
+  /**
+   * Scores a fit's predictions on every row (ACC, NMI, ARI) and, with seed labels, the plain
+   * accuracy on the unlabelled rows; releases the result's predictions.
+   */
+  private Fit score(String phase, Data data, String method, String paramsText, long seed,
+      double fraction, Set<Long> labelled, ClusteringRun.Result result) {
     try {
       List<Row> rows = result.predictions().select(FeatureInput.ROW_COL, FeatureInput.LABEL_COL,
           ClusteringRun.PREDICTION_COL).collectAsList();
@@ -654,6 +725,8 @@ final class ExperimentCommand {
         }
       }
       ContingencyTable table = ContingencyTable.of(labels, predictions);
+      long[] clusterSizes = result.clusterSizes() != null ? result.clusterSizes()
+          : sizes(predictions, data.k());
       double acc = ClusteringMetrics.accuracy(table);
       double nmi = ClusteringMetrics.nmi(table);
       double ari = ClusteringMetrics.ari(table);
@@ -676,7 +749,7 @@ final class ExperimentCommand {
       details.put("accuracy", Double.isNaN(accuracy) ? null : accuracy);
       details.put("fitSeconds", result.fitSeconds());
       details.put("rows", rows.size());
-      details.put("clusterSizes", result.clusterSizes());
+      details.put("clusterSizes", clusterSizes);
       details.put("confusion", table.toArray());
       details.putAll(result.training());
       details.put("params", result.params());
@@ -686,10 +759,18 @@ final class ExperimentCommand {
           paramsText.isEmpty() ? "" : " [" + paramsText + "]", acc, nmi, ari,
           Double.isNaN(accuracy) ? "" : String.format(" accuracy %.4f", accuracy),
           result.fitSeconds()));
-      return new Fit(record, details, confusion.counts(), labelNames, result.clusterSizes(), loss);
+      return new Fit(record, details, confusion.counts(), labelNames, clusterSizes, loss);
     } finally {
       result.release();
     }
+  }
+
+  private static long[] sizes(int[] predictions, int k) {
+    long[] out = new long[k];
+    for (int p : predictions) {
+      out[p]++;
+    }
+    return out;
   }
 
   static String paramsText(Map<String, String> params) {

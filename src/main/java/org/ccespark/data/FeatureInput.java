@@ -70,6 +70,11 @@ public final class FeatureInput {
   public static final String ROW_COL = "row";
   /** Name of the label column of the result (present only when a label column was requested). */
   public static final String LABEL_COL = "label";
+  /**
+   * Name of the seed-label column of the result (present only when a seed-label column was
+   * requested: semi-supervised mode).
+   */
+  public static final String SEED_LABEL_COL = "seedLabel";
   /** Name of the features column when none is given. */
   public static final String DEFAULT_FEATURES_COL = "features";
 
@@ -99,6 +104,22 @@ public final class FeatureInput {
    */
   public static LoadedInput read(
       SparkSession spark, String path, String format, String featuresCol, String labelCol) {
+    return read(spark, path, format, featuresCol, labelCol, null);
+  }
+
+  /**
+   * Reads {@code path} like {@link #read(SparkSession, String, String, String, String)} and also
+   * keeps the column {@code seedLabelCol} (semi-supervised mode: a class index, or null for an
+   * unlabelled row) as {@value #SEED_LABEL_COL}, after {@code label}. It must be numeric; for CSV
+   * it is not a feature. {@link #checkClassIndices} checks its values against k.
+   *
+   * @param seedLabelCol the seed-label column, or null for none; not for LibSVM, and not the
+   *     label column
+   * @throws IllegalArgumentException as the other {@code read}, and if the seed-label column is
+   *     missing, not numeric, the label column, or requested from LibSVM input
+   */
+  public static LoadedInput read(SparkSession spark, String path, String format,
+      String featuresCol, String labelCol, String seedLabelCol) {
     if (spark == null) {
       throw new NullPointerException("spark");
     }
@@ -106,19 +127,30 @@ public final class FeatureInput {
       throw new IllegalArgumentException("No input path was given.");
     }
     String outFeatures = featuresCol == null ? DEFAULT_FEATURES_COL : featuresCol;
-    if (outFeatures.isBlank() || outFeatures.equals(ROW_COL) || outFeatures.equals(LABEL_COL)) {
+    if (outFeatures.isBlank() || outFeatures.equals(ROW_COL) || outFeatures.equals(LABEL_COL)
+        || outFeatures.equals(SEED_LABEL_COL)) {
       throw new IllegalArgumentException(
           "Features column name '" + outFeatures + "' is not allowed: it must be non-blank and"
-              + " differ from '" + ROW_COL + "' and '" + LABEL_COL + "'.");
+              + " differ from '" + ROW_COL + "', '" + LABEL_COL + "' and '" + SEED_LABEL_COL
+              + "'.");
+    }
+    if (seedLabelCol != null && seedLabelCol.equals(labelCol)) {
+      throw new IllegalArgumentException("Seed-label column '" + seedLabelCol + "' is also the"
+          + " label column: the true labels and the seed labels must be different columns.");
     }
     FileStatus[] matches = existingPaths(spark, path);
     String fmt = resolveFormat(spark, path, format, matches);
     switch (fmt) {
       case "parquet":
-        return readParquet(spark, path, outFeatures, labelCol);
+        return readParquet(spark, path, outFeatures, labelCol, seedLabelCol);
       case "csv":
-        return readCsv(spark, path, outFeatures, labelCol);
+        return readCsv(spark, path, outFeatures, labelCol, seedLabelCol);
       case "libsvm":
+        if (seedLabelCol != null) {
+          throw new IllegalArgumentException("LibSVM input '" + path + "' has no column '"
+              + seedLabelCol + "' for seed labels: use Parquet or CSV for semi-supervised"
+              + " input.");
+        }
         return readLibSvm(spark, path, outFeatures, labelCol);
       default:
         throw new IllegalStateException(fmt);
@@ -127,14 +159,15 @@ public final class FeatureInput {
 
   // ---------------------------------------------------------------------------------- formats
 
-  private static LoadedInput readParquet(
-      SparkSession spark, String path, String featuresCol, String labelCol) {
+  private static LoadedInput readParquet(SparkSession spark, String path, String featuresCol,
+      String labelCol, String seedLabelCol) {
     Dataset<Row> raw = spark.read().parquet(path);
     StructType schema = raw.schema();
     requireColumn(schema, featuresCol, "Features", path);
     if (labelCol != null) {
       requireColumn(schema, labelCol, "Label", path);
     }
+    requireSeedLabels(schema, seedLabelCol, path);
     DataType dt = schema.apply(featuresCol).dataType();
     FeatureLayout.Kind kind;
     if (isVectorType(dt)) {
@@ -146,18 +179,15 @@ public final class FeatureInput {
           "Features column '" + featuresCol + "' of '" + path + "' has type "
               + dt.simpleString() + ", not an ML vector or an array of numbers.");
     }
-    List<Column> payload = new ArrayList<>();
-    if (labelCol != null) {
-      payload.add(raw.col(quote(labelCol)).as(LABEL_COL));
-    }
+    List<Column> payload = kept(raw, labelCol, seedLabelCol);
+    int kept = payload.size();
     payload.add(raw.col(quote(featuresCol)));
     FeatureLayout layout = new FeatureLayout(kind, payload.size() - 1, featuresCol, List.of());
-    return finish(spark, raw, payload, layout, path, "parquet", featuresCol, labelCol != null,
-        List.of());
+    return finish(spark, raw, payload, layout, path, "parquet", featuresCol, kept, List.of());
   }
 
-  private static LoadedInput readCsv(
-      SparkSession spark, String path, String featuresCol, String labelCol) {
+  private static LoadedInput readCsv(SparkSession spark, String path, String featuresCol,
+      String labelCol, String seedLabelCol) {
     Dataset<Row> raw = spark.read()
         .option("header", "true")
         .option("inferSchema", "true")
@@ -166,10 +196,11 @@ public final class FeatureInput {
     if (labelCol != null) {
       requireColumn(schema, labelCol, "Label", path);
     }
+    requireSeedLabels(schema, seedLabelCol, path);
     List<String> features = new ArrayList<>();
     List<String> nonNumeric = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (f.name().equals(labelCol)) {
+      if (f.name().equals(labelCol) || f.name().equals(seedLabelCol)) {
         continue;
       }
       if (f.dataType() instanceof NumericType) {
@@ -194,17 +225,13 @@ public final class FeatureInput {
       throw new IllegalArgumentException(
           "CSV input '" + path + "' has no numeric feature column besides the label column.");
     }
-    List<Column> payload = new ArrayList<>();
-    if (labelCol != null) {
-      payload.add(raw.col(quote(labelCol)).as(LABEL_COL));
-    }
+    List<Column> payload = kept(raw, labelCol, seedLabelCol);
     int first = payload.size();
     for (String f : features) {
       payload.add(raw.col(quote(f)));
     }
     FeatureLayout layout = new FeatureLayout(FeatureLayout.Kind.COLUMNS, first, null, features);
-    return finish(spark, raw, payload, layout, path, "csv", featuresCol, labelCol != null,
-        features);
+    return finish(spark, raw, payload, layout, path, "csv", featuresCol, first, features);
   }
 
   private static LoadedInput readLibSvm(
@@ -227,7 +254,7 @@ public final class FeatureInput {
     payload.add(raw.col("features"));
     FeatureLayout layout =
         new FeatureLayout(FeatureLayout.Kind.VECTOR, payload.size() - 1, "features", List.of());
-    return finish(spark, raw, payload, layout, path, "libsvm", featuresCol, labelCol != null,
+    return finish(spark, raw, payload, layout, path, "libsvm", featuresCol, payload.size() - 1,
         List.of());
   }
 
@@ -237,7 +264,9 @@ public final class FeatureInput {
    * Numbers the rows of {@code raw} in file order, validates the features in the same pass and
    * builds the result.
    *
-   * @param payload the label column (if any) followed by the feature source column(s)
+   * @param payload the kept columns ({@code label}, {@code seedLabel}, as requested) followed by
+   *     the feature source column(s)
+   * @param kept how many leading columns of {@code payload} are kept as they are
    */
   private static LoadedInput finish(
       SparkSession spark,
@@ -247,7 +276,7 @@ public final class FeatureInput {
       String path,
       String format,
       String featuresCol,
-      boolean hasLabel,
+      int kept,
       List<String> featureNames) {
     Column meta = raw.metadataColumn("_metadata");
     List<Column> cols = new ArrayList<>(payload);
@@ -285,14 +314,15 @@ public final class FeatureInput {
 
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField(ROW_COL, DataTypes.LongType, false));
-    if (hasLabel) {
-      StructField label = withMeta.schema().fields()[0];
-      fields.add(DataTypes.createStructField(LABEL_COL, label.dataType(), label.nullable()));
+    for (int c = 0; c < kept; c++) {
+      StructField f = withMeta.schema().fields()[c];
+      fields.add(DataTypes.createStructField(f.name(), f.dataType(), f.nullable()));
     }
+    boolean hasLabel = kept > 0 && fields.get(1).name().equals(LABEL_COL);
     fields.add(new StructField(featuresCol, SQLDataTypes.VectorType(), false,
         featureMetadata(featuresCol, numFeatures, featureNames)));
     JavaRDD<Row> numbered =
-        rdd.mapPartitions(it -> number(it, layout, hasLabel, fileIndex, offsets));
+        rdd.mapPartitions(it -> number(it, layout, kept, fileIndex, offsets));
     Dataset<Row> data = spark.createDataFrame(numbered, DataTypes.createStructType(fields));
     return new LoadedInput(data, path, format, featuresCol, hasLabel ? LABEL_COL : null,
         numFeatures, total, featureNames);
@@ -366,8 +396,8 @@ public final class FeatureInput {
     return out.iterator();
   }
 
-  /** Maps each row to {@code (row, [label], dense features)}, lazily. */
-  private static Iterator<Row> number(Iterator<Row> it, FeatureLayout layout, boolean hasLabel,
+  /** Maps each row to {@code (row, [label], [seedLabel], dense features)}, lazily. */
+  private static Iterator<Row> number(Iterator<Row> it, FeatureLayout layout, int kept,
       int fileIndex, Map<String, Long> offsets) {
     return new Iterator<>() {
       private String file;
@@ -395,9 +425,13 @@ public final class FeatureInput {
           next = offset;
         }
         long row = next++;
-        return hasLabel
-            ? RowFactory.create(row, r.get(0), layout.toDense(r, row))
-            : RowFactory.create(row, layout.toDense(r, row));
+        Object[] values = new Object[kept + 2];
+        values[0] = row;
+        for (int c = 0; c < kept; c++) {
+          values[c + 1] = r.get(c);
+        }
+        values[kept + 1] = layout.toDense(r, row);
+        return RowFactory.create(values);
       }
     };
   }
@@ -506,6 +540,63 @@ public final class FeatureInput {
     }
     throw new IllegalArgumentException(role + " column '" + name + "' is not in '" + path
         + "', whose columns are " + quoteList(List.of(schema.fieldNames())) + ".");
+  }
+
+  /** The label and seed-label columns to keep, renamed, as requested (either may be null). */
+  private static List<Column> kept(Dataset<Row> raw, String labelCol, String seedLabelCol) {
+    List<Column> out = new ArrayList<>();
+    if (labelCol != null) {
+      out.add(raw.col(quote(labelCol)).as(LABEL_COL));
+    }
+    if (seedLabelCol != null) {
+      out.add(raw.col(quote(seedLabelCol)).as(SEED_LABEL_COL));
+    }
+    return out;
+  }
+
+  private static void requireSeedLabels(StructType schema, String seedLabelCol, String path) {
+    if (seedLabelCol == null) {
+      return;
+    }
+    requireColumn(schema, seedLabelCol, "Seed-label", path);
+    DataType t = schema.apply(seedLabelCol).dataType();
+    if (!(t instanceof NumericType)) {
+      throw new IllegalArgumentException("Seed-label column '" + seedLabelCol + "' of '" + path
+          + "' has type " + t.simpleString() + ", not a number: it must hold class indices"
+          + " 0..k-1, or null for unlabelled rows.");
+    }
+  }
+
+  /**
+   * Checks that every non-null value of the {@value #SEED_LABEL_COL} column of {@code in} is a
+   * class index in {@code [0, k)}; one Spark job.
+   *
+   * @param seedLabelCol the column's name in the input, for the message
+   * @return the number of rows with a seed label
+   * @throws IllegalArgumentException naming the first offending rows, their values and the column
+   */
+  public static long checkClassIndices(LoadedInput in, String seedLabelCol, int k) {
+    Column v = org.apache.spark.sql.functions.col(SEED_LABEL_COL);
+    Column bad = v.isNotNull().and(v.lt(0).or(v.geq(k)).or(v.cast("double").isNaN())
+        .or(v.cast("double").notEqual(org.apache.spark.sql.functions.floor(v.cast("double")))));
+    Dataset<Row> counted = in.data().select(ROW_COL, SEED_LABEL_COL)
+        .withColumn("__bad", bad);
+    Row totals = counted.agg(org.apache.spark.sql.functions.count(v),
+        org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.col("__bad")
+            .cast("long"))).head();
+    long labelled = totals.getLong(0);
+    if (!totals.isNullAt(1) && totals.getLong(1) > 0) {
+      List<Row> first = counted.filter("__bad").orderBy(ROW_COL).limit(MAX_REPORTED_ROWS)
+          .collectAsList();
+      Row r = first.get(0);
+      String rows = first.stream().map(x -> String.valueOf(x.getLong(0)))
+          .collect(Collectors.joining(", "));
+      throw new IllegalArgumentException("Row " + r.getLong(0) + " of '" + in.path()
+          + "' has seed label " + r.get(1) + " in column '" + seedLabelCol + "', which is not a"
+          + " class index in [0, " + k + ")" + (totals.getLong(1) > 1 ? " (" + totals.getLong(1)
+          + " such rows; first: " + rows + ")" : "") + ".");
+    }
+    return labelled;
   }
 
   private static IllegalArgumentException emptyInput(String path) {

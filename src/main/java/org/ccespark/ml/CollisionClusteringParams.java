@@ -246,7 +246,8 @@ public interface CollisionClusteringParams extends Params {
 
   /**
    * Weight of the Shannon cross-entropy on the rows of {@link #seedLabelCol()}, at least 0.
-   * Default 2 (the paper's).
+   * Default 2 (the paper's). The supervised methods do not use it: their loss is the
+   * cross-entropy with the targets alone.
    *
    * @return the param
    */
@@ -434,7 +435,8 @@ public interface CollisionClusteringParams extends Params {
           "column of seed labels (class index in [0, k), null = unlabelled) for the"
               + " semi-supervised mode; empty for none");
       seedLabelWeight = new DoubleParam(owner, "seedLabelWeight",
-          "weight of the Shannon cross-entropy on seed-labelled rows (>= 0)",
+          "weight of the Shannon cross-entropy on seed-labelled rows in semi-supervised"
+              + " mode (>= 0; not used by the supervised methods)",
           ParamValidators.gtEq(0));
 
       owner.setDefault(featuresCol, "features");

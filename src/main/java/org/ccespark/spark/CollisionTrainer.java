@@ -96,7 +96,8 @@ public final class CollisionTrainer {
    * soft target; null leaves the row unlabelled. Labelled rows keep their label as pseudo-label in
    * every solve and add {@code seedLabelWeight · H(label, σ)} (Shannon cross-entropy) to the
    * classifier's loss (paper, section 5.3 and appendix E.2). With the supervised methods of
-   * {@link SelfLabelingMethods} every row must be labelled (Figure 2's soft targets).
+   * {@link SelfLabelingMethods} every row must be labelled (Figure 2's soft targets), and the loss
+   * is the method's cross-entropy with the targets alone ({@code seedLabelWeight} does not apply).
    *
    * @param labelCol the label column, or null for none
    * @throws IllegalArgumentException naming the row and column of an invalid vector or label, for
@@ -126,7 +127,8 @@ public final class CollisionTrainer {
     }
   }
 
-  private static TrainingResult train(FeatureBlocks blocks, TrainingConfig cfg, long start) {
+  private static TrainingResult train(FeatureBlocks blocks, TrainingConfig given, long start) {
+    final TrainingConfig cfg = perLabelledRow(given, blocks);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.rdd.context());
     final int dim = blocks.dim;
     final int k = cfg.k();
@@ -218,6 +220,25 @@ public final class CollisionTrainer {
   }
 
   /**
+   * {@code cfg} with its seed-label weight spread over the labelled rows: the semi-supervised
+   * term is {@code seedLabelWeight} times the mean Shannon cross-entropy over the labelled rows
+   * (the paper adds the standard cross-entropy of the labelled data to the self-labeling loss),
+   * while the batch loss is a mean over all the batch's rows, so each labelled row's
+   * cross-entropy enters it with weight {@code seedLabelWeight · N / N_labelled}: in expectation
+   * over the batches, the batch's seed term is then {@code seedLabelWeight} times the mean over
+   * its labelled rows, whatever the fraction of labelled rows.
+   */
+  static TrainingConfig perLabelledRow(TrainingConfig cfg, FeatureBlocks blocks) {
+    if (blocks.labelledRows == 0 || !SelfLabelingMethods.CLUSTERING.contains(cfg.method())) {
+      return cfg;
+    }
+    double w = cfg.seedLabelWeight() * blocks.numRows / (double) blocks.labelledRows;
+    return new TrainingConfig(cfg.k(), cfg.lambda(), cfg.epochs(), cfg.batchSize(),
+        cfg.stepSize(), cfg.weightDecay(), cfg.optimizer(), cfg.momentum(), cfg.emMaxIter(),
+        cfg.emTol(), cfg.seed(), cfg.schedule(), cfg.method(), cfg.pgdStepSize(), w);
+  }
+
+  /**
    * A partition's part of one step: gathers its share of the batch, computes {@code σ}, takes
    * {@code y} from the epoch's full-data EM or solves the method's pseudo-labels on the share from
    * {@code y = σ} (labelled rows fixed to their label), and returns
@@ -273,7 +294,10 @@ public final class CollisionTrainer {
     }
     double[] g = new double[m * k];
     objective.networkLoss(z, sigma, y, m, k, g);
-    if (fixed != null && cfg.seedLabelWeight() > 0) {
+    // The seed-label term belongs to the semi-supervised clustering methods; a supervised
+    // objective's loss already is its cross-entropy with the given targets.
+    if (fixed != null && cfg.seedLabelWeight() > 0
+        && SelfLabelingMethods.CLUSTERING.contains(cfg.method())) {
       double[] h = new double[k];
       for (int i = 0; i < m; i++) {
         if (fixed[i]) {

@@ -111,6 +111,49 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void table5HasTheOnlySeedsRowTrainedOnTheSeedsWithTheSameNumberOfSteps() throws IOException {
+    Path config = tmp.resolve("semi.properties");
+    Files.writeString(config, String.join("\n",
+        "datasets=demo", "dataset.demo.sample=400", "methods=cce", "seeds=1",
+        "outputs=table5", "semi.fractions=0.1", "params.cce.maxIter=2",
+        "params.cce.batchSize=100", "params.cce.lambda=50", ""));
+    Path output = tmp.resolve("semi");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = run(out, err, "experiment", "--config", config.toString(), "--output",
+        output.toString());
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8) + printed);
+    assertTrue(printed.contains("[2/2]"), printed); // only seeds + cce
+
+    List<RunRecord> runs = RunRecord.fromTable(Table.parseCsv(
+        Files.readString(output.resolve("runs.csv"))));
+    assertEquals(List.of(ResultTables.ONLY_SEEDS, "cce"), runs.stream().map(RunRecord::method)
+        .toList());
+    RunRecord only = runs.get(0);
+    JsonNode details = JSON.readTree(output.resolve("runs.json").toFile());
+    long seeds = details.get(0).get("trainedRows").asLong();
+    assertTrue(seeds >= 20 && seeds <= 70, "about 10% of 400 rows: " + seeds);
+    // cce: 2 epochs of 4 batches = 8 steps; the seeds fit in one batch of 100: 8 epochs. Only
+    // the classifier's settings are taken over (not lambda).
+    assertEquals("batchSize=100;maxIter=8", only.params());
+    assertEquals(8, details.get(0).get("params").get("maxIter").asInt());
+    assertEquals("supervised-shannon", details.get(0).get("params").get("method").asText());
+    assertEquals(400, only.rows());
+    // Scored like the semi-supervised runs: accuracy on the unlabelled rows, far above chance.
+    assertTrue(only.accuracy() > 0.3 && only.accuracy() <= 1, "only seeds " + only);
+
+    List<String> rows = List.of(ResultTables.ONLY_SEEDS, "cce");
+    double[] fractions = {0.1};
+    assertEquals(ResultTables.table5Long(runs, fractions, List.of("demo"), rows),
+        Table.parseCsv(Files.readString(output.resolve("table5.csv"))));
+    String md = Files.readString(output.resolve("table5.md"));
+    assertEquals(ResultTables.table5Markdown(runs, fractions, List.of("demo"), rows)
+        .toMarkdown(), md);
+    assertTrue(md.contains("| Only seeds |") && md.contains("| + CCE (ours, eq. 11, EM) |"), md);
+  }
+
+  @Test
   void seedLabelsAndNoisyTargetsFollowTheirFractions() {
     Dataset<Row> rows = DemoData.load(SharedSpark.session());
     Dataset<Row> seeded = ExperimentCommand.withSeedLabels(rows, 0.1, 3);

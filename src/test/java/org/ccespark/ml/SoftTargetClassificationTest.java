@@ -57,6 +57,27 @@ class SoftTargetClassificationTest {
     assertTrue(noisy >= 0.8, "collision at eta 0.5: " + noisy);
   }
 
+  /**
+   * The estimator's supervised methods train on the targets' cross-entropy alone: the seed-label
+   * weight of the semi-supervised mode does not apply (it would scale Shannon's loss and add
+   * Shannon's term to the collision loss).
+   */
+  @Test
+  void supervisedMethodsIgnoreTheSeedLabelWeight() {
+    Dataset<Row> train = blobs(90, 4);
+    for (String method : List.of("supervised-collision", "supervised-shannon")) {
+      double[] w0 = supervised(train, method, 0).weights();
+      double[] w2 = supervised(train, method, 2).weights();
+      org.junit.jupiter.api.Assertions.assertArrayEquals(w0, w2, 0.0, method);
+    }
+  }
+
+  private static CollisionClusteringModel supervised(Dataset<Row> train, String method,
+      double weight) {
+    return new CollisionClustering().setK(3).setMethod(method).setSeedLabelCol("label")
+        .setSeedLabelWeight(weight).setMaxIter(2).setBatchSize(30).setSeed(5).fit(train);
+  }
+
   @Test
   void invalidArgumentsAreRejected() {
     Dataset<Row> d = blobs(30, 3);

@@ -72,6 +72,13 @@ class ResultTablesTest {
         List.of("cce"));
     assertEquals("0.8000 ± 0.0000", t5.cell(0, "0.1 a"));
     assertEquals("–", t5.cell(0, "0.05 a"));
+    List<RunRecord> withSeeds = new ArrayList<>(runs());
+    withSeeds.add(run("semi", "a", ResultTables.ONLY_SEEDS, 1, 0.1, 0.5));
+    Table rows = ResultTables.table5Markdown(withSeeds, new double[] {0.1}, List.of("a"),
+        List.of(ResultTables.ONLY_SEEDS, "cce"));
+    assertEquals("Only seeds", rows.cell(0, "method"));
+    assertEquals("0.6000", rows.cell(0, "0.1 a")); // one seed: no std
+    assertEquals("+ CCE (ours, eq. 11, EM)", rows.cell(1, "method"));
     Table tuning = ResultTables.tuningTable(runs(), Map.of("a/cce", "lambda=100;stepSize=0.1"),
         "acc");
     assertEquals(1, tuning.rows().size());
