@@ -1,9 +1,11 @@
 package org.ccespark.spark;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,6 +23,7 @@ import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.selflabel.SelfLabelingObjective;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * The distributed training loop of self-labeling clustering: the linear classifier
@@ -52,7 +55,9 @@ import org.slf4j.LoggerFactory;
  *       iteration, each returning partial column sums {@code Σ_i y_ik} that the driver adds up for the
  *       next E-step (eq. 14 with {@code M = N}). EM starts from σ in the first epoch and from the
  *       previous epoch's pseudo-labels after that, so its iterations accumulate over the epochs;
- *       each iterate is locally checkpointed, so lineage never grows. This EM is plain (not
+ *       each iterate is checkpointed, so lineage never grows (reliably with a checkpoint
+ *       directory, else on the executors in two copies: either way the loss of an executor
+ *       loses no iterate). This EM is plain (not
  *       extrapolated), so each of up
  *       to {@code emMaxIter} iterations is one Spark job: lower {@code emMaxIter} for large data.
  *       The epoch's classifier steps then use these global
@@ -190,7 +195,7 @@ public final class CollisionTrainer {
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9));
     }
     if (previousLabels != null) {
-      previousLabels.unpersist(false);
+      release(jsc, previousLabels);
     }
     long[] sizes = clusterSizes(jsc, blocks, params, k);
     double[] w = Arrays.copyOf(params, dim * k);
@@ -322,7 +327,7 @@ public final class CollisionTrainer {
 
   /**
    * The pseudo-labels of an epoch of the {@code fulldata} schedule, one {@code double[]} per
-   * feature block, locally checkpointed (no lineage): unpersist when done.
+   * feature block, checkpointed (no lineage): {@link #release} when done.
    */
   record FullDataEm(JavaRDD<double[][]> labels, double loss, int iterations) {}
 
@@ -330,7 +335,7 @@ public final class CollisionTrainer {
    * EM over all N points with the classifier fixed: σ once, then one pass per EM iteration that
    * applies the M-step with the global column sums of the previous pass and returns the new sums.
    * EM starts from {@code start} (the previous epoch's pseudo-labels, which it unpersists) or, in
-   * the first epoch, from σ. Each iterate is locally checkpointed when computed, so the lineage
+   * the first epoch, from σ. Each iterate is checkpointed when computed, so the lineage
    * stays one step deep however many iterations run, and nothing refers to σ or the broadcast
    * classifier once this returns.
    */
@@ -372,12 +377,12 @@ public final class CollisionTrainer {
         // labelled rows keep their labels: the M-step is per point, so this is EM on the others
         return withGivenLabels(out, triple._2(), k);
       });
-      next.rdd().localCheckpoint(); // cached on the executors (memory and disk), lineage cut
+      cutLineage(jsc, next);
       JavaRDD<double[][]> prevY = y;
       stats = sumInOrder(sigma.zip(next).zip(prevY).map(t -> labelStats(t._1()._1(), t._1()._2(), k,
           maxAbsDiff(t._1()._2(), t._2()))).collect(), true);
       if (prevY != sigma) {
-        prevY.unpersist(false);
+        release(jsc, prevY);
       }
       y = next;
       maxChange = stats[2];
@@ -392,6 +397,42 @@ public final class CollisionTrainer {
     sigma.unpersist(false);
     bc.destroy();
     return new FullDataEm(y, loss, it);
+  }
+
+  /**
+   * Cuts the lineage of an EM iterate (computed by the next job on it) so that it stays one step
+   * deep, in a way that survives the loss of an executor: with a checkpoint directory
+   * ({@code spark.checkpoint.dir} or {@code SparkContext.setCheckpointDir}) the iterate is written
+   * there (reliable checkpoint: any number of executors may be lost); without one it is kept on
+   * the executors (local checkpoint, memory and disk), in two copies on two executors when there
+   * are at least two, so that losing one executor at a time loses no iterate. A local checkpoint
+   * whose every copy is lost cannot be recomputed: Spark then fails the job ("Checkpoint block ...
+   * not found").
+   */
+  private static void cutLineage(JavaSparkContext jsc, JavaRDD<double[][]> iterate) {
+    if (jsc.getCheckpointDir().isPresent()) {
+      iterate.persist(StorageLevel.MEMORY_AND_DISK());
+      iterate.rdd().checkpoint();
+    } else {
+      // the status tracker lists the driver too
+      boolean twoExecutors = jsc.sc().statusTracker().getExecutorInfos().length > 2;
+      iterate.persist(twoExecutors ? StorageLevel.MEMORY_AND_DISK_2() : StorageLevel.MEMORY_AND_DISK());
+      iterate.rdd().localCheckpoint();
+    }
+  }
+
+  /** Unpersists an EM iterate and deletes its reliable checkpoint files, if it has any. */
+  private static void release(JavaSparkContext jsc, JavaRDD<double[][]> iterate) {
+    iterate.unpersist(false);
+    Option<String> file = iterate.rdd().getCheckpointFile();
+    if (file.isDefined()) {
+      Path path = new Path(file.get());
+      try {
+        path.getFileSystem(jsc.hadoopConfiguration()).delete(path, true);
+      } catch (IOException e) {
+        LOG.warn("could not delete the checkpoint {} of an EM iterate: {}", path, e.toString());
+      }
+    }
   }
 
   /** Overwrites the rows of {@code y} that have a given label with it; returns {@code y}. */

@@ -26,6 +26,9 @@ import org.apache.spark.storage.StorageLevel;
  * row.
  */
 final class FeatureBlocks {
+  /** The cached RDD's name, as Spark's UI and storage status show it. */
+  static final String RDD_NAME = "cce feature blocks";
+
   final JavaRDD<PartitionData> rdd;
   final int[] partitionRows;
   final int dim;
@@ -81,7 +84,8 @@ final class FeatureBlocks {
     JavaRDD<PartitionData> rdd = data.toJavaRDD()
         .mapPartitions(rows -> Collections.singletonList(
             build(rows, col, featuresName, tcol, targetName, k)).iterator(), true)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .persist(StorageLevel.MEMORY_AND_DISK())
+        .setName(RDD_NAME);
     List<PartitionData.Info> infos = rdd.map(PartitionData::info).collect();
     int[] counts = new int[infos.size()];
     long offset = 0;

@@ -32,7 +32,7 @@ import org.apache.spark.sql.SparkSession;
 import org.ccespark.data.DemoData;
 import org.ccespark.testing.SharedSpark;
 import org.ccespark.testing.StandaloneCluster;
-import org.ccespark.testing.TaskExecutorsListener;
+import org.ccespark.testing.ClusterEventsListener;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,7 +81,7 @@ class StandaloneClusterTest {
             // "Started daemon with process name: <pid>@<host>", "Running task ..."
             "logger.executor.name = org.apache.spark.executor",
             "logger.executor.level = info", ""));
-    Path taskLog = tmp.resolve("task-executors.txt");
+    Path taskLog = tmp.resolve("events.txt");
 
     try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("cluster"), 2, 1,
         "1g")) {
@@ -115,8 +115,8 @@ class StandaloneClusterTest {
           "--conf", "spark.default.parallelism=2",
           "--conf", "spark.sql.shuffle.partitions=2",
           "--conf", "spark.sql.warehouse.dir=" + tmp.resolve("warehouse"),
-          "--conf", "spark.extraListeners=" + TaskExecutorsListener.class.getName(),
-          "--conf", TaskExecutorsListener.FILE_CONF + "=" + taskLog,
+          "--conf", "spark.extraListeners=" + ClusterEventsListener.class.getName(),
+          "--conf", ClusterEventsListener.FILE_CONF + "=" + taskLog,
           // Short-lived JVMs on two cores: the C1 compiler alone costs less CPU than C2 here
           // (and cannot change a result: Java's double arithmetic is the same in every tier).
           "--conf", "spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
@@ -141,8 +141,8 @@ class StandaloneClusterTest {
       Map<String, Integer> tasksPerExecutor = new TreeMap<>();
       for (String line : Files.readAllLines(taskLog)) {
         String[] f = line.split(" ");
-        if (f[4].equals("true")) {
-          tasksPerExecutor.merge(f[0], 1, Integer::sum);
+        if (f[0].equals("task") && f[5].equals("true")) {
+          tasksPerExecutor.merge(f[1], 1, Integer::sum);
         }
       }
       assertTrue(tasksPerExecutor.size() >= 2, "executors that ran tasks: " + tasksPerExecutor);
@@ -216,7 +216,7 @@ class StandaloneClusterTest {
   }
 
   /** The lines where two files differ, as {@code line n: a | b}, at most 10 of them. */
-  private static List<String> differences(List<String> a, List<String> b) {
+  static List<String> differences(List<String> a, List<String> b) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < Math.max(a.size(), b.size()) && out.size() < 10; i++) {
       String x = i < a.size() ? a.get(i) : "(none)";
@@ -239,7 +239,7 @@ class StandaloneClusterTest {
    * The application jar the executors load cce-spark's classes from: everything under the folder
    * {@link Main} was loaded from ({@code target/classes}), as {@code ./mvnw package} would jar it.
    */
-  private static Path jarOfMainClasses(Path jar) throws Exception {
+  static Path jarOfMainClasses(Path jar) throws Exception {
     Path classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     assertTrue(Files.isDirectory(classes), "main classes are in a folder: " + classes);
     Manifest manifest = new Manifest();
