@@ -97,13 +97,13 @@ class ClusterFaultsTest {
   }
 
   @Test
-  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void executorKilledDuringMinibatchFitGivesTheUndisturbedResult() throws Exception {
     killExecutorDuringFit("minibatch", List.of("--epochs", "4", "--batch-size", "100"));
   }
 
   @Test
-  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void executorKilledDuringFullDataFitGivesTheUndisturbedResult() throws Exception {
     // Killed during the first epoch's EM, whose iterates are kept on the executors
     killExecutorDuringFit("fulldata", List.of("--schedule", "fulldata", "--epochs", "2",
@@ -111,7 +111,7 @@ class ClusterFaultsTest {
   }
 
   @Test
-  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void featureBlocksLargerThanStorageMemorySpillToDisk() throws Exception {
     String name = "small-memory";
     Path events = tmp.resolve(name + "-events.txt");
@@ -126,16 +126,19 @@ class ClusterFaultsTest {
     String blocksRdd = "rdd_" + rddId(lines, FEATURE_BLOCKS) + "_";
     // Every partition's feature block was stored on disk, never in memory.
     Set<String> onDisk = new TreeSet<>();
+    List<String> sizes = new ArrayList<>();
     for (String line : lines) {
       String[] f = line.split(" ");
       if (f[0].equals("block") && f[2].startsWith(blocksRdd)) {
         assertEquals("0", f[3], "feature block kept in memory: " + line);
         if (Long.parseLong(f[4]) > 0) {
           onDisk.add(f[2]);
+          sizes.add(f[2] + " on executor " + f[1] + ": " + f[4] + " bytes on disk");
         }
       }
     }
     assertEquals(Set.of(blocksRdd + "0", blocksRdd + "1"), onDisk, "feature blocks on disk");
+    System.out.println("small-memory: " + String.join("; ", sizes));
   }
 
   /**
@@ -149,7 +152,7 @@ class ClusterFaultsTest {
     Path localOut = runLocally(name, args);
     Process driver = submit(name, events, List.of(), args);
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
     while (trainerStages(events) < 3) {
       assertTrue(driver.isAlive(), "the job ended before any executor was killed\n"
           + cluster.logTails());
@@ -233,7 +236,7 @@ class ClusterFaultsTest {
    */
   private static Process submit(String name, Path events, List<String> conf, List<String> args)
       throws Exception {
-    cluster.awaitWorkers(Duration.ofSeconds(120));
+    cluster.awaitWorkers(Duration.ofSeconds(240));
     List<String> submit = new ArrayList<>(List.of(
         "--master", cluster.masterUrl(),
         "--deploy-mode", "client",
@@ -267,8 +270,8 @@ class ClusterFaultsTest {
   }
 
   private static void awaitSuccess(Process driver) throws InterruptedException {
-    boolean finished = driver.waitFor(200, TimeUnit.SECONDS);
-    assertTrue(finished, "spark-submit did not finish in 200 s\n" + cluster.logTails());
+    boolean finished = driver.waitFor(400, TimeUnit.SECONDS);
+    assertTrue(finished, "spark-submit did not finish in 400 s\n" + cluster.logTails());
     assertEquals(0, driver.exitValue(), "spark-submit failed\n" + cluster.logTails());
   }
 
