@@ -72,8 +72,9 @@ final class ClusterCommand {
         "input format; auto goes by extension: .parquet or a Parquet folder, .csv,"
             + " .libsvm/.svm/.txt (a .gz or other compression suffix is ignored)"));
     options.add(Option.value("--label-col", "NAME", "none",
-        "column of true labels, kept as 'label' and used for ACC/NMI/ARI; for LibSVM any name"
-            + " keeps the file's labels. Not used for training"));
+        "column of true labels, kept as 'label' and used for ACC/NMI/ARI (rows with a null"
+            + " label are left out of them and counted); for LibSVM any name keeps the file's"
+            + " labels. Not used for training"));
     options.add(Option.value("--seed-label-col", "NAME", "none",
         "semi-supervised mode: column of seed labels, a class index in [0, K) or null for an"
             + " unlabelled row (Parquet or CSV; not a feature); kept as 'seedLabel' in the"
@@ -82,6 +83,11 @@ final class ClusterCommand {
         "Parquet: the column of feature vectors or numeric arrays. CSV: every numeric column"
             + " other than the label column is a feature, in order, and this only names the"
             + " assembled vector"));
+    options.add(Option.value("--on-invalid", "error|skip", "error",
+        "a row with a null, NaN, infinite or non-numeric feature value (a malformed CSV line) or"
+            + " a vector of another length than the first valid row's: error fails naming file,"
+            + " row and column; skip leaves such rows out (they keep their row index gaps) and"
+            + " reports their number as skippedRows in metrics.json"));
     options.add(Option.value("--method", String.join("|", ClusteringRun.METHODS), "cce",
         "cce: collision cross-entropy clustering (EM on eq. 11); cce-pgd: PGD on eq. 10; sela,"
             + " miadm, migd: the paper's baselines on the same classifier; kmeans: Spark MLlib"
@@ -112,6 +118,8 @@ final class ClusterCommand {
     String format = args.choice("--format", List.of("auto", "parquet", "csv", "libsvm"), "auto");
     String labelCol = args.string("--label-col", null);
     String featuresCol = args.string("--features-col", FeatureInput.DEFAULT_FEATURES_COL);
+    boolean skipInvalid = args.choice("--on-invalid", List.of("error", "skip"), "error")
+        .equals("skip");
     String method = args.choice("--method", ClusteringRun.METHODS, "cce");
     String seedLabelCol = args.string("--seed-label-col", null);
     CollisionClustering estimator = ClusteringRun.configure(args, CCE_OPTIONS);
@@ -144,7 +152,10 @@ final class ClusterCommand {
         overwrite)) {
       out.printf("reading %s (format %s)%n", input, format);
       LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol,
-          seedLabelCol);
+          seedLabelCol, skipInvalid);
+      if (in.skippedRows() > 0) {
+        out.printf("skipped %d invalid rows of %s (--on-invalid skip)%n", in.skippedRows(), input);
+      }
       int k = estimator.getK();
       if (k > in.numRows()) {
         throw new IllegalArgumentException("--k " + k + " is larger than the number of rows ("
@@ -184,7 +195,7 @@ final class ClusterCommand {
   private Map<String, Object> write(SparkSession spark, OutputDir dir, LoadedInput in, int k,
       ClusteringRun.Result result, int partitions, String seedLabelCol, long seeded, long t0)
       throws IOException {
-    Map<String, Double> scores = in.hasLabel() ? ClusteringRun.scores(result.predictions())
+    Map<String, Object> scores = in.hasLabel() ? ClusteringRun.scores(result.predictions())
         : Map.of();
     Map<String, Object> unlabelled = null;
     if (seedLabelCol != null && in.hasLabel()) {
@@ -223,6 +234,7 @@ final class ClusterCommand {
     metrics.put("method", result.method());
     metrics.put("k", k);
     metrics.put("rows", in.numRows());
+    metrics.put("skippedRows", in.skippedRows());
     metrics.putAll(scores);
     if (seedLabelCol != null) {
       Map<String, Object> seeds = new LinkedHashMap<>();
@@ -274,6 +286,10 @@ final class ClusterCommand {
     if (metrics.containsKey("acc")) {
       out.printf("  ACC %.4f  NMI %.4f  ARI %.4f%n", metrics.get("acc"), metrics.get("nmi"),
           metrics.get("ari"));
+      if (((Number) metrics.get("nullLabelRows")).longValue() > 0) {
+        out.printf("  (over the labelled rows: %s rows with a null label left out)%n",
+            metrics.get("nullLabelRows"));
+      }
     }
     if (metrics.get("unlabelled") instanceof Map<?, ?> u && u.containsKey("acc")) {
       out.printf("  unlabelled rows (%s): ACC %.4f  NMI %.4f  ARI %.4f  accuracy %.4f%n",

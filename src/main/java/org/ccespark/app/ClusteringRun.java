@@ -288,13 +288,27 @@ final class ClusteringRun {
 
   // ---------------------------------------------------------------------------- evaluation
 
-  /** ACC, NMI and ARI of the predictions against the {@code label} column. */
-  static Map<String, Double> scores(Dataset<Row> predictions) {
-    Map<String, Double> out = new LinkedHashMap<>();
+  /**
+   * ACC, NMI and ARI of the predictions against the {@code label} column, over the rows whose label
+   * is not null, and {@code nullLabelRows}, the number of rows left out for a null label. Every
+   * distinct label is a class of the contingency table, however many there are.
+   *
+   * @throws IllegalArgumentException if every label is null
+   */
+  static Map<String, Object> scores(Dataset<Row> predictions) {
+    Dataset<Row> labelled = predictions.where(predictions.col(FeatureInput.LABEL_COL).isNotNull());
+    long total = predictions.count();
+    long unlabelled = total - labelled.count();
+    if (unlabelled == total) {
+      throw new IllegalArgumentException("every one of the " + total + " labels of --label-col is"
+          + " null, so ACC, NMI and ARI cannot be computed; leave out --label-col");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
     for (String metric : ClusteringMetricsEvaluator.METRICS) {
       out.put(metric, new ClusteringMetricsEvaluator().setLabelCol(FeatureInput.LABEL_COL)
-          .setPredictionCol(PREDICTION_COL).setMetricName(metric).evaluate(predictions));
+          .setPredictionCol(PREDICTION_COL).setMetricName(metric).evaluate(labelled));
     }
+    out.put("nullLabelRows", unlabelled);
     return out;
   }
 

@@ -44,15 +44,19 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  *   <li>{@code parquet}: the features column holds an ML (or old MLlib) vector or an array of
  *       numbers; the label column, if requested, is kept with its type.
- *   <li>{@code csv}: a header row is required and the schema is inferred; every numeric column other
- *       than the label column is a feature, in column order, and any other non-numeric column is an
- *       error.
+ *   <li>{@code csv}: a header row is required and the schema is inferred; every column other than
+ *       the label column is a feature, in column order, and each of its values must be a number
+ *       (a row with another value is invalid, like a row with a NaN).
  *   <li>{@code libsvm}: Spark's {@code libsvm} source; its {@code label} column is kept when any
  *       label column is requested.
  *   <li>{@code auto}: by extension: {@code .parquet} or a directory of Parquet files, {@code .csv},
  *       {@code .libsvm}/{@code .svm}/{@code .txt} (a compression suffix such as {@code .gz} is
  *       ignored; a directory is judged by its first data file).
  * </ul>
+ *
+ * <p>A CSV column that holds a value other than a number is read as text and checked row by row,
+ * so a malformed line is reported (or skipped) as a row with a non-numeric value. A LibSVM line
+ * that Spark's parser rejects fails the read naming its file and line number.
  *
  * <p>The row index follows the files in path order (for a Spark output directory: part order) and
  * the rows of each file in file order, whatever the number of splits. The features are validated in
@@ -120,6 +124,21 @@ public final class FeatureInput {
    */
   public static LoadedInput read(SparkSession spark, String path, String format,
       String featuresCol, String labelCol, String seedLabelCol) {
+    return read(spark, path, format, featuresCol, labelCol, seedLabelCol, false);
+  }
+
+  /**
+   * As {@link #read(SparkSession, String, String, String, String, String)}, optionally leaving
+   * out the invalid rows instead of failing on the first.
+   *
+   * @param skipInvalid whether to leave out (and count, {@link LoadedInput#skippedRows()}) every
+   *     row with a null, NaN, infinite or non-numeric feature value or a vector whose length
+   *     differs from that of the first valid row; the kept rows keep their input {@code row} index
+   * @throws IllegalArgumentException as the other {@code read}; with {@code skipInvalid}, instead
+   *     of an invalid row, when no row is valid
+   */
+  public static LoadedInput read(SparkSession spark, String path, String format,
+      String featuresCol, String labelCol, String seedLabelCol, boolean skipInvalid) {
     if (spark == null) {
       throw new NullPointerException("spark");
     }
@@ -142,16 +161,16 @@ public final class FeatureInput {
     String fmt = resolveFormat(spark, path, format, matches);
     switch (fmt) {
       case "parquet":
-        return readParquet(spark, path, outFeatures, labelCol, seedLabelCol);
+        return readParquet(spark, path, outFeatures, labelCol, seedLabelCol, skipInvalid);
       case "csv":
-        return readCsv(spark, path, outFeatures, labelCol, seedLabelCol);
+        return readCsv(spark, path, outFeatures, labelCol, seedLabelCol, skipInvalid);
       case "libsvm":
         if (seedLabelCol != null) {
           throw new IllegalArgumentException("LibSVM input '" + path + "' has no column '"
               + seedLabelCol + "' for seed labels: use Parquet or CSV for semi-supervised"
               + " input.");
         }
-        return readLibSvm(spark, path, outFeatures, labelCol);
+        return readLibSvm(spark, path, outFeatures, labelCol, skipInvalid);
       default:
         throw new IllegalStateException(fmt);
     }
@@ -160,7 +179,7 @@ public final class FeatureInput {
   // ---------------------------------------------------------------------------------- formats
 
   private static LoadedInput readParquet(SparkSession spark, String path, String featuresCol,
-      String labelCol, String seedLabelCol) {
+      String labelCol, String seedLabelCol, boolean skip) {
     Dataset<Row> raw = spark.read().parquet(path);
     StructType schema = raw.schema();
     requireColumn(schema, featuresCol, "Features", path);
@@ -183,11 +202,12 @@ public final class FeatureInput {
     int kept = payload.size();
     payload.add(raw.col(quote(featuresCol)));
     FeatureLayout layout = new FeatureLayout(kind, payload.size() - 1, featuresCol, List.of());
-    return finish(spark, raw, payload, layout, path, "parquet", featuresCol, kept, List.of());
+    return finish(spark, raw, payload, layout, path, "parquet", featuresCol, kept, List.of(),
+        skip);
   }
 
   private static LoadedInput readCsv(SparkSession spark, String path, String featuresCol,
-      String labelCol, String seedLabelCol) {
+      String labelCol, String seedLabelCol, boolean skip) {
     Dataset<Row> raw = spark.read()
         .option("header", "true")
         .option("inferSchema", "true")
@@ -203,9 +223,8 @@ public final class FeatureInput {
       if (f.name().equals(labelCol) || f.name().equals(seedLabelCol)) {
         continue;
       }
-      if (f.dataType() instanceof NumericType) {
-        features.add(f.name());
-      } else {
+      features.add(f.name());
+      if (!(f.dataType() instanceof NumericType)) {
         nonNumeric.add(f.name());
       }
     }
@@ -215,47 +234,56 @@ public final class FeatureInput {
         throw emptyInput(path);
       }
     }
-    if (!nonNumeric.isEmpty()) {
-      throw new IllegalArgumentException(
-          (nonNumeric.size() == 1 ? "Column " : "Columns ") + quoteList(nonNumeric) + " of '" + path
-              + (nonNumeric.size() == 1 ? "' is" : "' are")
-              + " not numeric, but every column other than the label column must be a number.");
-    }
     if (features.isEmpty()) {
       throw new IllegalArgumentException(
-          "CSV input '" + path + "' has no numeric feature column besides the label column.");
+          "CSV input '" + path + "' has no feature column besides the label column.");
     }
     List<Column> payload = kept(raw, labelCol, seedLabelCol);
     int first = payload.size();
     for (String f : features) {
-      payload.add(raw.col(quote(f)));
+      // a column with a value that is not a number (a malformed line) is read as text; its rows
+      // are then checked one by one, so the error (or the skip) names the row
+      payload.add(nonNumeric.contains(f) ? raw.col(quote(f)).cast(DataTypes.StringType)
+          : raw.col(quote(f)));
     }
     FeatureLayout layout = new FeatureLayout(FeatureLayout.Kind.COLUMNS, first, null, features);
-    return finish(spark, raw, payload, layout, path, "csv", featuresCol, first, features);
+    return finish(spark, raw, payload, layout, path, "csv", featuresCol, first, features, skip);
   }
 
   private static LoadedInput readLibSvm(
-      SparkSession spark, String path, String featuresCol, String labelCol) {
-    Dataset<Row> raw;
+      SparkSession spark, String path, String featuresCol, String labelCol, boolean skip) {
     try {
       // The source counts the features while resolving the schema, which fails on empty input.
-      raw = spark.read().format("libsvm").load(path);
-    } catch (RuntimeException e) {
+      Dataset<Row> raw = spark.read().format("libsvm").load(path);
+      List<Column> payload = new ArrayList<>();
+      if (labelCol != null) {
+        payload.add(raw.col("label").as(LABEL_COL));
+      }
+      payload.add(raw.col("features"));
+      FeatureLayout layout =
+          new FeatureLayout(FeatureLayout.Kind.VECTOR, payload.size() - 1, "features", List.of());
+      return finish(spark, raw, payload, layout, path, "libsvm", featuresCol, payload.size() - 1,
+          List.of(), skip);
+    } catch (IllegalArgumentException e) {
+      throw e; // our own message
+    } catch (Exception e) { // a task failure is a SparkException, which Scala throws unchecked
       if (spark.read().text(path).where("trim(value) != '' AND NOT startswith(trim(value), '#')")
           .isEmpty()) {
         throw emptyInput(path);
       }
-      throw e;
+      // Spark's parser names neither the file nor the line: find them
+      String bad = LibSvmLines.firstMalformed(spark, path);
+      if (bad != null) {
+        throw new IllegalArgumentException(bad, e);
+      }
+      throw FeatureInput.<RuntimeException>rethrow(e);
     }
-    List<Column> payload = new ArrayList<>();
-    if (labelCol != null) {
-      payload.add(raw.col("label").as(LABEL_COL));
-    }
-    payload.add(raw.col("features"));
-    FeatureLayout layout =
-        new FeatureLayout(FeatureLayout.Kind.VECTOR, payload.size() - 1, "features", List.of());
-    return finish(spark, raw, payload, layout, path, "libsvm", featuresCol, payload.size() - 1,
-        List.of());
+  }
+
+  /** Throws {@code e} as it is, checked or not. */
+  @SuppressWarnings("unchecked")
+  private static <T extends Exception> T rethrow(Exception e) throws T {
+    throw (T) e;
   }
 
   // ----------------------------------------------------------------- indexing and validation
@@ -277,7 +305,8 @@ public final class FeatureInput {
       String format,
       String featuresCol,
       int kept,
-      List<String> featureNames) {
+      List<String> featureNames,
+      boolean skip) {
     Column meta = raw.metadataColumn("_metadata");
     List<Column> cols = new ArrayList<>(payload);
     cols.add(meta.getField("file_path").as(FILE_COL));
@@ -305,12 +334,31 @@ public final class FeatureInput {
     if (total == 0) {
       throw emptyInput(path);
     }
-    int numFeatures = blocks.get(0).firstLength;
-    if (numFeatures == 0) {
-      throw new IllegalArgumentException(
-          "Row 0 of '" + path + "' has no values in " + layout.where(-1) + ".");
+    long skipped = 0;
+    int numFeatures;
+    if (skip) {
+      // the length of the first valid row; every other row of another length is skipped too
+      numFeatures = blocks.stream().mapToInt(b -> b.firstValidLength).filter(n -> n > 0)
+          .findFirst().orElse(0);
+      long valid = 0;
+      for (BlockSummary b : numFeatures > 0 ? blocks : List.<BlockSummary>of()) {
+        valid += b.validLengths.getOrDefault(numFeatures, 0L);
+      }
+      skipped = total - valid;
+      if (valid == 0) {
+        throw new IllegalArgumentException("Input '" + path + "' has no valid row: all " + total
+            + " rows have a null, NaN, infinite or non-numeric value or no values in "
+            + layout.where(-1) + ".");
+      }
+      total = valid;
+    } else {
+      numFeatures = blocks.get(0).firstLength;
+      if (numFeatures == 0) {
+        throw new IllegalArgumentException(
+            "Row 0 of '" + path + "' has no values in " + layout.where(-1) + ".");
+      }
+      checkRows(blocks, offsets, numFeatures, layout, path, keep);
     }
-    checkRows(blocks, offsets, numFeatures, layout, path, keep);
 
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField(ROW_COL, DataTypes.LongType, false));
@@ -321,11 +369,15 @@ public final class FeatureInput {
     boolean hasLabel = kept > 0 && fields.get(1).name().equals(LABEL_COL);
     fields.add(new StructField(featuresCol, SQLDataTypes.VectorType(), false,
         featureMetadata(featuresCol, numFeatures, featureNames)));
-    JavaRDD<Row> numbered =
-        rdd.mapPartitions(it -> number(it, layout, kept, fileIndex, offsets));
+    int length = numFeatures;
+    JavaRDD<Row> numbered = rdd.mapPartitions(
+        it -> number(it, layout, kept, fileIndex, offsets, skip ? length : -1));
+    if (skip) {
+      numbered = numbered.filter(r -> r != null);
+    }
     Dataset<Row> data = spark.createDataFrame(numbered, DataTypes.createStructType(fields));
     return new LoadedInput(data, path, format, featuresCol, hasLabel ? LABEL_COL : null,
-        numFeatures, total, featureNames);
+        numFeatures, total, featureNames, skipped);
   }
 
   /** Fails with a message about the first offending row, if any, listing the first few. */
@@ -396,9 +448,12 @@ public final class FeatureInput {
     return out.iterator();
   }
 
-  /** Maps each row to {@code (row, [label], [seedLabel], dense features)}, lazily. */
+  /**
+   * Maps each row to {@code (row, [label], [seedLabel], dense features)}, lazily; with
+   * {@code keepLength} ≥ 0, an invalid row (see {@link FeatureLayout#isValid}) to null.
+   */
   private static Iterator<Row> number(Iterator<Row> it, FeatureLayout layout, int kept,
-      int fileIndex, Map<String, Long> offsets) {
+      int fileIndex, Map<String, Long> offsets, int keepLength) {
     return new Iterator<>() {
       private String file;
       private long start = Long.MIN_VALUE;
@@ -425,6 +480,9 @@ public final class FeatureInput {
           next = offset;
         }
         long row = next++;
+        if (keepLength >= 0 && !layout.isValid(r, keepLength)) {
+          return null;
+        }
         Object[] values = new Object[kept + 2];
         values[0] = row;
         for (int c = 0; c < kept; c++) {

@@ -19,7 +19,7 @@ final class FeatureLayout implements Serializable {
     VECTOR,
     /** One array-of-numbers column. */
     ARRAY,
-    /** One numeric column per feature (CSV). */
+    /** One column per feature (CSV): numeric, or text holding numbers. */
     COLUMNS
   }
 
@@ -124,6 +124,11 @@ final class FeatureLayout implements Serializable {
     }
   }
 
+  /** Whether the row has no null, non-finite or non-numeric value and {@code numFeatures} values. */
+  boolean isValid(Row r, int numFeatures) {
+    return length(r) == numFeatures && problem(r) == null;
+  }
+
   /** The features of a valid row as a dense vector. */
   DenseVector toDense(Row r, long row) {
     double[] x;
@@ -164,7 +169,16 @@ final class FeatureLayout implements Serializable {
     if (value == null) {
       return "a null value in " + where(element);
     }
-    double d = ((Number) value).doubleValue();
+    double d;
+    if (value instanceof String text) { // a CSV column that is not numeric throughout
+      try {
+        d = Double.parseDouble(text);
+      } catch (NumberFormatException e) {
+        return "a non-numeric value '" + text + "' in " + where(element);
+      }
+    } else {
+      d = ((Number) value).doubleValue();
+    }
     return Double.isFinite(d) ? null : nonFinite(d, element);
   }
 
@@ -175,6 +189,9 @@ final class FeatureLayout implements Serializable {
   private static double number(Object value, long row) {
     if (value instanceof Number n) {
       return n.doubleValue();
+    }
+    if (value instanceof String text) {
+      return Double.parseDouble(text);
     }
     throw changed(row);
   }

@@ -20,8 +20,10 @@ import org.apache.spark.sql.Row;
  * @param featuresCol the name of the features column of {@code data}
  * @param labelCol {@code "label"} when {@code data} has a label column, otherwise null
  * @param numFeatures the length of every feature vector (at least 1)
- * @param numRows the number of rows (at least 1)
+ * @param numRows the number of rows of {@code data} (at least 1)
  * @param featureNames for CSV input the source column of each feature, in order; otherwise empty
+ * @param skippedRows rows of the input left out because their features were invalid (read with
+ *     {@code skipInvalid}); their {@code row} indices are missing from {@link #data()}
  */
 public record LoadedInput(
     Dataset<Row> data,
@@ -31,7 +33,8 @@ public record LoadedInput(
     String labelCol,
     int numFeatures,
     long numRows,
-    List<String> featureNames) {
+    List<String> featureNames,
+    long skippedRows) {
 
   /**
    * Checks the required components and copies {@code featureNames}.
@@ -44,6 +47,7 @@ public record LoadedInput(
    * @param numFeatures the feature vector length
    * @param numRows the row count
    * @param featureNames the CSV feature columns, or null or empty
+   * @param skippedRows the rows left out as invalid
    */
   public LoadedInput {
     Objects.requireNonNull(data, "data");
@@ -51,6 +55,12 @@ public record LoadedInput(
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(featuresCol, "featuresCol");
     featureNames = featureNames == null ? List.of() : List.copyOf(featureNames);
+  }
+
+  /** An input of which no row was skipped; the parameters are those of the canonical constructor. */
+  public LoadedInput(Dataset<Row> data, String path, String format, String featuresCol,
+      String labelCol, int numFeatures, long numRows, List<String> featureNames) {
+    this(data, path, format, featuresCol, labelCol, numFeatures, numRows, featureNames, 0);
   }
 
   /**

@@ -395,15 +395,16 @@ public interface CollisionClusteringParams extends Params {
               + " of the loss L_CCE+ (eq. 11); cce-pgd, miadm: weight of KL(mean y||u); migd:"
               + " weight of -H(mean sigma); sela: inverse entropic regularisation. Unset: the"
               + " method's default (cce, cce-pgd 100; sela 25; miadm, migd 1)",
-          ParamValidators.gtEq(0));
+          finite(ParamValidators.gtEq(0)));
       maxIter = new IntParam(owner, "maxIter", "number of training epochs (>= 1)",
           ParamValidators.gtEq(1));
       batchSize = new IntParam(owner, "batchSize",
           "global mini-batch size of the classifier's steps, both schedules (>= 1)", ParamValidators.gtEq(1));
       stepSize = new DoubleParam(owner, "stepSize", "learning rate of the optimizer (> 0)",
-          ParamValidators.gt(0));
+          finite(ParamValidators.gt(0)));
       weightDecay = new DoubleParam(owner, "weightDecay",
-          "L2 coefficient on the classifier weights (>= 0)", ParamValidators.gtEq(0));
+          "L2 coefficient on the classifier weights (>= 0)",
+          finite(ParamValidators.gtEq(0)));
       optimizer = new Param<>(owner, "optimizer",
           "optimizer of the classifier; supported: " + String.join(", ", OPTIMIZERS),
           ParamValidators.inArray(OPTIMIZERS));
@@ -413,7 +414,7 @@ public interface CollisionClusteringParams extends Params {
           "maximum EM iterations per pseudo-label solve (>= 1)", ParamValidators.gtEq(1));
       emTol = new DoubleParam(owner, "emTol",
           "EM stops when no pseudo-label entry moved by more than this (> 0)",
-          ParamValidators.gt(0));
+          finite(ParamValidators.gt(0)));
       seed = new LongParam(owner, "seed", "random seed of initialisation and batch order");
       schedule = new Param<>(owner, "schedule",
           "training schedule: minibatch (EM on each mini-batch, Algorithm 2) or fulldata (EM on"
@@ -430,14 +431,14 @@ public interface CollisionClusteringParams extends Params {
           ParamValidators.inArray(ALL_METHODS));
       pgdStepSize = new DoubleParam(owner, "pgdStepSize",
           "step size of projected gradient descent on the pseudo-labels, cce-pgd only (> 0)",
-          ParamValidators.gt(0));
+          finite(ParamValidators.gt(0)));
       seedLabelCol = new Param<>(owner, "seedLabelCol",
           "column of seed labels (class index in [0, k), null = unlabelled) for the"
               + " semi-supervised mode; empty for none");
       seedLabelWeight = new DoubleParam(owner, "seedLabelWeight",
           "weight of the Shannon cross-entropy on seed-labelled rows in semi-supervised"
               + " mode (>= 0; not used by the supervised methods)",
-          ParamValidators.gtEq(0));
+          finite(ParamValidators.gtEq(0)));
 
       owner.setDefault(featuresCol, "features");
       owner.setDefault(predictionCol, "prediction");
@@ -458,6 +459,11 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(pgdStepSize, TrainingConfig.DEFAULT_PGD_STEP_SIZE);
       owner.setDefault(seedLabelCol, "");
       owner.setDefault(seedLabelWeight, TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT);
+    }
+
+    /** A validator of a double param: finite (so not NaN or ±∞) and accepted by {@code range}. */
+    private static scala.Function1<Object, Object> finite(scala.Function1<Object, Object> range) {
+      return value -> value instanceof Double d && Double.isFinite(d) && (Boolean) range.apply(d);
     }
 
     /**

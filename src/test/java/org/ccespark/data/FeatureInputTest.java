@@ -289,7 +289,7 @@ class FeatureInputTest {
   void wrongFeatureTypesAreNamed() throws IOException {
     Path csv = write("mixed.csv", "a,name,b,city,label", "1,x,2,y,0", "3,z,4,w,1");
     assertMentions(fails(csv.toString(), "csv", null, "label"),
-        "Columns 'name', 'city'", "not numeric", csv.toString());
+        "Row 0 of '" + csv + "' has a non-numeric value 'x' in feature column 'name'");
     Path p = parquet("strings.parquet", schema("features", DataTypes.StringType),
         RowFactory.create(1, "x"));
     assertMentions(fails(p.toString(), "parquet", null, null), "Features column 'features'",

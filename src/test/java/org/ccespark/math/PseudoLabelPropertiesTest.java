@@ -59,7 +59,7 @@ class PseudoLabelPropertiesTest {
     assertTrue(Math.abs(sum - 1) <= SIMPLEX_TOL, what + ": sums to " + sum);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void newtonMStepIsOnTheSimplexAndMeetsTheKktConditions(
       @ForAll("vectors") List<Double> rawSigma,
       @ForAll("vectors") List<Double> rawW,

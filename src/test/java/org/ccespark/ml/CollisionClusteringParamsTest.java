@@ -71,6 +71,12 @@ class CollisionClusteringParamsTest {
     return Stream.of(
         invalid("k", e -> e.setK(1)),
         invalid("lambda", e -> e.setLambda(-1)),
+        invalid("lambda", e -> e.setLambda(Double.POSITIVE_INFINITY)),
+        invalid("stepSize", e -> e.setStepSize(Double.NaN)),
+        invalid("weightDecay", e -> e.setWeightDecay(Double.POSITIVE_INFINITY)),
+        invalid("emTol", e -> e.setEmTol(Double.POSITIVE_INFINITY)),
+        invalid("pgdStepSize", e -> e.setPgdStepSize(Double.POSITIVE_INFINITY)),
+        invalid("seedLabelWeight", e -> e.setSeedLabelWeight(Double.NaN)),
         invalid("maxIter", e -> e.setMaxIter(0)),
         invalid("batchSize", e -> e.setBatchSize(0)),
         invalid("stepSize", e -> e.setStepSize(0)),
