@@ -80,9 +80,9 @@ final class ClusterCommand {
             + " unlabelled row (Parquet or CSV; not a feature); kept as 'seedLabel' in the"
             + " outputs. Not with --method kmeans"));
     options.add(Option.value("--features-col", "NAME", FeatureInput.DEFAULT_FEATURES_COL,
-        "Parquet: the column of feature vectors or numeric arrays. CSV: every numeric column"
-            + " other than the label column is a feature, in order, and this only names the"
-            + " assembled vector"));
+        "Parquet: the column of feature vectors or numeric arrays. CSV: every column other than"
+            + " the label column is a feature, in order (each value must be a number), and this"
+            + " only names the assembled vector"));
     options.add(Option.value("--on-invalid", "error|skip", "error",
         "a row with a null, NaN, infinite or non-numeric feature value (a malformed CSV line) or"
             + " a vector of another length than the first valid row's: error fails naming file,"
