@@ -436,7 +436,7 @@ public interface CollisionClusteringParams extends Params {
           "column of seed labels (class index in [0, k), null = unlabelled) for the"
               + " semi-supervised mode; empty for none");
       seedLabelWeight = new DoubleParam(owner, "seedLabelWeight",
-          "weight of the Shannon cross-entropy on seed-labelled rows in semi-supervised"
+          "weight of the mean Shannon cross-entropy over the seed-labelled rows in semi-supervised"
               + " mode (>= 0; not used by the supervised methods)",
           finite(ParamValidators.gtEq(0)));
 
