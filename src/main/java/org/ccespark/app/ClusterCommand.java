@@ -21,6 +21,7 @@ import org.ccespark.data.FeatureInput;
 import org.ccespark.data.LoadedInput;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.spark.TrainingCheckpoint;
 
 /**
  * {@code cluster}: reads a feature file, clusters its rows with CCE or K-means, and writes
@@ -43,7 +44,12 @@ final class ClusterCommand {
           + " sizes, rows, seconds, method, every parameter, Spark version and master) and model/"
           + " (Spark ML persistence: CollisionClusteringModel.load or KMeansModel.load)."
           + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
-          + " complete; on any error nothing is left behind."
+          + " complete; on any error, SIGTERM or Ctrl-C nothing is left behind. A temporary"
+          + " folder left by a killed run (SIGKILL) is removed by the next run with the same"
+          + " --output."
+          + "\n\nWith --checkpoint-dir a run killed at any point continues with --resume from"
+          + " its last finished epoch and ends with the same model and predictions as a run that"
+          + " was never interrupted (the batch order depends only on --seed and the epoch)."
           + "\n\n--method picks the objective; all but kmeans train the same linear softmax"
           + " classifier with the same loop and options: cce (collision cross-entropy, EM on eq. 11"
           + " of Zhang and Boykov), cce-pgd (projected gradient on eq. 10), sela (Asano et al."
@@ -99,6 +105,14 @@ final class ClusterCommand {
             + " the tasks run)"));
     options.add(Option.flag("--overwrite", "replace DIR if it exists (only once the new output"
         + " is complete)"));
+    options.add(Option.value("--checkpoint-dir", "CDIR", "none",
+        "write a checkpoint into CDIR after every epoch (W, b, optimizer state, loss so far,"
+            + " settings; fulldata: the pseudo-labels); must be missing or empty unless --resume."
+            + " Not with --method kmeans"));
+    options.add(Option.flag("--resume", "continue the run whose checkpoint is in --checkpoint-dir"
+        + " from its last finished epoch (from the first if there is none); the data,"
+        + " --partitions and every training option must be the same, else it is refused naming"
+        + " the difference. The result equals that of an uninterrupted run"));
     return options;
   }
 
@@ -146,10 +160,25 @@ final class ClusterCommand {
     }
     int partitions = args.integer("--partitions", 0, 1);
     boolean overwrite = args.has("--overwrite");
+    String checkpointDir = args.string("--checkpoint-dir", null);
+    boolean resume = args.has("--resume");
+    if (resume && checkpointDir == null) {
+      throw new UsageException("--resume needs --checkpoint-dir (the folder of the run to continue)");
+    }
+    if (checkpointDir != null) {
+      if (kmeans) {
+        throw new UsageException("--checkpoint-dir applies to the CCE methods, not --method kmeans");
+      }
+      estimator.setCheckpointDir(checkpointDir).setResume(resume);
+    }
 
     SparkSession spark = Main.session();
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
         overwrite)) {
+      if (checkpointDir != null) {
+        // checked before reading: a non-empty folder without --resume is an error
+        TrainingCheckpoint.open(spark.sparkContext().hadoopConfiguration(), checkpointDir, resume);
+      }
       out.printf("reading %s (format %s)%n", input, format);
       LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol,
           seedLabelCol, skipInvalid);

@@ -3,20 +3,26 @@ package org.ccespark.app;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An output folder that appears only when complete. Everything is written into a temporary folder
@@ -24,16 +30,36 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * place (replacing an existing destination only when overwriting was asked for), and {@link #close}
  * deletes it if it was not committed. Paths go through Hadoop's {@link FileSystem}, so the
  * destination may be local or on any file system Spark can write to (HDFS, S3A, ...).
+ *
+ * <p>Interruptions: on SIGTERM or Ctrl-C a shutdown hook (run after Spark has stopped, before
+ * Hadoop closes its file systems) deletes the temporary folder, refuses any later commit and prints
+ * {@code interrupted: output NAME not written; temporary folder ... removed}. After SIGKILL or a
+ * crash of the machine the temporary folder stays; it holds a marker {@value #OWNER} naming the
+ * process that wrote it, and the next {@link #open} of the same destination deletes every
+ * {@code .NAME.tmp-<8 hex digits>} folder whose marker names a process of this host that is no
+ * longer running, logging each. Folders of a live process, of another host or without a marker
+ * are left alone, with a warning.
  */
 final class OutputDir implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
   /** Jackson comes with Spark; NaN and infinite numbers are written as strings. */
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The marker file in the temporary folder: pid, host and start time of the writing process. */
+  static final String OWNER = "_cce-owner.json";
+  /**
+   * Hadoop shutdown-hook priority: below Spark's hooks (priority FileSystem's + 30), so running
+   * jobs have been stopped, and above {@link FileSystem#SHUTDOWN_HOOK_PRIORITY}, so the file
+   * system is still open.
+   */
+  private static final int SHUTDOWN_PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 20;
 
   private final FileSystem fs;
   private final Path target;
   private final Path tmp;
   private final boolean overwrite;
+  private final Runnable shutdownHook = this::interrupted;
   private boolean committed;
+  private boolean interrupted;
 
   private OutputDir(FileSystem fs, Path target, Path tmp, boolean overwrite) {
     this.fs = fs;
@@ -67,9 +93,12 @@ final class OutputDir implements AutoCloseable {
           "." + target.getName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8)),
           overwrite);
       out.checkTarget();
+      out.removeStale();
       if (!fs.mkdirs(out.tmp)) {
         throw new IOException("cannot create " + out.tmp);
       }
+      out.writeBytes(OWNER, JSON.writeValueAsBytes(Owner.current()));
+      ShutdownHookManager.get().addShutdownHook(out.shutdownHook, SHUTDOWN_PRIORITY);
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create output folder beside '" + dir + "'", e);
@@ -81,6 +110,101 @@ final class OutputDir implements AutoCloseable {
       throw new IllegalArgumentException("Output '" + display() + "' already exists; pass --overwrite"
           + " to replace it or choose another --output.");
     }
+  }
+
+  /**
+   * Who wrote a temporary folder.
+   *
+   * @param pid the process id
+   * @param host the host name
+   * @param started the process's start time, epoch milliseconds (0 if unknown)
+   */
+  record Owner(long pid, String host, long started) {
+    static Owner current() {
+      ProcessHandle self = ProcessHandle.current();
+      return new Owner(self.pid(), hostName(), startMillis(self));
+    }
+
+    /** Whether this owner is certainly not running: same host, and its pid is gone or reused. */
+    boolean gone() {
+      if (!host.equals(hostName())) {
+        return false;
+      }
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .map(p -> started != 0 && startMillis(p) != 0 && startMillis(p) != started)
+          .orElse(true);
+    }
+
+    private static long startMillis(ProcessHandle p) {
+      return p.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    }
+
+    private static String hostName() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        return "unknown";
+      }
+    }
+  }
+
+  /**
+   * Deletes the temporary folders beside the destination that interrupted runs left behind
+   * ({@code .NAME.tmp-<8 hex digits>} whose owner is {@link Owner#gone() gone}); warns about the
+   * others of that pattern.
+   */
+  private void removeStale() throws IOException {
+    Pattern pattern = Pattern.compile(Pattern.quote("." + target.getName() + ".tmp-")
+        + "[0-9a-f]{8}");
+    if (!fs.exists(target.getParent())) {
+      return;
+    }
+    for (FileStatus s : fs.listStatus(target.getParent())) {
+      if (!s.isDirectory() || !pattern.matcher(s.getPath().getName()).matches()) {
+        continue;
+      }
+      Owner owner = null;
+      try (InputStream in = fs.open(new Path(s.getPath(), OWNER))) {
+        owner = JSON.readValue(in, Owner.class);
+      } catch (IOException e) {
+        // no marker, or unreadable: not ours to judge
+      }
+      if (owner != null && owner.gone()) {
+        fs.delete(s.getPath(), true);
+        LOG.warn("removed stale temporary folder {} left by an interrupted run (process {} on {},"
+            + " no longer running)", s.getPath(), owner.pid(), owner.host());
+      } else {
+        LOG.warn("temporary folder {} belongs to {}; left alone (delete it by hand if no run is"
+            + " writing {})", s.getPath(), owner == null ? "an unknown process"
+                : "process " + owner.pid() + " on " + owner.host(), display());
+      }
+    }
+  }
+
+  /**
+   * The shutdown hook: deletes the unfinished folder and says so, unless committed. It runs only if
+   * the JVM shuts down while the folder is open, or while it is being closed after Spark's own
+   * shutdown hooks stopped the running jobs.
+   */
+  private synchronized void interrupted() {
+    if (committed) {
+      return;
+    }
+    interrupted = true;
+    try {
+      fs.delete(tmp, true);
+    } catch (IOException e) {
+      // reported below as not removed
+    }
+    boolean removed;
+    try {
+      removed = !fs.exists(tmp);
+    } catch (IOException e) {
+      removed = false;
+    }
+    System.err.println("interrupted: output " + display() + " not written; temporary folder "
+        + tmp.getName() + (removed ? " removed" : " could not be removed"));
+    System.err.flush();
   }
 
   /** @return the destination: a plain path for the local file system, else the full URI */
@@ -177,9 +301,13 @@ final class OutputDir implements AutoCloseable {
    * Moves the finished folder to its destination. An existing destination (only when overwriting)
    * is first renamed aside and deleted once the new folder is in place.
    */
-  void commit() {
+  synchronized void commit() {
+    if (interrupted) {
+      throw new IllegalStateException("interrupted: output " + display() + " not written");
+    }
     try {
       checkTarget();
+      fs.delete(new Path(tmp, OWNER), false);
       Path old = null;
       if (fs.exists(target)) {
         old = new Path(target.getParent(), "." + target.getName() + ".old-"
@@ -205,7 +333,12 @@ final class OutputDir implements AutoCloseable {
 
   /** Deletes the temporary folder unless {@link #commit} succeeded. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    try {
+      ShutdownHookManager.get().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down.
+    }
     if (!committed) {
       try {
         fs.delete(tmp, true);

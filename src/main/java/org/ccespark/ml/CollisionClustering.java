@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.spark.CollisionTrainer;
+import org.ccespark.spark.TrainingCheckpoint;
 import org.ccespark.spark.TrainingConfig;
 import org.ccespark.spark.TrainingResult;
 import org.slf4j.Logger;
@@ -243,6 +244,24 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   }
 
   /**
+   * @param value see {@link #checkpointDir()}
+   * @return this estimator
+   */
+  public CollisionClustering setCheckpointDir(String value) {
+    set(checkpointDir(), value);
+    return this;
+  }
+
+  /**
+   * @param value see {@link #resume()}
+   * @return this estimator
+   */
+  public CollisionClustering setResume(boolean value) {
+    set(resume(), value);
+    return this;
+  }
+
+  /**
    * Trains a model on the vectors of {@link #featuresCol()}. The returned model carries a copy of
    * this estimator's params, this estimator as its parent and a {@link CollisionClusteringSummary}.
    *
@@ -250,7 +269,8 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
    * @return the fitted model
    * @throws IllegalArgumentException if the schema is unsuitable (see {@link #transformSchema}) or a
    *     row holds a null, NaN, infinite or wrong-length vector, a seed label outside
-   *     {@code [0, k)}, or the method does not support the schedule
+   *     {@code [0, k)}, the method does not support the schedule, {@link #checkpointDir()} is not
+   *     empty without {@link #resume()}, or its checkpoint was written with other settings or data
    */
   @Override
   public CollisionClusteringModel fit(Dataset<?> dataset) {
@@ -272,7 +292,11 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
       }
     }
     LOG.info("{}: fitting on column '{}' with {}", uid, getFeaturesCol(), config);
-    TrainingResult result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), seedCol, config);
+    TrainingCheckpoint checkpoint = getCheckpointDir().isEmpty() ? null
+        : TrainingCheckpoint.open(dataset.sparkSession().sparkContext().hadoopConfiguration(),
+            getCheckpointDir(), getResume());
+    TrainingResult result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), seedCol, config,
+        checkpoint);
     double[] losses = result.lossPerEpoch();
     LOG.info("{}: fitted {} rows of dimension {} into {} clusters in {} s, final loss {}", uid,
         result.numRows(), result.dim(), result.k(), String.format("%.1f", result.seconds()),

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -255,6 +256,40 @@ public interface CollisionClusteringParams extends Params {
     return declarations().seedLabelWeight;
   }
 
+  /**
+   * Folder (local, {@code hdfs://}, ...) where {@code fit} writes a checkpoint after every epoch: W
+   * and b, the optimizer's state, the finished epochs' loss, the run's fingerprint and, for the
+   * {@code fulldata} schedule, the pseudo-labels ({@link org.ccespark.spark.TrainingCheckpoint}).
+   * Without {@link #resume()} it must be missing or empty. Only {@code fit} reads it. Default empty:
+   * no checkpoints.
+   *
+   * @return the param
+   */
+  default Param<String> checkpointDir() {
+    return declarations().checkpointDir;
+  }
+
+  /**
+   * Whether {@code fit} continues from the latest checkpoint in {@link #checkpointDir()} (from the
+   * first epoch if there is none yet); refused, naming the setting, if that checkpoint was written
+   * with other settings or data. Default false.
+   *
+   * @return the param
+   */
+  default BooleanParam resume() {
+    return declarations().resume;
+  }
+
+  /** @return the value of {@link #checkpointDir()} */
+  default String getCheckpointDir() {
+    return getOrDefault(checkpointDir());
+  }
+
+  /** @return the value of {@link #resume()} */
+  default boolean getResume() {
+    return (Boolean) getOrDefault(resume());
+  }
+
   /** @return the value of {@link #method()} */
   default String getMethod() {
     return getOrDefault(method());
@@ -381,6 +416,8 @@ public interface CollisionClusteringParams extends Params {
     final DoubleParam pgdStepSize;
     final Param<String> seedLabelCol;
     final DoubleParam seedLabelWeight;
+    final Param<String> checkpointDir;
+    final BooleanParam resume;
 
     /** Declares the params of {@code owner} (whose uid must already be set) and their defaults. */
     Declarations(Params owner) {
@@ -439,6 +476,10 @@ public interface CollisionClusteringParams extends Params {
           "weight of the mean Shannon cross-entropy over the seed-labelled rows in semi-supervised"
               + " mode (>= 0; not used by the supervised methods)",
           finite(ParamValidators.gtEq(0)));
+      checkpointDir = new Param<>(owner, "checkpointDir",
+          "folder for a checkpoint after every epoch (any Hadoop file system); empty for none");
+      resume = new BooleanParam(owner, "resume",
+          "continue from the latest checkpoint in checkpointDir (settings and data must match)");
 
       owner.setDefault(featuresCol, "features");
       owner.setDefault(predictionCol, "prediction");
@@ -459,6 +500,8 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(pgdStepSize, TrainingConfig.DEFAULT_PGD_STEP_SIZE);
       owner.setDefault(seedLabelCol, "");
       owner.setDefault(seedLabelWeight, TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT);
+      owner.setDefault(checkpointDir, "");
+      owner.setDefault(resume, false);
     }
 
     /** A validator of a double param: finite (so not NaN or ±∞) and accepted by {@code range}. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -69,7 +70,9 @@ import scala.Option;
  *
  * <p>Determinism: batches depend only on the seed and the partitioning, and per-partition results
  * are collected in partition order and summed on the driver in that order, so the same seed, data
- * and partitioning give bit-identical classifiers.
+ * and partitioning give bit-identical classifiers. The random state of a run is therefore just
+ * (seed, epoch): with a {@link TrainingCheckpoint} a run continues after any finished epoch to the
+ * classifier of an uninterrupted run.
  */
 public final class CollisionTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(CollisionTrainer.class);
@@ -111,6 +114,20 @@ public final class CollisionTrainer {
    */
   public static TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol,
       TrainingConfig config) {
+    return fit(data, featuresCol, labelCol, config, null);
+  }
+
+  /**
+   * As {@link #fit(Dataset, String, String, TrainingConfig)}, writing a checkpoint after every
+   * epoch and, if the checkpoint was opened to resume, continuing from its latest epoch
+   * ({@link TrainingCheckpoint}): the result is the same as that of an uninterrupted run.
+   *
+   * @param checkpoint where to checkpoint, or null for none
+   * @throws IllegalArgumentException also when the checkpoint to resume from was written with other
+   *     settings or data (naming the first difference)
+   */
+  public static TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol,
+      TrainingConfig config, TrainingCheckpoint checkpoint) {
     long start = System.nanoTime();
     SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
     FeatureBlocks blocks = FeatureBlocks.cache(data, featuresCol, labelCol, config.k());
@@ -126,13 +143,14 @@ public final class CollisionTrainer {
         throw new IllegalArgumentException("k = " + config.k() + " clusters need at least as many rows, but the input has "
             + blocks.numRows);
       }
-      return train(blocks, config, start);
+      return train(blocks, config, checkpoint, start);
     } finally {
       blocks.unpersist();
     }
   }
 
-  private static TrainingResult train(FeatureBlocks blocks, TrainingConfig given, long start) {
+  private static TrainingResult train(FeatureBlocks blocks, TrainingConfig given,
+      TrainingCheckpoint checkpoint, long start) {
     final TrainingConfig cfg = perLabelledRow(given, blocks);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.rdd.context());
     final int dim = blocks.dim;
@@ -150,7 +168,23 @@ public final class CollisionTrainer {
         numBatches);
 
     JavaRDD<double[][]> previousLabels = null;
-    for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+    int firstEpoch = 0;
+    Map<String, String> fingerprint = checkpoint == null ? null
+        : TrainingCheckpoint.fingerprint(given, blocks);
+    TrainingCheckpoint.Restored restored = checkpoint == null ? null
+        : checkpoint.restore(jsc, blocks, fingerprint);
+    if (restored != null) {
+      TrainingCheckpoint.State state = restored.state();
+      firstEpoch = state.epochs();
+      System.arraycopy(state.params(), 0, params, 0, params.length);
+      optimizer = state.optimizer();
+      System.arraycopy(state.lossPerEpoch(), 0, lossPerEpoch, 0, firstEpoch);
+      System.arraycopy(state.emPerEpoch(), 0, emPerEpoch, 0, firstEpoch);
+      previousLabels = restored.labels();
+      LOG.info("resumed from epoch {} of {} (checkpoint in {})", firstEpoch, cfg.epochs(),
+          checkpoint.path());
+    }
+    for (int epoch = firstEpoch; epoch < cfg.epochs(); epoch++) {
       long epochStart = System.nanoTime();
       FullDataEm em = fullData ? fullDataEm(jsc, blocks, params, cfg, previousLabels) : null;
       JavaRDD<double[][]> labels = em == null ? null : em.labels();
@@ -193,6 +227,11 @@ public final class CollisionTrainer {
       LOG.info("epoch {}/{}: loss {}, solver iterations {}, {} s", epoch + 1, cfg.epochs(),
           String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9));
+      if (checkpoint != null) {
+        checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
+            optimizer, Arrays.copyOf(lossPerEpoch, epoch + 1), Arrays.copyOf(emPerEpoch, epoch + 1),
+            previousLabels != null), previousLabels);
+      }
     }
     if (previousLabels != null) {
       release(jsc, previousLabels);
@@ -409,7 +448,7 @@ public final class CollisionTrainer {
    * whose every copy is lost cannot be recomputed: Spark then fails the job ("Checkpoint block ...
    * not found").
    */
-  private static void cutLineage(JavaSparkContext jsc, JavaRDD<double[][]> iterate) {
+  static void cutLineage(JavaSparkContext jsc, JavaRDD<double[][]> iterate) {
     if (jsc.getCheckpointDir().isPresent()) {
       iterate.persist(StorageLevel.MEMORY_AND_DISK());
       iterate.rdd().checkpoint();

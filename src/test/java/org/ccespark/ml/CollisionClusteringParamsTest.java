@@ -20,10 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Params of {@link CollisionClustering}: defaults, validation, documentation and copies. */
 class CollisionClusteringParamsTest {
 
-  private static final List<String> ALL_PARAMS = List.of("batchSize", "emMaxIter", "emTol",
-      "featuresCol", "k", "lambda", "maxIter", "method", "momentum", "optimizer", "pgdStepSize",
-      "predictionCol", "probabilityCol", "schedule", "seed", "seedLabelCol", "seedLabelWeight",
-      "stepSize", "weightDecay");
+  private static final List<String> ALL_PARAMS = List.of("batchSize", "checkpointDir",
+      "emMaxIter", "emTol", "featuresCol", "k", "lambda", "maxIter", "method", "momentum",
+      "optimizer", "pgdStepSize", "predictionCol", "probabilityCol", "resume", "schedule", "seed",
+      "seedLabelCol", "seedLabelWeight", "stepSize", "weightDecay");
 
   @Test
   void defaultsAreDocumentedValues() {

@@ -345,7 +345,8 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  private static List<String> sparkJvmFlags() throws IOException {
+  /** Spark's JVM flags for Java 17, from {@code cce-spark-jvm.options} on the class path. */
+  public static List<String> sparkJvmFlags() throws IOException {
     try (InputStream in = StandaloneCluster.class.getResourceAsStream("/cce-spark-jvm.options")) {
       if (in == null) {
         throw new IOException("cce-spark-jvm.options is not on the class path");
