@@ -79,14 +79,8 @@ class ClusterFaultsTest {
     digits2000 = tmp.resolve("mnist-2000.parquet");
     DemoData.load(spark).select("label", "features").write().parquet(digits2000.toString());
     appJar = StandaloneClusterTest.jarOfMainClasses(tmp.resolve("cce-spark-app.jar"));
-    executorLog = Files.writeString(tmp.resolve("executor-log4j2.properties"), String.join("\n",
-        "rootLogger.level = warn",
-        "rootLogger.appenderRef.stderr.ref = stderr",
-        "appender.stderr.type = Console",
-        "appender.stderr.name = stderr",
-        "appender.stderr.target = SYSTEM_ERR",
-        "appender.stderr.layout.type = PatternLayout",
-        "appender.stderr.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n", ""));
+    executorLog = StandaloneCluster.writeLogConfig(tmp.resolve("executor-log4j2.properties"),
+        "warn");
   }
 
   @AfterAll

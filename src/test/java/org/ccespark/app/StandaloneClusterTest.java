@@ -69,18 +69,11 @@ class StandaloneClusterTest {
     DemoData.load(spark).where("row < 500 OR row >= 1500").select("label", "features")
         .write().parquet(input.toString());
     Path appJar = jarOfMainClasses(tmp.resolve("cce-spark-app.jar"));
-    Path executorLog = Files.writeString(tmp.resolve("executor-log4j2.properties"),
-        String.join("\n",
-            "rootLogger.level = warn",
-            "rootLogger.appenderRef.stderr.ref = stderr",
-            "appender.stderr.type = Console",
-            "appender.stderr.name = stderr",
-            "appender.stderr.target = SYSTEM_ERR",
-            "appender.stderr.layout.type = PatternLayout",
-            "appender.stderr.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n",
-            // "Started daemon with process name: <pid>@<host>", "Running task ..."
-            "logger.executor.name = org.apache.spark.executor",
-            "logger.executor.level = info", ""));
+    Path executorLog = StandaloneCluster.writeLogConfig(
+        tmp.resolve("executor-log4j2.properties"), "warn",
+        // "Started daemon with process name: <pid>@<host>", "Running task ..."
+        "logger.executor.name = org.apache.spark.executor",
+        "logger.executor.level = info");
     Path taskLog = tmp.resolve("events.txt");
 
     try (StandaloneCluster cluster = StandaloneCluster.start(tmp.resolve("cluster"), 2, 1,

@@ -80,16 +80,9 @@ public final class StandaloneCluster implements AutoCloseable {
         Files.createSymbolicLink(link, p.toAbsolutePath());
       }
     }
-    Files.writeString(dir.resolve("daemon-log4j2.properties"), String.join("\n",
-        "rootLogger.level = info",
-        "rootLogger.appenderRef.stderr.ref = stderr",
-        "appender.stderr.type = Console",
-        "appender.stderr.name = stderr",
-        "appender.stderr.target = SYSTEM_ERR",
-        "appender.stderr.layout.type = PatternLayout",
-        "appender.stderr.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n",
+    writeLogConfig(dir.resolve("daemon-log4j2.properties"), "info",
         "logger.jetty.name = org.sparkproject.jetty",
-        "logger.jetty.level = warn", ""));
+        "logger.jetty.level = warn");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     launcher = new Thread(this::launchDaemons, "standalone-cluster-launcher");
     launcher.setDaemon(true);
@@ -371,6 +364,28 @@ public final class StandaloneCluster implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * Writes a log4j2 configuration for a child JVM ({@code -Dlog4j2.configurationFile=}): everything
+   * at {@code rootLevel} to standard error, with a timestamp, then {@code loggers} (lines such as
+   * {@code logger.x.name = ...}, {@code logger.x.level = ...}).
+   *
+   * @return {@code file}
+   */
+  public static Path writeLogConfig(Path file, String rootLevel, String... loggers)
+      throws IOException {
+    List<String> lines = new ArrayList<>(List.of(
+        "rootLogger.level = " + rootLevel,
+        "rootLogger.appenderRef.stderr.ref = stderr",
+        "appender.stderr.type = Console",
+        "appender.stderr.name = stderr",
+        "appender.stderr.target = SYSTEM_ERR",
+        "appender.stderr.layout.type = PatternLayout",
+        "appender.stderr.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n"));
+    lines.addAll(List.of(loggers));
+    lines.add("");
+    return Files.writeString(file, String.join("\n", lines));
   }
 
   /** @return the first line of the file that contains {@code text}, if any */
