@@ -233,11 +233,15 @@ final class ClusterCommand {
       unlabelled = new LinkedHashMap<>();
       long n = in.numRows() - seeded;
       unlabelled.put("rows", n);
-      if (n > 0) {
-        unlabelled.putAll(ClusteringRun.scores(rest));
-        long correct = rest.filter(functions.col(FeatureInput.LABEL_COL).cast("double")
+      // Scored where the true label is known (a null label is left out, as for all rows).
+      Dataset<Row> known = rest.filter(functions.col(FeatureInput.LABEL_COL).isNotNull());
+      long m = known.count();
+      if (m > 0) {
+        unlabelled.putAll(ClusteringRun.scores(known));
+        unlabelled.put("nullLabelRows", n - m);
+        long correct = known.filter(functions.col(FeatureInput.LABEL_COL).cast("double")
             .equalTo(functions.col(ClusteringRun.PREDICTION_COL))).count();
-        unlabelled.put("accuracy", correct / (double) n);
+        unlabelled.put("accuracy", correct / (double) m);
       }
     }
     out.printf("fitted in %.1f s; writing predictions and model%n", result.fitSeconds());

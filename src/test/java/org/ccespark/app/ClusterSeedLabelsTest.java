@@ -154,6 +154,20 @@ class ClusterSeedLabelsTest {
   }
 
   @Test
+  void unlabelledRowsWithoutATrueLabelAreLeftOutOfTheirScores() throws IOException {
+    // The true label is known only where the seed is: nothing to score on the other rows.
+    Path in = csv("1,2,,", "3,4,1,1", "5,6,0,0", "7,8,,", "0,1,1,1");
+    List<String> a = args(in, tmp.resolve("out"));
+    a.set(a.indexOf("--k") + 1, "2");
+    MainTest.Outcome r = MainTest.run(a.toArray(new String[0]));
+    assertEquals(Main.OK, r.status(), r.err());
+    JsonNode u = JSON.readTree(tmp.resolve("out").resolve("metrics.json").toFile())
+        .get("unlabelled");
+    assertEquals(2, u.get("rows").asLong());
+    assertFalse(u.has("accuracy"), u.toString());
+  }
+
+  @Test
   void kmeansMissingColumnAndLibSvmAreRefused() throws IOException {
     Path in = csv("1,2,0,", "3,4,1,1");
     List<String> km = args(in, tmp.resolve("out"), "--method", "kmeans");
