@@ -2,7 +2,7 @@ package org.ccespark.spark;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
+import org.ccespark.math.Shuffle;
 
 /**
  * Which rows of a partition belong to which global mini-batch. An epoch has
@@ -43,17 +43,7 @@ final class BatchPlan {
         return cached;
       }
     }
-    SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + partition);
-    int[] perm = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      perm[i] = i;
-    }
-    for (int i = rows - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
+    int[] perm = Shuffle.permutation(seed, epoch, partition, rows);
     synchronized (PERMUTATIONS) {
       PERMUTATIONS.put(key, perm);
     }

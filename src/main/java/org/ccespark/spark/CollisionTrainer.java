@@ -14,14 +14,13 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.ccespark.math.CrossEntropy;
 import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Optimizer;
 import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.SelfLabelingLoss;
 import org.ccespark.math.Softmax;
+import org.ccespark.selflabel.BatchStep;
 import org.ccespark.selflabel.SelfLabelingMethods;
-import org.ccespark.selflabel.SelfLabelingObjective;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -321,40 +320,16 @@ public final class CollisionTrainer {
     double[] z = new double[m * k];
     LinearSoftmax.logits(w, b, dim, k, x, 0, m, z);
     double[] sigma = new double[m * k];
-    for (int i = 0; i < m; i++) {
-      Softmax.softmax(z, i * k, sigma, i * k, k);
-    }
-    SelfLabelingObjective objective = cfg.objective();
-    if (labels == null) {
-      System.arraycopy(sigma, 0, y, 0, sigma.length);
-      for (int i = 0; fixed != null && i < m; i++) {
-        if (fixed[i]) {
-          System.arraycopy(given, i * k, y, i * k, k);
-        }
-      }
-      out[EM_ITERATIONS] = objective.solve(sigma, y, m, k, fixed);
-      out[EM_SOLVES] = objective.usesPseudoLabels() ? 1 : 0;
-      out[LOSS] = objective.loss(sigma, y, m, k) * m;
-    }
     double[] g = new double[m * k];
-    objective.networkLoss(z, sigma, y, m, k, g);
     // The seed-label term belongs to the semi-supervised clustering methods; a supervised
     // objective's loss already is its cross-entropy with the given targets.
-    if (fixed != null && cfg.seedLabelWeight() > 0
-        && SelfLabelingMethods.CLUSTERING.contains(cfg.method())) {
-      double[] h = new double[k];
-      for (int i = 0; i < m; i++) {
-        if (fixed[i]) {
-          double ce = CrossEntropy.shannonFromLogits(given, i * k, z, i * k, k, h, 0);
-          if (labels == null) {
-            out[LOSS] += cfg.seedLabelWeight() * ce;
-          }
-          for (int c = 0; c < k; c++) {
-            g[i * k + c] += cfg.seedLabelWeight() * h[c];
-          }
-        }
-      }
-    }
+    double seedWeight = SelfLabelingMethods.CLUSTERING.contains(cfg.method())
+        ? cfg.seedLabelWeight() : 0;
+    BatchStep.Result step = BatchStep.run(cfg.objective(), seedWeight, z, m, k, given, fixed,
+        labels == null, sigma, y, g);
+    out[EM_ITERATIONS] = step.iterations();
+    out[EM_SOLVES] = step.solved() ? 1 : 0;
+    out[LOSS] = step.loss();
     double[] gw = new double[dim * k];
     double[] gb = new double[k];
     LinearSoftmax.accumulateGradient(dim, k, x, 0, m, g, gw, gb);
