@@ -56,13 +56,6 @@ public record Preprocessing(int inputSize, int resize) implements Serializable {
   public void apply(Image image, float[] out, int offset) {
     int h = image.height();
     int w = image.width();
-    int c = image.channels();
-    if (h < 1 || w < 1 || (c != 1 && c != 3) || image.pixels() == null
-        || image.pixels().length != (long) h * w * c) {
-      throw new IllegalArgumentException("Image of " + h + "x" + w + "x" + c + " with "
-          + (image.pixels() == null ? "no" : image.pixels().length) + " pixel bytes is not a"
-          + " valid grey or RGB image.");
-    }
     int nh;
     int nw;
     if (h <= w) {
@@ -74,35 +67,14 @@ public record Preprocessing(int inputSize, int resize) implements Serializable {
     }
     int top = (int) Math.rint((nh - inputSize) / 2.0);
     int left = (int) Math.rint((nw - inputSize) / 2.0);
-    // Source coordinates of the kept output rows and columns (PyTorch's float arithmetic).
-    int[] y0 = new int[inputSize];
-    int[] y1 = new int[inputSize];
-    float[] fy = new float[inputSize];
-    axis(h, nh, top, y0, y1, fy);
-    int[] x0 = new int[inputSize];
-    int[] x1 = new int[inputSize];
-    float[] fx = new float[inputSize];
-    axis(w, nw, left, x0, x1, fx);
-    byte[] px = image.pixels();
+    BilinearResize.resize(image, nh, nw, top, left, inputSize, inputSize, 3, out, offset);
     int plane = inputSize * inputSize;
     for (int ch = 0; ch < 3; ch++) {
-      int src = c == 1 ? 0 : ch;
       float mean = MEAN[ch];
       float std = STD[ch];
       int base = offset + ch * plane;
-      for (int i = 0; i < inputSize; i++) {
-        int r0 = y0[i] * w;
-        int r1 = y1[i] * w;
-        float ly = fy[i];
-        for (int j = 0; j < inputSize; j++) {
-          float p00 = (px[(r0 + x0[j]) * c + src] & 0xFF) / 255f;
-          float p01 = (px[(r0 + x1[j]) * c + src] & 0xFF) / 255f;
-          float p10 = (px[(r1 + x0[j]) * c + src] & 0xFF) / 255f;
-          float p11 = (px[(r1 + x1[j]) * c + src] & 0xFF) / 255f;
-          float lx = fx[j];
-          float v = (1 - ly) * ((1 - lx) * p00 + lx * p01) + ly * ((1 - lx) * p10 + lx * p11);
-          out[base + i * inputSize + j] = (v - mean) / std;
-        }
+      for (int k = base; k < base + plane; k++) {
+        out[k] = (out[k] - mean) / std;
       }
     }
   }
@@ -112,30 +84,5 @@ public record Preprocessing(int inputSize, int resize) implements Serializable {
     float[] out = new float[floatsPerImage()];
     apply(image, out, 0);
     return out;
-  }
-
-  /**
-   * For output positions {@code first .. first + n - 1} of an axis resized from {@code in} to
-   * {@code outSize}: the two source indices and the weight of the second.
-   */
-  private static void axis(int in, int outSize, int first, int[] i0, int[] i1, float[] lambda) {
-    float scale = (float) in / outSize;
-    for (int k = 0; k < i0.length; k++) {
-      int o = first + k;
-      if (in == outSize) {
-        i0[k] = o;
-        i1[k] = o;
-        lambda[k] = 0;
-        continue;
-      }
-      float src = scale * (o + 0.5f) - 0.5f;
-      if (src < 0) {
-        src = 0;
-      }
-      int lo = (int) src;
-      i0[k] = lo;
-      i1[k] = lo < in - 1 ? lo + 1 : lo;
-      lambda[k] = src - lo;
-    }
   }
 }
