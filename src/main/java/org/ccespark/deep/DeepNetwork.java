@@ -186,7 +186,7 @@ public final class DeepNetwork implements AutoCloseable {
       }
       backbone.loadParameters(manager, data);
       head.loadParameters(manager, data);
-      store = new ParameterStore(manager, false);
+      afterLoad();
     } catch (IOException | MalformedModelException e) {
       throw new UncheckedIOException("Cannot read the parameters of " + description + ": " + e,
           e instanceof IOException io ? io : new IOException(e));
@@ -202,11 +202,25 @@ public final class DeepNetwork implements AutoCloseable {
   public void loadBackbone(InputStream in) {
     try {
       backbone.loadParameters(manager, new DataInputStream(in));
-      store = new ParameterStore(manager, false);
+      afterLoad();
     } catch (IOException | MalformedModelException e) {
       throw new UncheckedIOException("Cannot read backbone parameters for " + description + ": "
           + e, e instanceof IOException io ? io : new IOException(e));
     }
+  }
+
+  /**
+   * Loading replaces the parameter arrays by new ones, which DJL does not mark for gradients:
+   * mark the trainable ones again (else the next backward fails), and drop the cached arrays.
+   */
+  private void afterLoad() {
+    for (Parameter p : backboneParameters()) {
+      p.getArray().setRequiresGradient(true);
+    }
+    for (Parameter p : headParameters()) {
+      p.getArray().setRequiresGradient(true);
+    }
+    store = new ParameterStore(manager, false);
   }
 
   /**
