@@ -247,8 +247,8 @@ public final class ImageTensors {
   /** Checks a batch's sizes; returns the pixels per channel. */
   private static int checkBatch(float[] batch, int count, int channels, int height, int width) {
     if (count < 1 || channels < 1 || height < 1 || width < 1) {
-      throw new IllegalArgumentException("Batch sizes must be positive, got " + count + " images of "
-          + channels + " x " + height + " x " + width + ".");
+      throw new IllegalArgumentException("Batch sizes must be positive, got " + count
+          + " images of " + channels + " x " + height + " x " + width + ".");
     }
     long expected = (long) count * channels * height * width;
     if (batch.length != expected) {

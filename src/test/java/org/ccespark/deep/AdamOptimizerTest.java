@@ -360,8 +360,8 @@ class AdamOptimizerTest {
 
     Parameter p = parameter("weight", start(8));
     NDArray frozenArray = manager.create(start(9), SHAPE);
-    Parameter frozen = Parameter.builder().setName("runningMean").setType(Parameter.Type.RUNNING_MEAN)
-        .optArray(frozenArray).optRequiresGrad(false).build();
+    Parameter frozen = Parameter.builder().setName("runningMean")
+        .setType(Parameter.Type.RUNNING_MEAN).optArray(frozenArray).optRequiresGrad(false).build();
     try (AdamOptimizer adam = new AdamOptimizer()) {
       m = assertThrows(IllegalArgumentException.class, () -> adam.step(List.of(
           new AdamOptimizer.Group("a", List.of(p), 0.1, 0),
