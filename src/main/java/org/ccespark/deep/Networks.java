@@ -146,7 +146,12 @@ public final class Networks {
           + ". Resize the images, or use resnet18.");
     }
 
-    /** @see #forImage(long, long, long) */
+    /**
+     * The variant for images of shape {@code (C, H, W)}, as {@link #forImage(long, long, long)}.
+     *
+     * @throws IllegalArgumentException if the shape is not {@code (C, H, W)} or no variant takes
+     *     it, listing the three
+     */
     public static Vgg4Variant forImage(Shape imageShape) {
       requireImageShape(imageShape);
       return forImage(imageShape.get(0), imageShape.get(1), imageShape.get(2));
@@ -157,7 +162,9 @@ public final class Networks {
    * VGG4 as in the paper's Table 8 (appendix E.1): four stages of
    * {@code Conv(5×5, s, p=2) → BatchNorm → ReLU → MaxPool(2×2, s=2)} (no pooling after the fourth),
    * then flatten, then the head {@code Linear(D, K)}. The backbone's children are the four stages
-   * (each a {@link SequentialBlock} in that order) and the flatten.
+   * (each a {@link SequentialBlock} in that order) and the flatten. The convolutions have biases
+   * (PyTorch's default; Table 8 does not say), although the batch normalisation that follows
+   * cancels them in training mode.
    *
    * @param variant the input variant
    * @param k number of clusters
