@@ -66,9 +66,9 @@ public final class Networks {
    * head of the {@link DeepNetwork}.
    */
   public enum Vgg4Variant {
-    /** MNIST: {@code 1×28×28}, stride 1, 64/128/256/512 filters, head {@code Linear(512·3·3, K)}. */
+    /** MNIST: {@code 1×28×28}, stride 1, 64/128/256/512 filters, {@code Linear(512·3·3, K)}. */
     GREY28(1, 28, 1, 64, 3),
-    /** CIFAR-10/100: {@code 3×32×32}, stride 1, 32/64/128/256 filters, {@code Linear(256·4·4, K)}. */
+    /** CIFAR-10/100: {@code 3×32×32}, stride 1, 32/64/128/256 filters, {@code Linear(4096, K)}. */
     RGB32(3, 32, 1, 32, 4),
     /** STL-10: {@code 3×96×96}, stride 2, 128/256/512/1024 filters, {@code Linear(1024·1·1, K)}. */
     RGB96(3, 96, 2, 128, 1);

@@ -200,7 +200,8 @@ class NetworksTest {
           assertInstanceOf(ParallelBlock.class, children.get(i));
         }
         in = children.get(i).getOutputShapes(new Shape[] {in})[0];
-        assertEquals(new Shape(2, expected[i][0], expected[i][1], expected[i][1]), in, "layer " + i);
+        assertEquals(new Shape(2, expected[i][0], expected[i][1], expected[i][1]), in,
+            "layer " + i);
       }
       NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 32, 32));
       assertEquals(new Shape(2, 512), net.features(x).getShape());
@@ -328,7 +329,8 @@ class NetworksTest {
 
   static Path tinyCnn() {
     try {
-      return Paths.get(NetworksTest.class.getResource("/org/ccespark/features/tiny-cnn.pt").toURI());
+      return Paths.get(
+          NetworksTest.class.getResource("/org/ccespark/features/tiny-cnn.pt").toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
