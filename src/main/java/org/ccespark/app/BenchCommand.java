@@ -17,6 +17,7 @@ import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.bench.BenchResult;
 import org.ccespark.bench.EmVsPgdBenchmark;
 import org.ccespark.bench.EndToEndBenchmark;
+import org.ccespark.bench.DeepEpochBenchmark;
 import org.ccespark.bench.FeaturesBenchmark;
 import org.ccespark.bench.KernelBenchmark;
 import org.ccespark.bench.ScaleOutBenchmark;
@@ -35,7 +36,7 @@ final class BenchCommand {
   static final List<String> BENCHMARKS = List.of("em-vs-pgd", "kernel", "end-to-end",
       "scale-out");
   /** Benchmarks run only when named with --only (too slow for a default run). */
-  static final List<String> OPT_IN = List.of("features");
+  static final List<String> OPT_IN = List.of("features", "deep");
 
   static final Command COMMAND = new Command("bench",
       "[--only NAME[,NAME...]] [--sizes N,N,...] [--dim D] [--k K] [--output DIR] [options]",
@@ -55,7 +56,10 @@ final class BenchCommand {
           + " submit/cce provides). Only when named: features (images per second and peak resident"
           + " memory of image feature extraction on the CPU, cce-spark's batches against DJL's bare"
           + " Predictor on the same model and batches, per input size; the default model,"
-          + " ResNet-50 with random weights, takes about 1 s per image at 224x224 on 2 cores)."
+          + " ResNet-50 with random weights, takes about 1 s per image at 224x224 on 2 cores);"
+          + " deep (seconds per epoch of train-deep's VGG4 on the CPU with E.2's settings, on"
+          + " --deep-images images of --deep-dataset, and the process's peak resident memory and"
+          + " heap; about 3 min per epoch on 10,000 MNIST digits on 2 cores)."
           + "\n\nTimes are wall-clock (System.nanoTime) after warm-up runs: median [min-max] over"
           + " the repetitions. end-to-end is heavy: at 200,000 x 2048 the cached data alone is"
           + " about 3.3 GB and K-means takes minutes; give the JVM a large heap"
@@ -110,6 +114,12 @@ final class BenchCommand {
               "scale-out: partitions of the cached data, the same at every Worker count"),
           Option.value("--features-model", "NAME|FILE", ModelSpec.RANDOM_RESNET50,
               "features: model (see extract --model)"),
+          Option.value("--deep-dataset", "PATH|NAME", "mnist10k", "deep: training images"),
+          Option.value("--deep-images", "N", "10000", "deep: images (a seeded sample; 0: all)"),
+          Option.value("--deep-epochs", "N", "1", "deep: epochs timed"),
+          Option.value("--deep-batch", "N", "250", "deep: images per step"),
+          Option.value("--deep-augmentation-weight", "W", "0.5", "deep: self-augmentation"
+              + " weight (0: no augmented pass)"),
           Option.value("--features-sizes", "N,N,...", "96,224", "features: input sizes"),
           Option.value("--features-batch", "N", "32", "features: images per batch"),
           Option.value("--features-batches", "N", "2", "features: timed batches per variant and"
@@ -206,6 +216,11 @@ final class BenchCommand {
             "96,224", 1), args.integer("--features-batch", 32, 1),
         args.integer("--features-batches", 2, 1), variants, seed);
 
+    DeepEpochBenchmark.Config deep = new DeepEpochBenchmark.Config(
+        args.string("--deep-dataset", "mnist10k"), args.integer("--deep-images", 10000, 0),
+        args.integer("--deep-epochs", 1, 1), args.integer("--deep-batch", 250, 1),
+        number("--deep-augmentation-weight", 0.5, 0), seed);
+
     String output = args.string("--output", DEFAULT_OUTPUT);
     boolean overwrite = args.has("--overwrite") || !args.has("--output");
     SparkSession spark = only.contains("end-to-end") ? Main.session() : null;
@@ -222,6 +237,7 @@ final class BenchCommand {
           case "kernel" -> KernelBenchmark.run(kernel);
           case "scale-out" -> ScaleOutBenchmark.run(scaleOut, out::println);
           case "features" -> FeaturesBenchmark.run(features, out::println);
+          case "deep" -> DeepEpochBenchmark.run(deep, out::println);
           default -> EndToEndBenchmark.run(spark, new EndToEndBenchmark.Config(sizes, dim, k,
               methods, epochs, fulldataEm, partitions != null ? partitions
                   : spark.sparkContext().defaultParallelism(), seed, fits, warmupRows),

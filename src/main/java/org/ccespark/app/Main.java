@@ -32,7 +32,7 @@ public final class Main {
 
   private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
       BenchCommand.COMMAND, ExperimentCommand.COMMAND, ConvertCommand.COMMAND,
-      ExtractCommand.COMMAND);
+      ExtractCommand.COMMAND, TrainDeepCommand.COMMAND);
 
   private Main() {}
 
@@ -109,6 +109,8 @@ public final class Main {
       new ConvertCommand(parsed, out).run();
     } else if (command == ExtractCommand.COMMAND) {
       new ExtractCommand(parsed, out).run();
+    } else if (command == TrainDeepCommand.COMMAND) {
+      new TrainDeepCommand(parsed, out).run();
     } else {
       new BenchCommand(parsed, out).run();
     }

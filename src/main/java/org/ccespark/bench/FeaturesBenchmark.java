@@ -178,7 +178,7 @@ public final class FeaturesBenchmark {
   }
 
   /** Resets the kernel's resident high-water mark of this process to the current RSS. */
-  private static void resetPeak() {
+  static void resetPeak() {
     try {
       Files.writeString(Paths.get("/proc/self/clear_refs"), "5");
     } catch (IOException | RuntimeException e) {

@@ -109,6 +109,16 @@ public final class DeepNetwork implements AutoCloseable {
   }
 
   /**
+   * The head alone, in inference mode: the logits of given features.
+   *
+   * @param features {@code N×D}
+   * @return logits {@code N×K}
+   */
+  public NDArray head(NDArray features) {
+    return head.forward(store, new NDList(features), false).head();
+  }
+
+  /**
    * The backbone's features in inference mode (batch normalisation with running statistics).
    *
    * @param images {@code N×C×H×W} float32 on this network's device

@@ -172,6 +172,31 @@ public final class ImageTensors {
       return finish(sum, squares, (double) images.size() * plane);
     }
 
+    /**
+     * The statistics of the images of a source, read one at a time.
+     *
+     * @param images the images, at least one
+     * @param channels channels per image; {@code images.floatsPerImage()} must be a multiple
+     * @return the statistics
+     */
+    public static ChannelStatistics of(ImageSource images, int channels) {
+      int floats = images.floatsPerImage();
+      if (images.size() < 1 || channels < 1 || floats % channels != 0) {
+        throw new IllegalArgumentException("Channel statistics need at least one image of whole"
+            + " channels, got " + images.size() + " images of " + floats + " floats for "
+            + channels + " channels.");
+      }
+      int plane = floats / channels;
+      float[] one = new float[floats];
+      double[] sum = new double[channels];
+      double[] squares = new double[channels];
+      for (int i = 0; i < images.size(); i++) {
+        images.read(i, one, 0);
+        accumulate(one, 0, channels, plane, sum, squares);
+      }
+      return finish(sum, squares, (double) images.size() * plane);
+    }
+
     /** Adds one image's per-channel sums of values and of squares. */
     private static void accumulate(float[] data, int offset, int channels, int plane,
         double[] sum, double[] squares) {
