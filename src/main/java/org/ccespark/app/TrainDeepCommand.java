@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,8 +101,8 @@ final class TrainDeepCommand {
           Option.value("--init", "FILE", "none", "backbone weights to start from (a"
               + " backbone.params written by train-deep, for the same network)"),
           Option.value("--image-size", "N", "the images' size", "resize images to N x N"),
-          Option.value("--channels", "1|3", "the images' channels", "grey to 3 channels, or"
-              + " colour to grey"),
+          Option.value("--channels", "1|3", "the images' channels", "3: grey images as three"
+              + " equal channels (colour images cannot be made grey)"),
           Option.value("--k", "K", "10", "number of clusters"),
           Option.value("--method", String.join("|", SelfLabelingMethods.CLUSTERING), "cce",
               "self-labeling method (cce: the paper's)"),
@@ -351,8 +352,11 @@ final class TrainDeepCommand {
       predictionRows.add(RowFactory.create((long) i, train.id(i), label, predictions[i],
           Vectors.dense(p), seeds != null && seeds[i]));
     }
-    StructType featureSchema = ImageFeatures.schema(hasLabel);
-    spark.createDataFrame(featureRows, featureSchema).coalesce(1).write()
+    // In slices of about 8 MB of doubles: one local relation of every row would be a single task
+    // of n·d·8 bytes (370 MB for VGG4 features of 10,000 digits).
+    int slices = (int) Math.max(1, Math.min(n, (long) n * d / 1_000_000));
+    spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(featureRows, slices), ImageFeatures.schema(hasLabel)).write()
         .parquet(dir.path("features"));
     StructType predictionSchema = new StructType()
         .add("row", DataTypes.LongType, false)

@@ -2,6 +2,7 @@ package org.ccespark.deep;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,9 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
+import org.ccespark.selflabel.SelfLabelingMethods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Algorithm 2 with a network, on real MNIST digits (the bundled 2,000-digit sample). */
@@ -158,6 +162,26 @@ class DeepClusteringTrainerTest {
         }
       }
       assertTrue(agree > 0.8 * count, agree + " of " + count);
+    }
+  }
+
+  /** The baselines train in the same loop: each method's solver and loss drive the network. */
+  @ParameterizedTest
+  @ValueSource(strings = {"cce-pgd", "sela", "miadm", "migd"})
+  void everyMethodTrainsTheNetwork(String method) {
+    try (DeepNetwork net = smallCnn(7)) {
+      byte[] before = bytes(net);
+      DeepSettings s = new DeepSettings(method, SelfLabelingMethods.defaultLambda(method), 200,
+          1e-4, 2, 128, 0.5, 1e-3, 1e-3, 0.01, 2.0, 7);
+      List<DeepClusteringTrainer.EpochStats> h = trainer(net, s).train(first512, null, null,
+          null, false, null);
+      assertEquals(2, h.size());
+      for (DeepClusteringTrainer.EpochStats e : h) {
+        assertTrue(Double.isFinite(e.loss()) && Double.isFinite(e.augmentationLoss()),
+            e.toString());
+        assertEquals(method.equals("migd"), e.solverIterations() == 0, e.toString());
+      }
+      assertFalse(java.util.Arrays.equals(before, bytes(net)));
     }
   }
 
