@@ -150,11 +150,6 @@ public final class DeepClusteringTrainer {
     int n = train.size();
     int k = net.k();
     int floats = train.floatsPerImage();
-    List<AdamOptimizer.Group> groups = List.of(
-        new AdamOptimizer.Group("head", net.headParameters(), settings.headLearningRate(),
-            settings.weightDecay()),
-        new AdamOptimizer.Group("backbone", net.backboneParameters(),
-            settings.backboneLearningRate(), settings.weightDecay()));
     DeepCheckpoint checkpoint = checkpointDir == null ? null
         : new DeepCheckpoint(checkpointDir, fingerprint(train, seeds));
     List<EpochStats> history = new ArrayList<>();
@@ -165,6 +160,12 @@ public final class DeepClusteringTrainer {
         LOG.info("resumed from {} after epoch {} of {}", checkpointDir, start, settings.epochs());
       }
     }
+    // After a restore: loading may replace the parameter objects (a TorchScript backbone).
+    List<AdamOptimizer.Group> groups = List.of(
+        new AdamOptimizer.Group("head", net.headParameters(), settings.headLearningRate(),
+            settings.weightDecay()),
+        new AdamOptimizer.Group("backbone", net.backboneParameters(),
+            settings.backboneLearningRate(), settings.weightDecay()));
     boolean augment = settings.augmentationWeight() > 0;
     int bs = settings.batchSize();
     int numBatches = (n + bs - 1) / bs;
