@@ -27,17 +27,17 @@ import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.FeatureInput;
 import org.ccespark.data.ImageFrames;
 import org.ccespark.data.images.DatasetCatalog;
-import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.images.ImageDatasets;
-import org.ccespark.deep.DatasetImages;
 import org.ccespark.deep.DeepClusteringTrainer;
 import org.ccespark.deep.DeepModel;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.DeepSettings;
 import org.ccespark.deep.ImageAugmentation;
 import org.ccespark.deep.Networks;
+import org.ccespark.deep.TrainingImages;
 import org.ccespark.deep.ImageTensors;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.features.DjlEngine;
@@ -63,7 +63,14 @@ final class TrainDeepCommand {
           + " labelled seed images (weight --seed-label-weight; their pseudo-labels are fixed to"
           + " the label). The network runs on the driver: a GPU when DJL sees one (--device"
           + " auto), else the CPU. Images come from local files read by the driver (the formats"
-          + " of convert and extract, or a dataset name)."
+          + " of convert and extract, or a dataset name) or from a feature table read with Spark"
+          + " and collected to the driver: a folder of Parquet part files such as convert --to"
+          + " parquet writes (or a Parquet, CSV or LibSVM file, or any path with --format"
+          + " parquet|csv|libsvm) whose vector column (--features-col) holds each image's pixel"
+          + " values in [0, 1] in height x width x channel order; --label-col (default label,"
+          + " when there is one) gives labels and an id column the ids (else the row index). Its"
+          + " shape is --image-shape C,H,W, or for vectors of 784, 3072 or 27648 values 1x28x28,"
+          + " 3x32x32 or 3x96x96; --channels and --image-size do not apply to it."
           + "\n\nNetworks: vgg4 (Table 8 of the paper; the variant follows the image shape:"
           + " 1x28x28, 3x32x32 or 3x96x96), resnet18 (DJL's ResNet-18 without its classifier,"
           + " 512 features; --init FILE loads backbone weights, e.g. a pretext-trained backbone"
@@ -90,19 +97,29 @@ final class TrainDeepCommand {
           + " without the dashes, e.g. conf/experiments/deep-mnist.properties); options on the"
           + " command line win.",
       List.of(
-          Option.value("--input", "PATH|NAME", "required", "training images: dataset path or"
-              + " one of " + String.join(", ", DatasetCatalog.names()) + " (here or in --config)"),
+          Option.value("--input", "PATH|NAME", "required", "training images: dataset path,"
+              + " feature table or one of " + String.join(", ", DatasetCatalog.names())
+              + " (here or in --config)"),
           Option.required("--output", "DIR", "output folder to create"),
           Option.value("--config", "FILE", "none", "properties file of options"),
-          Option.value("--format", String.join("|", ImageDatasets.FORMATS), "auto",
-              "dataset format (as for convert)"),
+          Option.value("--format", String.join("|", ImageDatasets.FORMATS) + "|"
+              + String.join("|", DeepInput.TABLE_FORMATS), "auto", "dataset format (as for"
+              + " convert), or a feature table's; auto also takes a folder of Parquet, CSV or"
+              + " LibSVM part files, or such a file, as a feature table"),
+          Option.value("--image-shape", "C,H,W", "784, 3072, 27648 values: 1,28,28, 3,32,32,"
+              + " 3,96,96", "feature table: the images' shape (C 1 or 3)"),
+          Option.value("--features-col", "NAME", FeatureInput.DEFAULT_FEATURES_COL,
+              "feature table: the pixel vector column"),
+          Option.value("--label-col", "NAME", "label, when there is one", "feature table: the"
+              + " label column (class indices; null for unlabelled)"),
           Option.value("--limit", "N", "all", "train on N images: a seeded sample (--seed)"),
           Option.value("--network", "vgg4|resnet18|FILE.pt", "vgg4", "the network"),
           Option.value("--init", "FILE", "none", "backbone weights to start from (a"
               + " backbone.params written by train-deep, for the same network)"),
-          Option.value("--image-size", "N", "the images' size", "resize images to N x N"),
+          Option.value("--image-size", "N", "the images' size", "resize images to N x N (not"
+              + " for a feature table)"),
           Option.value("--channels", "1|3", "the images' channels", "3: grey images as three"
-              + " equal channels (colour images cannot be made grey)"),
+              + " equal channels (colour images cannot be made grey; not for a feature table)"),
           Option.value("--k", "K", "10", "number of clusters"),
           Option.value("--method", String.join("|", SelfLabelingMethods.CLUSTERING), "cce",
               "self-labeling method (cce: the paper's)"),
@@ -121,7 +138,7 @@ final class TrainDeepCommand {
               + " fraction of the training images (a seeded choice) are given"),
           Option.value("--seed-label-weight", "W", "2", "weight of the seeds' cross-entropy"),
           Option.value("--held-out", "PATH|NAME", "none", "labelled images to report ACC on"
-              + " after every epoch (e.g. a test set)"),
+              + " after every epoch (e.g. a test set; a dataset or a feature table)"),
           Option.value("--held-out-limit", "N", "2000", "seeded sample of the held-out images"),
           Option.value("--seed", "S", "0", "seed of weights, batch order, augmentations,"
               + " samples"),
@@ -189,32 +206,33 @@ final class TrainDeepCommand {
       throw new UsageException("--resume needs --checkpoint-dir");
     }
 
+    DeepInput.Options inputOptions = new DeepInput.Options(value("--format", "auto"),
+        has("--channels") ? integer("--channels", 0, 1) : 0,
+        has("--image-size") ? integer("--image-size", 0, 1) : 0,
+        has("--image-shape") ? DeepInput.parseShape(value("--image-shape", "")) : null,
+        value("--features-col", null), value("--label-col", null));
+    DeepInput.Options heldOutOptions = new DeepInput.Options("auto", 0, 0, null,
+        inputOptions.featuresCol(), inputOptions.labelCol());
+
     SparkSession spark = Main.session();
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
             args.has("--overwrite"));
-        ImageDataset dataset = DatasetCatalog.openPathOrName(input, value("--format", "auto"));
-        ImageDataset heldOutSet = has("--held-out")
-            ? DatasetCatalog.openPathOrName(value("--held-out", ""), "auto") : null) {
-      int[] indices = new ImageFrames.Selection(limit, limit == 0 ? null : seed)
-          .indices(dataset.size());
-      if (indices.length == 0) {
-        throw new IllegalArgumentException("Dataset " + dataset.name() + " has no images.");
-      }
-      Shape shape = DatasetImages.shapeOf(dataset.get(indices[0]).image(),
-          has("--channels") ? integer("--channels", 0, 1) : 0,
-          has("--image-size") ? integer("--image-size", 0, 1) : 0);
-      DatasetImages train = new DatasetImages(dataset, indices, shape);
-      DatasetImages heldOut = null;
-      if (heldOutSet != null) {
-        int hl = integer("--held-out-limit", 2000, 1);
-        heldOut = new DatasetImages(heldOutSet,
-            new ImageFrames.Selection(hl, seed).indices(heldOutSet.size()), shape);
+        DeepInput trainInput = DeepInput.open(spark, input,
+            new ImageFrames.Selection(limit, limit == 0 ? null : seed), inputOptions, null);
+        DeepInput heldOutInput = has("--held-out") ? DeepInput.open(spark,
+            value("--held-out", ""), new ImageFrames.Selection(
+                integer("--held-out-limit", 2000, 1), seed), heldOutOptions, trainInput.shape())
+            : null) {
+      Shape shape = trainInput.shape();
+      TrainingImages train = trainInput.images();
+      TrainingImages heldOut = heldOutInput == null ? null : heldOutInput.images();
+      if (heldOut != null) {
         heldOut.requireLabels("--held-out");
       }
       boolean[] seeds = seedFraction > 0 ? train.seedRows(seedFraction, seed, "--input") : null;
       Device dev = DjlEngine.device(device);
       out.printf("training %s on %,d images %s of %s (%s), K=%d, method %s, %d epochs, batch %d,"
-          + " device %s%n", network, indices.length, shape, dataset.name(), input, k, method,
+          + " device %s%n", network, train.size(), shape, train.name(), input, k, method,
           settings.epochs(), settings.batchSize(), dev);
       try (DeepNetwork net = Networks.byName(network, shape, k, dev, seed)) {
         if (has("--init")) {
@@ -233,7 +251,7 @@ final class TrainDeepCommand {
                     : String.format(Locale.ROOT, "%.4f", s.heldOutAccuracy()),
                 s.imagesPerSecond(), s.seconds()));
         double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
-        int n = indices.length;
+        int n = train.size();
         int d = (int) net.featureDimension();
         float[] features = new float[n * d];
         float[] probabilities = new float[n * k];
@@ -306,7 +324,7 @@ final class TrainDeepCommand {
   }
 
   /** ACC, NMI, ARI on the training images that have a label and are not seeds. */
-  private static Map<String, Object> scores(DatasetImages train, boolean[] seeds,
+  private static Map<String, Object> scores(TrainingImages train, boolean[] seeds,
       int[] predictions) {
     List<Integer> rows = new ArrayList<>();
     for (int i = 0; i < predictions.length; i++) {
@@ -331,7 +349,7 @@ final class TrainDeepCommand {
     return m;
   }
 
-  private static void writeOutputs(SparkSession spark, OutputDir dir, DatasetImages train,
+  private static void writeOutputs(SparkSession spark, OutputDir dir, TrainingImages train,
       boolean[] seeds, float[] features, int d, float[] probabilities, int k, int[] predictions) {
     int n = predictions.length;
     boolean hasLabel = train.hasLabels();

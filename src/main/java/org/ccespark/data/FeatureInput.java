@@ -139,6 +139,21 @@ public final class FeatureInput {
    */
   public static LoadedInput read(SparkSession spark, String path, String format,
       String featuresCol, String labelCol, String seedLabelCol, boolean skipInvalid) {
+    return read(spark, path, format, featuresCol, labelCol, seedLabelCol, skipInvalid, List.of());
+  }
+
+  /**
+   * As {@link #read(SparkSession, String, String, String, String, String, boolean)}, also keeping
+   * further columns of the input as they are (for example an image id), after {@code label} and
+   * {@code seedLabel}. For CSV they are not features; LibSVM has none.
+   *
+   * @param keepCols the columns to keep, by their names in the input, which they keep
+   * @throws IllegalArgumentException as the other {@code read}, and if a kept column is missing,
+   *     requested from LibSVM input, or named like another column of the result
+   */
+  public static LoadedInput read(SparkSession spark, String path, String format,
+      String featuresCol, String labelCol, String seedLabelCol, boolean skipInvalid,
+      List<String> keepCols) {
     if (spark == null) {
       throw new NullPointerException("spark");
     }
@@ -153,6 +168,14 @@ public final class FeatureInput {
               + " differ from '" + ROW_COL + "', '" + LABEL_COL + "' and '" + SEED_LABEL_COL
               + "'.");
     }
+    for (String c : keepCols) {
+      if (List.of(ROW_COL, LABEL_COL, SEED_LABEL_COL, outFeatures).contains(c)
+          || c.equals(labelCol) || c.equals(seedLabelCol)) {
+        throw new IllegalArgumentException("Column '" + c + "' cannot be kept as it is: the"
+            + " result has a column of that name, or it is the label, seed-label or features"
+            + " column.");
+      }
+    }
     if (seedLabelCol != null && seedLabelCol.equals(labelCol)) {
       throw new IllegalArgumentException("Seed-label column '" + seedLabelCol + "' is also the"
           + " label column: the true labels and the seed labels must be different columns.");
@@ -161,10 +184,15 @@ public final class FeatureInput {
     String fmt = resolveFormat(spark, path, format, matches);
     switch (fmt) {
       case "parquet":
-        return readParquet(spark, path, outFeatures, labelCol, seedLabelCol, skipInvalid);
+        return readParquet(spark, path, outFeatures, labelCol, seedLabelCol, keepCols,
+            skipInvalid);
       case "csv":
-        return readCsv(spark, path, outFeatures, labelCol, seedLabelCol, skipInvalid);
+        return readCsv(spark, path, outFeatures, labelCol, seedLabelCol, keepCols, skipInvalid);
       case "libsvm":
+        if (!keepCols.isEmpty()) {
+          throw new IllegalArgumentException("LibSVM input '" + path + "' has no column '"
+              + keepCols.get(0) + "': it has only labels and features.");
+        }
         if (seedLabelCol != null) {
           throw new IllegalArgumentException("LibSVM input '" + path + "' has no column '"
               + seedLabelCol + "' for seed labels: use Parquet or CSV for semi-supervised"
@@ -176,10 +204,29 @@ public final class FeatureInput {
     }
   }
 
+  /**
+   * The column names of a feature file, without reading its data: for Parquet the file's, for CSV
+   * the header's, for LibSVM {@code label} and {@code features}.
+   *
+   * @param spark the session to read with
+   * @param path as for {@code read}
+   * @param format as for {@code read}
+   * @return the names, in order
+   * @throws IllegalArgumentException if the path does not exist or the format is unknown or
+   *     cannot be inferred
+   */
+  public static List<String> columns(SparkSession spark, String path, String format) {
+    String fmt = resolveFormat(spark, path, format, existingPaths(spark, path));
+    if (fmt.equals("libsvm")) {
+      return List.of(LABEL_COL, DEFAULT_FEATURES_COL);
+    }
+    return List.of(spark.read().format(fmt).option("header", "true").load(path).columns());
+  }
+
   // ---------------------------------------------------------------------------------- formats
 
   private static LoadedInput readParquet(SparkSession spark, String path, String featuresCol,
-      String labelCol, String seedLabelCol, boolean skip) {
+      String labelCol, String seedLabelCol, List<String> keepCols, boolean skip) {
     Dataset<Row> raw = spark.read().parquet(path);
     StructType schema = raw.schema();
     requireColumn(schema, featuresCol, "Features", path);
@@ -187,6 +234,9 @@ public final class FeatureInput {
       requireColumn(schema, labelCol, "Label", path);
     }
     requireSeedLabels(schema, seedLabelCol, path);
+    for (String c : keepCols) {
+      requireColumn(schema, c, "Kept", path);
+    }
     DataType dt = schema.apply(featuresCol).dataType();
     FeatureLayout.Kind kind;
     if (isVectorType(dt)) {
@@ -198,7 +248,7 @@ public final class FeatureInput {
           "Features column '" + featuresCol + "' of '" + path + "' has type "
               + dt.simpleString() + ", not an ML vector or an array of numbers.");
     }
-    List<Column> payload = kept(raw, labelCol, seedLabelCol);
+    List<Column> payload = kept(raw, labelCol, seedLabelCol, keepCols);
     int kept = payload.size();
     payload.add(raw.col(quote(featuresCol)));
     FeatureLayout layout = new FeatureLayout(kind, payload.size() - 1, featuresCol, List.of());
@@ -207,7 +257,7 @@ public final class FeatureInput {
   }
 
   private static LoadedInput readCsv(SparkSession spark, String path, String featuresCol,
-      String labelCol, String seedLabelCol, boolean skip) {
+      String labelCol, String seedLabelCol, List<String> keepCols, boolean skip) {
     Dataset<Row> raw = spark.read()
         .option("header", "true")
         .option("inferSchema", "true")
@@ -217,10 +267,14 @@ public final class FeatureInput {
       requireColumn(schema, labelCol, "Label", path);
     }
     requireSeedLabels(schema, seedLabelCol, path);
+    for (String c : keepCols) {
+      requireColumn(schema, c, "Kept", path);
+    }
     List<String> features = new ArrayList<>();
     List<String> nonNumeric = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (f.name().equals(labelCol) || f.name().equals(seedLabelCol)) {
+      if (f.name().equals(labelCol) || f.name().equals(seedLabelCol)
+          || keepCols.contains(f.name())) {
         continue;
       }
       features.add(f.name());
@@ -238,7 +292,7 @@ public final class FeatureInput {
       throw new IllegalArgumentException(
           "CSV input '" + path + "' has no feature column besides the label column.");
     }
-    List<Column> payload = kept(raw, labelCol, seedLabelCol);
+    List<Column> payload = kept(raw, labelCol, seedLabelCol, keepCols);
     int first = payload.size();
     for (String f : features) {
       // a column with a value that is not a number (a malformed line) is read as text; its rows
@@ -562,8 +616,13 @@ public final class FeatureInput {
     }
   }
 
-  /** The format implied by a file name's extension, ignoring a compression suffix; or null. */
-  static String formatOfName(String fileName) {
+  /**
+   * The format implied by a file name's extension, ignoring a compression suffix.
+   *
+   * @param fileName a file's name
+   * @return {@code parquet}, {@code csv}, {@code libsvm}, or null for another extension
+   */
+  public static String formatOfName(String fileName) {
     String n = fileName.toLowerCase(Locale.ROOT);
     for (String c : new String[] {".gz", ".bz2", ".deflate", ".lz4", ".snappy", ".zst", ".xz"}) {
       if (n.endsWith(c) && !n.endsWith(".parquet" + c)) {
@@ -600,14 +659,21 @@ public final class FeatureInput {
         + "', whose columns are " + quoteList(List.of(schema.fieldNames())) + ".");
   }
 
-  /** The label and seed-label columns to keep, renamed, as requested (either may be null). */
-  private static List<Column> kept(Dataset<Row> raw, String labelCol, String seedLabelCol) {
+  /**
+   * The label and seed-label columns to keep, renamed, as requested (either may be null), then
+   * {@code keepCols} as they are.
+   */
+  private static List<Column> kept(Dataset<Row> raw, String labelCol, String seedLabelCol,
+      List<String> keepCols) {
     List<Column> out = new ArrayList<>();
     if (labelCol != null) {
       out.add(raw.col(quote(labelCol)).as(LABEL_COL));
     }
     if (seedLabelCol != null) {
       out.add(raw.col(quote(seedLabelCol)).as(SEED_LABEL_COL));
+    }
+    for (String c : keepCols) {
+      out.add(raw.col(quote(c)));
     }
     return out;
   }

@@ -4,18 +4,15 @@ import ai.djl.ndarray.types.Shape;
 import org.ccespark.data.images.Image;
 import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.images.LabeledImage;
-import org.ccespark.math.Shuffle;
 
 /**
- * Images of a dataset (files read by {@link org.ccespark.data.images}) as an {@link ImageSource}
+ * Images of a dataset (files read by {@link org.ccespark.data.images}) as {@link TrainingImages}
  * of a fixed shape: a selection of indices, each image converted when read (grey to colour or
  * back, resized) by {@link ImageTensors}, so memory holds only the dataset's own bytes.
  */
-public final class DatasetImages implements ImageSource {
+public final class DatasetImages extends TrainingImages {
   private final ImageDataset dataset;
   private final int[] indices;
-  private final int[] labels;
-  private final String[] ids;
   private final int channels;
   private final int height;
   private final int width;
@@ -26,18 +23,27 @@ public final class DatasetImages implements ImageSource {
    * @param shape {@code (C, H, W)} the images are converted to
    */
   public DatasetImages(ImageDataset dataset, int[] indices, Shape shape) {
+    this(dataset, indices.clone(), shape, new String[indices.length]);
+  }
+
+  private DatasetImages(ImageDataset dataset, int[] indices, Shape shape, String[] ids) {
+    super(dataset.name(), labelsAndIds(dataset, indices, ids), ids);
     this.dataset = dataset;
-    this.indices = indices.clone();
+    this.indices = indices;
     this.channels = (int) shape.get(0);
     this.height = (int) shape.get(1);
     this.width = (int) shape.get(2);
-    this.labels = new int[indices.length];
-    this.ids = new String[indices.length];
+  }
+
+  /** The labels of the selected images; fills {@code ids}. */
+  private static int[] labelsAndIds(ImageDataset dataset, int[] indices, String[] ids) {
+    int[] labels = new int[indices.length];
     for (int i = 0; i < indices.length; i++) {
       LabeledImage im = dataset.get(indices[i]);
       labels[i] = im.label();
       ids[i] = im.id();
     }
+    return labels;
   }
 
   /**
@@ -57,11 +63,6 @@ public final class DatasetImages implements ImageSource {
   }
 
   @Override
-  public int size() {
-    return indices.length;
-  }
-
-  @Override
   public int floatsPerImage() {
     return channels * height * width;
   }
@@ -69,70 +70,5 @@ public final class DatasetImages implements ImageSource {
   @Override
   public void read(int index, float[] dst, int offset) {
     ImageTensors.toChw(dataset.get(indices[index]).image(), channels, height, width, dst, offset);
-  }
-
-  @Override
-  public int label(int index) {
-    return labels[index];
-  }
-
-  /**
-   * @param index from 0 to {@code size() - 1}
-   * @return the image's id in its dataset
-   */
-  public String id(int index) {
-    return ids[index];
-  }
-
-  /** @return whether any image has a label */
-  public boolean hasLabels() {
-    for (int l : labels) {
-      if (l >= 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * @param option the option that named these images, for the message
-   * @throws IllegalArgumentException naming the first image without a label
-   */
-  public void requireLabels(String option) {
-    for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0) {
-        throw new IllegalArgumentException("Image " + ids[i] + " of " + option + " ("
-            + dataset.name() + ") has no label; held-out images must all be labelled.");
-      }
-    }
-  }
-
-  /**
-   * The semi-supervised seeds: a seeded choice of {@code round(fraction · N)} labelled images.
-   *
-   * @param fraction of all images
-   * @param seed the choice's seed
-   * @param option the option that named these images, for the message
-   * @return per image whether its label is given
-   */
-  public boolean[] seedRows(double fraction, long seed, String option) {
-    int wanted = (int) Math.round(fraction * indices.length);
-    boolean[] seeds = new boolean[indices.length];
-    int chosen = 0;
-    for (int i : Shuffle.permutation(seed, -1, 0, indices.length)) {
-      if (chosen == wanted) {
-        break;
-      }
-      if (labels[i] >= 0) {
-        seeds[i] = true;
-        chosen++;
-      }
-    }
-    if (chosen < wanted) {
-      throw new IllegalArgumentException("A seed fraction of " + fraction + " needs " + wanted
-          + " labelled images, but " + option + " (" + dataset.name() + ") has only " + chosen
-          + ".");
-    }
-    return seeds;
   }
 }
