@@ -65,6 +65,7 @@ final class DeepInput implements AutoCloseable {
   /**
    * Opens the images.
    *
+   * @param spark the session a feature table is read with
    * @param input a path or a dataset name
    * @param selection which images (rows of a table: by row index)
    * @param options how to read them

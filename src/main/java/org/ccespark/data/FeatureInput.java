@@ -36,8 +36,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads a feature file (Parquet, CSV with a header row, or LibSVM) into the Dataset the clustering
- * estimator consumes: {@code row} (long, 0-based input row index), optionally {@code label}, and a
- * dense {@link org.apache.spark.ml.linalg.VectorUDT} features column.
+ * estimator consumes: {@code row} (long, 0-based input row index), optionally {@code label} (and
+ * {@code seedLabel}, and columns kept as they are, such as an image id), and a dense
+ * {@link org.apache.spark.ml.linalg.VectorUDT} features column.
  *
  * <p>Formats:
  *

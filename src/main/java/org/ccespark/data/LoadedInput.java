@@ -10,7 +10,8 @@ import org.apache.spark.sql.Row;
  *
  * <p>{@link #data()} has the columns {@code row} (long, the 0-based index of the row in the input:
  * file order, files taken in path order), {@code label} (only when a label column was requested,
- * with its type in the file) and the dense-vector features column {@link #featuresCol()}. Every
+ * with its type in the file), {@code seedLabel} and kept columns (only when requested) and the
+ * dense-vector features column {@link #featuresCol()}. Every
  * feature vector has {@link #numFeatures()} finite values. The Dataset is not cached; its rows are
  * in Spark's scan order, which equals {@code row} order for a single file.
  *
