@@ -153,12 +153,12 @@ final class BenchCommand {
     int reps = args.integer("--reps", 5, 1);
     int warmup = args.integer("--warmup", 2, 0);
     long seed = args.integer("--seed", 1, 0);
-    double lambda = number("--lambda", 100, 0);
-    double logitScale = number("--logit-scale", 3, 0);
+    double lambda = args.number("--lambda", 100, 0);
+    double logitScale = args.number("--logit-scale", 3, 0);
     EmVsPgdBenchmark.Config emPgd = new EmVsPgdBenchmark.Config(ints("--em-pgd-k", "2,20,200,1000",
-        2), args.integer("--block", 250, 1), lambda, number("--tol", 1e-5, Double.MIN_VALUE),
+        2), args.integer("--block", 250, 1), lambda, args.number("--tol", 1e-5, Double.MIN_VALUE),
         args.integer("--em-max-iter", 20000, 1), args.integer("--pgd-max-iter", 2000, 1),
-        logitScale, seed, warmup, reps, number("--budget", 20, 0));
+        logitScale, seed, warmup, reps, args.number("--budget", 20, 0));
     KernelBenchmark.Config kernel = new KernelBenchmark.Config(ints("--kernel-k", "10,100,1000", 2),
         args.integer("--point-classes", 2_000_000, 1), lambda, logitScale, seed, warmup, reps);
     List<String> methods = new ArrayList<>();
@@ -219,7 +219,7 @@ final class BenchCommand {
     DeepEpochBenchmark.Config deep = new DeepEpochBenchmark.Config(
         args.string("--deep-dataset", "mnist10k"), args.integer("--deep-images", 10000, 0),
         args.integer("--deep-epochs", 1, 1), args.integer("--deep-batch", 250, 1),
-        number("--deep-augmentation-weight", 0.5, 0), seed);
+        args.number("--deep-augmentation-weight", 0.5, 0), seed);
 
     String output = args.string("--output", DEFAULT_OUTPUT);
     boolean overwrite = args.has("--overwrite") || !args.has("--output");
@@ -307,20 +307,5 @@ final class BenchCommand {
     return out;
   }
 
-  private double number(String name, double fallback, double min) {
-    String v = args.string(name, null);
-    if (v == null) {
-      return fallback;
-    }
-    double x;
-    try {
-      x = Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " expects a number, got '" + v + "'");
-    }
-    if (!(x >= min) || Double.isInfinite(x)) {
-      throw new UsageException(name + " must be a finite number of at least " + min + ", got " + v);
-    }
-    return x;
-  }
+
 }

@@ -161,6 +161,59 @@ final class CommandLine {
       return x;
     }
 
+    /**
+     * The option's value as a finite double of at least {@code min}.
+     */
+    double number(String name, double fallback, double min) {
+      String v = values.get(declared(name).name());
+      if (v == null) {
+        return fallback;
+      }
+      double x;
+      try {
+        x = Double.parseDouble(v.trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException(name + " expects a number, got '" + v + "'");
+      }
+      if (!(x >= min) || Double.isInfinite(x)) {
+        throw new UsageException(name + " must be a finite number of at least " + min + ", got "
+            + v);
+      }
+      return x;
+    }
+
+    /**
+     * These values, with every option not given taking its value from {@code defaults} (keys are
+     * option names without the dashes, as in a properties file; a flag's value is true or false).
+     *
+     * @param source what the defaults came from, for error messages
+     * @throws UsageException naming the source and the key, for an unknown option or a flag whose
+     *     value is not true or false
+     */
+    Parsed withDefaults(Map<String, String> defaults, String source) {
+      Map<String, String> merged = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : defaults.entrySet()) {
+        Option o = command.option("--" + e.getKey());
+        if (o == null) {
+          throw new UsageException(source + ": unknown option '" + e.getKey() + "'");
+        }
+        String v = e.getValue().trim();
+        if (o.isFlag()) {
+          if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new UsageException(source + ": " + e.getKey() + " is a flag: true or false, got '"
+                + v + "'");
+          }
+          if (v.equalsIgnoreCase("true")) {
+            merged.put(o.name(), "true");
+          }
+        } else {
+          merged.put(o.name(), v);
+        }
+      }
+      merged.putAll(values);
+      return new Parsed(command, merged);
+    }
+
     private Option declared(String name) {
       Option o = command.option(name);
       if (o == null) {

@@ -147,9 +147,11 @@ final class TrainDeepCommand {
           Option.flag("--resume", "continue from the checkpoint in --checkpoint-dir"),
           Option.flag("--overwrite", "replace DIR if it exists (once the new one is complete)")));
 
-  private final Parsed args;
+  /** No lower bound here: {@link DeepSettings} checks each setting's range and names it. */
+  private static final double ANY = -Double.MAX_VALUE;
+
+  private Parsed args;
   private final PrintStream out;
-  private final Properties config = new Properties();
 
   TrainDeepCommand(Parsed args, PrintStream out) {
     this.args = args;
@@ -160,57 +162,63 @@ final class TrainDeepCommand {
     long t0 = System.nanoTime();
     if (args.has("--config")) {
       Path file = Path.of(args.string("--config", ""));
+      Properties config = new Properties();
       try (InputStream in = Files.newInputStream(file)) {
         config.load(in);
       } catch (IOException e) {
         throw new UsageException("--config " + file + " cannot be read: " + e.getMessage());
       }
+      Map<String, String> defaults = new LinkedHashMap<>();
       for (String key : config.stringPropertyNames()) {
-        if (COMMAND.option("--" + key) == null || key.equals("config")) {
-          throw new UsageException("--config " + file + ": unknown option '" + key + "'");
+        if (key.equals("config")) {
+          throw new UsageException("--config " + file + ": a config cannot name another");
         }
+        defaults.put(key, config.getProperty(key));
       }
+      args = args.withDefaults(defaults, "--config " + file);
     }
-    String input = value("--input", null);
+    String input = args.string("--input", null);
     if (input == null) {
       throw new UsageException("--input is required (on the command line or in --config)");
     }
     String output = args.required("--output");
-    String network = value("--network", "vgg4");
-    long seed = integer("--seed", 0, 0);
-    String method = choice("--method", SelfLabelingMethods.CLUSTERING, "cce");
+    String network = args.string("--network", "vgg4");
+    long seed = args.integer("--seed", 0, 0);
+    String method = args.choice("--method", SelfLabelingMethods.CLUSTERING, "cce");
     DeepSettings defaults = DeepSettings.paperDefaults(network, method, seed);
-    String device = choice("--device", DjlEngine.DEVICES, "auto");
-    int k = integer("--k", 10, 1);
+    String device = args.choice("--device", DjlEngine.DEVICES, "auto");
+    int k = args.integer("--k", 10, 1);
     DeepSettings settings;
     try {
-      settings = new DeepSettings(method, real("--lambda", defaults.lambda()),
-          integer("--em-max-iter", defaults.emMaxIter(), 1), real("--em-tol", defaults.emTol()),
-          integer("--epochs", defaults.epochs(), 1),
-          integer("--batch-size", defaults.batchSize(), 1),
-          real("--augmentation-weight", defaults.augmentationWeight()),
-          real("--lr-head", defaults.headLearningRate()),
-          real("--lr-backbone", defaults.backboneLearningRate()),
-          real("--weight-decay", defaults.weightDecay()),
-          real("--seed-label-weight", defaults.seedLabelWeight()), seed);
+      settings = new DeepSettings(method, args.number("--lambda", defaults.lambda(), ANY),
+          args.integer("--em-max-iter", defaults.emMaxIter(), 1),
+          args.number("--em-tol", defaults.emTol(), ANY),
+          args.integer("--epochs", defaults.epochs(), 1),
+          args.integer("--batch-size", defaults.batchSize(), 1),
+          args.number("--augmentation-weight", defaults.augmentationWeight(), ANY),
+          args.number("--lr-head", defaults.headLearningRate(), ANY),
+          args.number("--lr-backbone", defaults.backboneLearningRate(), ANY),
+          args.number("--weight-decay", defaults.weightDecay(), ANY),
+          args.number("--seed-label-weight", defaults.seedLabelWeight(), ANY), seed);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    double seedFraction = real("--seed-fraction", 0);
+    double seedFraction = args.number("--seed-fraction", 0, ANY);
     if (seedFraction < 0 || seedFraction > 1) {
       throw new UsageException("--seed-fraction must be in [0, 1], got " + seedFraction);
     }
-    int limit = integer("--limit", 0, 1);
-    Path checkpointDir = has("--checkpoint-dir") ? Path.of(value("--checkpoint-dir", "")) : null;
+    int limit = args.integer("--limit", 0, 1);
+    Path checkpointDir = args.has("--checkpoint-dir")
+        ? Path.of(args.string("--checkpoint-dir", "")) : null;
     if (args.has("--resume") && checkpointDir == null) {
       throw new UsageException("--resume needs --checkpoint-dir");
     }
 
-    DeepInput.Options inputOptions = new DeepInput.Options(value("--format", "auto"),
-        has("--channels") ? integer("--channels", 0, 1) : 0,
-        has("--image-size") ? integer("--image-size", 0, 1) : 0,
-        has("--image-shape") ? DeepInput.parseShape(value("--image-shape", "")) : null,
-        value("--features-col", null), value("--label-col", null));
+    DeepInput.Options inputOptions = new DeepInput.Options(args.string("--format", "auto"),
+        args.has("--channels") ? args.integer("--channels", 0, 1) : 0,
+        args.has("--image-size") ? args.integer("--image-size", 0, 1) : 0,
+        args.has("--image-shape") ? DeepInput.parseShape(args.string("--image-shape", "")) : null,
+        args.string("--features-col", null), args.string("--label-col", null));
     DeepInput.Options heldOutOptions = new DeepInput.Options("auto", 0, 0, null,
         inputOptions.featuresCol(), inputOptions.labelCol());
 
@@ -219,9 +227,9 @@ final class TrainDeepCommand {
             args.has("--overwrite"));
         DeepInput trainInput = DeepInput.open(spark, input,
             new ImageFrames.Selection(limit, limit == 0 ? null : seed), inputOptions, null);
-        DeepInput heldOutInput = has("--held-out") ? DeepInput.open(spark,
-            value("--held-out", ""), new ImageFrames.Selection(
-                integer("--held-out-limit", 2000, 1), seed), heldOutOptions, trainInput.shape())
+        DeepInput heldOutInput = args.has("--held-out") ? DeepInput.open(spark,
+            args.string("--held-out", ""), new ImageFrames.Selection(
+                args.integer("--held-out-limit", 2000, 1), seed), heldOutOptions, trainInput.shape())
             : null) {
       Shape shape = trainInput.shape();
       TrainingImages train = trainInput.images();
@@ -235,10 +243,11 @@ final class TrainDeepCommand {
           + " device %s%n", network, train.size(), shape, train.name(), input, k, method,
           settings.epochs(), settings.batchSize(), dev);
       try (DeepNetwork net = Networks.byName(network, shape, k, dev, seed)) {
-        if (has("--init")) {
-          Networks.initBackbone(net, Path.of(value("--init", "")));
+        if (args.has("--init")) {
+          Networks.initBackbone(net, Path.of(args.string("--init", "")));
         }
-        ImageTensors.ChannelStatistics norm = ImageTensors.ChannelStatistics.of(train, (int) shape.get(0));
+        ImageTensors.ChannelStatistics norm = ImageTensors.ChannelStatistics.of(train,
+            (int) shape.get(0));
         DeepClusteringTrainer trainer = new DeepClusteringTrainer(net, settings,
             ImageAugmentation.defaultFor((int) shape.get(0), (int) shape.get(1),
                 (int) shape.get(2)), norm);
@@ -388,61 +397,5 @@ final class TrainDeepCommand {
     preds.selectExpr("row", "label", "prediction").write().option("header", "true")
         .csv(dir.path("_predictions.csv"));
     dir.keepSinglePart("_predictions.csv", "predictions.csv");
-  }
-
-  // Options: the command line first, then --config, then the default.
-
-  private boolean has(String name) {
-    return args.has(name) || config.containsKey(name.substring(2));
-  }
-
-  private String value(String name, String fallback) {
-    if (args.has(name)) {
-      return args.string(name, fallback);
-    }
-    String v = config.getProperty(name.substring(2));
-    return v == null ? fallback : v.trim();
-  }
-
-  private String choice(String name, List<String> allowed, String fallback) {
-    String v = value(name, fallback).toLowerCase(Locale.ROOT);
-    if (!allowed.contains(v)) {
-      throw new UsageException(name + " must be one of " + String.join(", ", allowed) + ", got '"
-          + v + "'");
-    }
-    return v;
-  }
-
-  private int integer(String name, int fallback, int min) {
-    String v = value(name, null);
-    if (v == null) {
-      return fallback;
-    }
-    int x;
-    try {
-      x = Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " expects an integer, got '" + v + "'");
-    }
-    if (x < min) {
-      throw new UsageException(name + " must be at least " + min + ", got " + x);
-    }
-    return x;
-  }
-
-  private double real(String name, double fallback) {
-    String v = value(name, null);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      double x = Double.parseDouble(v);
-      if (!Double.isFinite(x)) {
-        throw new NumberFormatException();
-      }
-      return x;
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " expects a finite number, got '" + v + "'");
-    }
   }
 }
