@@ -36,9 +36,9 @@ import org.ccespark.deep.DeepModel;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.DeepSettings;
 import org.ccespark.deep.ImageAugmentation;
+import org.ccespark.deep.ImageTensors;
 import org.ccespark.deep.Networks;
 import org.ccespark.deep.TrainingImages;
-import org.ccespark.deep.ImageTensors;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.features.ImageFeatures;
@@ -229,8 +229,8 @@ final class TrainDeepCommand {
             new ImageFrames.Selection(limit, limit == 0 ? null : seed), inputOptions, null);
         DeepInput heldOutInput = args.has("--held-out") ? DeepInput.open(spark,
             args.string("--held-out", ""), new ImageFrames.Selection(
-                args.integer("--held-out-limit", 2000, 1), seed), heldOutOptions, trainInput.shape())
-            : null) {
+                args.integer("--held-out-limit", 2000, 1), seed), heldOutOptions,
+            trainInput.shape()) : null) {
       Shape shape = trainInput.shape();
       TrainingImages train = trainInput.images();
       TrainingImages heldOut = heldOutInput == null ? null : heldOutInput.images();
