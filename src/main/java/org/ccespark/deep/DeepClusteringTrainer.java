@@ -111,7 +111,7 @@ public final class DeepClusteringTrainer {
       Path checkpointDir, boolean resume, Consumer<EpochStats> onEpoch) {
     int n = train.size();
     int k = net.k();
-    int floats = checkImages(train, "training");
+    checkImages(train, "training");
     if (heldOut != null) {
       checkImages(heldOut, "held-out");
     }
@@ -269,11 +269,8 @@ public final class DeepClusteringTrainer {
             g[m * k + j] = settings.augmentationWeight() * ga[j];
           }
         }
-        for (int j = 0; j < m * k; j++) {
-          g[j] /= m;
-        }
-        for (int j = m * k; j < images * k; j++) {
-          g[j] /= m;
+        for (int j = 0; j < images * k; j++) {
+          g[j] /= m; // every term is a mean over the batch's m images
         }
         NDArray grad = bm.create(toFloats(g), logits.getShape());
         gc.backward(logits.mul(grad).sum());
