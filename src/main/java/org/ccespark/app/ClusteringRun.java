@@ -65,6 +65,7 @@ final class ClusteringRun {
     CCE_OPTIONS.put("--momentum", "momentum");
     CCE_OPTIONS.put("--em-max-iter", "emMaxIter");
     CCE_OPTIONS.put("--em-tol", "emTol");
+    CCE_OPTIONS.put("--solver", "solver");
     CCE_OPTIONS.put("--seed", "seed");
     CCE_OPTIONS.put("--schedule", "schedule");
     CCE_OPTIONS.put("--pgd-step-size", "pgdStepSize");

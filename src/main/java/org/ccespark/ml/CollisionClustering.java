@@ -189,6 +189,12 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     return this;
   }
 
+  /** Sets {@link #solver()}. */
+  public CollisionClustering setSolver(String value) {
+    set(solver(), value);
+    return this;
+  }
+
   /**
    * @param value see {@link #seed()}
    * @return this estimator
@@ -314,7 +320,7 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   TrainingConfig trainingConfig() {
     return new TrainingConfig(getK(), getLambda(), getMaxIter(), getBatchSize(), getStepSize(),
         getWeightDecay(), getOptimizer(), getMomentum(), getEmMaxIter(), getEmTol(), getSeed(),
-        getSchedule(), getMethod(), getPgdStepSize(), getSeedLabelWeight());
+        getSchedule(), getMethod(), getPgdStepSize(), getSeedLabelWeight(), getSolver());
   }
 
   /**

@@ -188,6 +188,19 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
+   * Pseudo-label solver of {@code cce} (eq. 11): {@code exact} (default: the optimum through the
+   * Lagrange dual, {@code math.ExactPseudoLabels}, with SQUAREM EM where it stalls),
+   * {@code squarem} (the paper's EM with squared extrapolation) or {@code em} (the paper's plain
+   * EM). {@code emMaxIter} and {@code emTol} bound the two EM solvers (and the exact solver's
+   * fallback).
+   *
+   * @return the param
+   */
+  default Param<String> solver() {
+    return declarations().solver;
+  }
+
+  /**
    * Random seed of the initialisation and the batch order. Default {@link #DEFAULT_SEED}.
    *
    * @return the param
@@ -374,6 +387,11 @@ public interface CollisionClusteringParams extends Params {
     return (Integer) getOrDefault(emMaxIter());
   }
 
+  /** @return the value of {@link #solver()} */
+  default String getSolver() {
+    return getOrDefault(solver());
+  }
+
   /** @return the value of {@link #emTol()} */
   default double getEmTol() {
     return (Double) getOrDefault(emTol());
@@ -410,6 +428,7 @@ public interface CollisionClusteringParams extends Params {
     final DoubleParam momentum;
     final IntParam emMaxIter;
     final DoubleParam emTol;
+    final Param<String> solver;
     final LongParam seed;
     final Param<String> schedule;
     final Param<String> method;
@@ -452,6 +471,11 @@ public interface CollisionClusteringParams extends Params {
       emTol = new DoubleParam(owner, "emTol",
           "EM stops when no pseudo-label entry moved by more than this (> 0)",
           finite(ParamValidators.gt(0)));
+      solver = new Param<>(owner, "solver",
+          "pseudo-label solver of cce: exact (the optimum of eq. 11 through its dual, EM where it"
+              + " stalls), squarem (EM with squared extrapolation) or em (the paper's plain EM);"
+              + " supported: " + String.join(", ", org.ccespark.selflabel.CollisionEm.SOLVERS),
+          ParamValidators.inArray(org.ccespark.selflabel.CollisionEm.SOLVERS.toArray(new String[0])));
       seed = new LongParam(owner, "seed", "random seed of initialisation and batch order");
       schedule = new Param<>(owner, "schedule",
           "training schedule: minibatch (EM on each mini-batch, Algorithm 2) or fulldata (EM on"
@@ -494,6 +518,7 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(momentum, 0.0);
       owner.setDefault(emMaxIter, 1000);
       owner.setDefault(emTol, 1e-5);
+      owner.setDefault(solver, TrainingConfig.DEFAULT_SOLVER);
       owner.setDefault(seed, DEFAULT_SEED);
       owner.setDefault(schedule, "minibatch");
       owner.setDefault(method, "cce");

@@ -1,6 +1,7 @@
 package org.ccespark.selflabel;
 
 import java.util.Arrays;
+import org.ccespark.math.ExactPseudoLabels;
 import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.SelfLabelingLoss;
 
@@ -10,7 +11,10 @@ import org.ccespark.math.SelfLabelingLoss;
  * (eq. 11) with the collision cross-entropy {@code H2(y, σ) = -ln Σ_k y_k σ_k} (eq. 9).
  *
  * <ul>
- *   <li>Pseudo-labels: the paper's EM (E-step eq. 14, Newton M-step of Theorem 1), from the start
+ *   <li>Pseudo-labels, solver {@code exact} (the default): the optimum of eq. 11 through its dual
+ *       ({@link ExactPseudoLabels}), with SQUAREM EM from its labels where the dual iteration
+ *       stalls. Solvers {@code squarem} and {@code em}:</li>
+ *   <li>the paper's EM (E-step eq. 14, Newton M-step of Theorem 1), from the start
  *       given ({@code y = σ}), accelerated by SQUAREM ({@link PseudoLabelEm#solveAccelerated}).
  *       Fixed rows count in every E-step (column sums over all rows) but are not updated: for
  *       one-hot fixed rows (seed labels) the same SQUAREM EM runs with their σ replaced by their
@@ -25,23 +29,80 @@ import org.ccespark.math.SelfLabelingLoss;
 public final class CollisionEm implements SelfLabelingObjective {
   private static final long serialVersionUID = 1L;
 
+  /** The pseudo-label solvers of eq. 11, by name. */
+  public static final java.util.List<String> SOLVERS = java.util.List.of("exact", "squarem", "em");
+
   private final double lambda;
   private final int maxIter;
   private final double tol;
+  private final String solver;
+
+  /** With the default solver, {@code exact}. */
+  public CollisionEm(double lambda, int maxIter, double tol) {
+    this(lambda, maxIter, tol, "exact");
+  }
 
   /**
    * @param lambda weight λ ≥ 0 of {@code KL(u‖ȳ)}
-   * @param maxIter maximum EM iterations (M-steps) per solve
+   * @param maxIter maximum EM iterations (M-steps) per solve (for {@code exact}: of its fallback)
    * @param tol EM stops once no entry of {@code y} moves by more than this in an iteration
+   * @param solver {@code exact} (the dual solver {@link ExactPseudoLabels}, with SQUAREM EM as
+   *     fallback where it does not converge), {@code squarem} (EM with squared extrapolation) or
+   *     {@code em} (the paper's plain EM)
    */
-  public CollisionEm(double lambda, int maxIter, double tol) {
+  public CollisionEm(double lambda, int maxIter, double tol, String solver) {
+    if (!SOLVERS.contains(solver)) {
+      throw new IllegalArgumentException("unknown solver '" + solver + "'; supported: "
+          + String.join(", ", SOLVERS));
+    }
     this.lambda = lambda;
     this.maxIter = maxIter;
     this.tol = tol;
+    this.solver = solver;
   }
 
   @Override
   public int solve(double[] sigma, double[] y, int rows, int k, boolean[] fixed) {
+    if (solver.equals("exact")) {
+      return solveExact(sigma, y, rows, k, fixed);
+    }
+    if (solver.equals("em") && !NetworkLosses.anyFixed(fixed, rows)) {
+      return PseudoLabelEm.solve(sigma, y, rows, k, lambda, maxIter, tol).iterations();
+    }
+    return solveEm(sigma, y, rows, k, fixed);
+  }
+
+  /**
+   * The exact solver; where its dual iteration stalls (see {@link ExactPseudoLabels}), EM
+   * continues from its labels mixed with 1% of σ (EM cannot raise an entry from 0), and the
+   * labels with the lower {@code L_CCE+} are kept.
+   *
+   * @return passes over the block (dual evaluations plus EM M-steps)
+   */
+  private int solveExact(double[] sigma, double[] y, int rows, int k, boolean[] fixed) {
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, rows, k, fixed, lambda, null,
+        ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+    if (r.converged()) {
+      return r.passes();
+    }
+    double[] em = y.clone();
+    for (int i = 0; i < rows; i++) {
+      if (fixed == null || !fixed[i]) {
+        for (int c = 0; c < k; c++) {
+          em[i * k + c] = 0.99 * em[i * k + c] + 0.01 * sigma[i * k + c];
+        }
+      }
+    }
+    int it = solveEm(sigma, em, rows, k, fixed);
+    if (SelfLabelingLoss.ccePlus(sigma, em, rows, k, lambda)
+        < SelfLabelingLoss.ccePlus(sigma, y, rows, k, lambda)) {
+      System.arraycopy(em, 0, y, 0, y.length);
+    }
+    return r.passes() + it;
+  }
+
+  /** SQUAREM EM (plain EM when soft fixed rows must be put back after every step). */
+  private int solveEm(double[] sigma, double[] y, int rows, int k, boolean[] fixed) {
     if (!NetworkLosses.anyFixed(fixed, rows)) {
       return PseudoLabelEm.solveAccelerated(sigma, y, rows, k, lambda, maxIter, tol).iterations();
     }

@@ -79,9 +79,18 @@ public final class SelfLabelingMethods {
    */
   public static SelfLabelingObjective create(String method, double lambda, int maxIter, double tol,
       double pgdStepSize) {
+    return create(method, lambda, maxIter, tol, pgdStepSize, "exact");
+  }
+
+  /**
+   * As {@link #create(String, double, int, double, double)} with {@code cce}'s pseudo-label solver
+   * ({@link CollisionEm#SOLVERS}; the other methods have one solver each and ignore it).
+   */
+  public static SelfLabelingObjective create(String method, double lambda, int maxIter, double tol,
+      double pgdStepSize, String solver) {
     switch (check(method)) {
       case "cce":
-        return new CollisionEm(lambda, maxIter, tol);
+        return new CollisionEm(lambda, maxIter, tol, solver);
       case "cce-pgd":
         return new CollisionPgd(lambda, pgdStepSize, maxIter, tol);
       case "sela":

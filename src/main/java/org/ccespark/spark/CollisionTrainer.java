@@ -275,10 +275,8 @@ public final class CollisionTrainer {
     if (blocks.labelledRows == 0 || !SelfLabelingMethods.CLUSTERING.contains(cfg.method())) {
       return cfg;
     }
-    double w = cfg.seedLabelWeight() * blocks.numRows / (double) blocks.labelledRows;
-    return new TrainingConfig(cfg.k(), cfg.lambda(), cfg.epochs(), cfg.batchSize(),
-        cfg.stepSize(), cfg.weightDecay(), cfg.optimizer(), cfg.momentum(), cfg.emMaxIter(),
-        cfg.emTol(), cfg.seed(), cfg.schedule(), cfg.method(), cfg.pgdStepSize(), w);
+    return cfg.withSeedLabelWeight(
+        cfg.seedLabelWeight() * blocks.numRows / (double) blocks.labelledRows);
   }
 
   /**

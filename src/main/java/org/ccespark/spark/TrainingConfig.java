@@ -23,11 +23,29 @@ import org.ccespark.selflabel.SelfLabelingObjective;
  * @param pgdStepSize PGD's step for {@code cce-pgd}
  * @param seedLabelWeight weight of the Shannon cross-entropy on rows with a given label
  *     (semi-supervised mode; the paper uses 2)
+ * @param solver pseudo-label solver of {@code cce}: {@code exact}, {@code squarem} or {@code em}
  */
 public record TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
     double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
-    String schedule, String method, double pgdStepSize, double seedLabelWeight)
+    String schedule, String method, double pgdStepSize, double seedLabelWeight, String solver)
     implements Serializable {
+
+  /** Default of {@link #solver()}. */
+  public static final String DEFAULT_SOLVER = "exact";
+
+  /** With the default solver. */
+  public TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
+      double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
+      String schedule, String method, double pgdStepSize, double seedLabelWeight) {
+    this(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer, momentum, emMaxIter, emTol,
+        seed, schedule, method, pgdStepSize, seedLabelWeight, DEFAULT_SOLVER);
+  }
+
+  /** @return this configuration with another seed-label weight */
+  public TrainingConfig withSeedLabelWeight(double weight) {
+    return new TrainingConfig(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer,
+        momentum, emMaxIter, emTol, seed, schedule, method, pgdStepSize, weight, solver);
+  }
 
   /** Default of {@link #pgdStepSize()}. */
   public static final double DEFAULT_PGD_STEP_SIZE = 0.001;
@@ -44,6 +62,6 @@ public record TrainingConfig(int k, double lambda, int epochs, int batchSize, do
 
   /** @return the method's objective with this configuration's λ and solver settings */
   public SelfLabelingObjective objective() {
-    return SelfLabelingMethods.create(method, lambda, emMaxIter, emTol, pgdStepSize);
+    return SelfLabelingMethods.create(method, lambda, emMaxIter, emTol, pgdStepSize, solver);
   }
 }

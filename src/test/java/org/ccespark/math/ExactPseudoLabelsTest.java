@@ -1,0 +1,289 @@
+package org.ccespark.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exact dual solver of eq. 11 against the equation itself: the KKT conditions of the primal,
+ * the duality gap, EM run to convergence, and the extreme inputs.
+ */
+class ExactPseudoLabelsTest {
+  private final SplittableRandom rnd = new SplittableRandom(11);
+
+  /**
+   * Largest per-point Frank–Wolfe gap of eq. 11 (times M): {@code Σ_k y_ik g_ik − min_k g_ik} with
+   * {@code g_ik = M ∂L/∂y_ik = −σ_ik/σ_iᵀy_i − λ u_k/ȳ_k}: zero for every free point exactly at the
+   * optimum (the KKT conditions on the simplex), and its mean bounds the loss's distance to it.
+   */
+  static double kktViolation(double[] sigma, double[] y, int m, int k, double lambda,
+      boolean[] fixed) {
+    double[] mean = SelfLabelingLoss.meanLabel(y, m, k);
+    double worst = 0;
+    for (int i = 0; i < m; i++) {
+      if (fixed != null && fixed[i]) {
+        continue;
+      }
+      double s = 0;
+      for (int c = 0; c < k; c++) {
+        s += sigma[i * k + c] * y[i * k + c];
+      }
+      double min = Double.POSITIVE_INFINITY;
+      double dot = 0;
+      for (int c = 0; c < k; c++) {
+        double g = -sigma[i * k + c] / s - lambda / k / mean[c];
+        min = Math.min(min, g);
+        dot += y[i * k + c] * g;
+      }
+      worst = Math.max(worst, dot - min);
+    }
+    return worst;
+  }
+
+  /** 1e-9 relative to λ, or the rounding floor of prices of size λ (see the solver's tol). */
+  static double kktTolerance(int k, double lambda) {
+    return (1 + lambda) * Math.max(1e-9, 1e-15 * k * (1 + lambda));
+  }
+
+  private static void assertOnSimplex(double[] y, int m, int k) {
+    for (int i = 0; i < m; i++) {
+      double s = 0;
+      for (int c = 0; c < k; c++) {
+        assertTrue(y[i * k + c] >= 0, "negative label");
+        s += y[i * k + c];
+      }
+      assertEquals(1, s, 1e-12, "row " + i + " sums to 1");
+    }
+  }
+
+  @Test
+  void meetsKktAndGapAcrossKAndLambda() {
+    for (int k : new int[] {2, 10, 20}) {
+      for (double lambda : new double[] {1e-6, 1e-2, 1, 100, 1e4, 1e6}) {
+        int m = 250;
+        double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 1 + k / 50.0);
+        double[] y = new double[m * k];
+        ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, m, k, null, lambda, null,
+            100, 1e-10);
+        String at = "K=" + k + " λ=" + lambda + " " + r;
+        assertTrue(r.converged(), at);
+        assertTrue(r.gap() <= 1e-10 && r.gap() >= 0, at);
+        assertOnSimplex(y, m, k);
+        assertEquals(SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda), r.primal(),
+            1e-12 * (1 + lambda), at);
+        assertTrue(kktViolation(sigma, y, m, k, lambda, null) <= kktTolerance(k, lambda),
+            at + " KKT " + kktViolation(sigma, y, m, k, lambda, null));
+        // the optimum is (almost) hard: at most two classes per point
+        for (int i = 0; i < m; i++) {
+          int support = 0;
+          for (int c = 0; c < k; c++) {
+            support += y[i * k + c] > 0 ? 1 : 0;
+          }
+          assertTrue(support <= 2, at);
+        }
+      }
+    }
+  }
+
+  /** The block: EM needs 10^5 iterations to get where the dual solver gets at once. */
+  @Test
+  void agreesWithEmRunToConvergence() {
+    int m = 30;
+    int k = 4;
+    double lambda = 3;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 1);
+    double[] yEm = sigma.clone();
+    PseudoLabelEm.solveAccelerated(sigma, yEm, m, k, lambda, 200_000, 1e-15);
+    double[] y = new double[m * k];
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, m, k, null, lambda, null, 100,
+        1e-12);
+    double em = SelfLabelingLoss.ccePlus(sigma, yEm, m, k, lambda);
+    assertTrue(r.primal() <= em + 1e-12, r.primal() + " vs EM " + em);
+    assertEquals(em, r.primal(), 1e-8);
+    assertArrayEquals(yEm, y, 1e-3);
+  }
+
+  @Test
+  void dualNeverExceedsPrimalAndNewtonIsMonotone() {
+    int m = 100;
+    int k = 7;
+    double lambda = 50;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+    ExactPseudoLabels.Partial p = new ExactPseudoLabels.Partial(k);
+    double[] c = new double[k];
+    for (int trial = 0; trial < 20; trial++) {
+      for (int j = 0; j < k; j++) {
+        c[j] = lambda * Math.exp(MathTesting.gaussian(rnd));
+      }
+      p = new ExactPseudoLabels.Partial(k);
+      double[] y = new double[m * k];
+      ExactPseudoLabels.evaluate(sigma, 0, m, k, c, null, null, y, p);
+      double g = ExactPseudoLabels.gap(p, c, lambda, m);
+      double primal = SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda);
+      double dual = p.innerSum / m + lambda;
+      for (int j = 0; j < k; j++) {
+        dual += lambda / k * Math.log(c[j] / lambda);
+      }
+      assertTrue(g >= 0);
+      assertEquals(primal - dual, g, 1e-9 * (1 + Math.abs(primal)), "closed-form gap");
+    }
+  }
+
+  /** Each point's label minimises −ln σᵀy − cᵀy over the simplex (checked against a fine grid). */
+  @Test
+  void pointSolutionIsTheInnerMinimum() {
+    int k = 3;
+    for (int trial = 0; trial < 300; trial++) {
+      double[] sigma = MathTesting.randomSimplex(rnd, k, 2);
+      double[] c = new double[k];
+      for (int j = 0; j < k; j++) {
+        c[j] = Math.exp(2 * MathTesting.gaussian(rnd));
+      }
+      double[] y = new double[k];
+      ExactPseudoLabels.Partial p = new ExactPseudoLabels.Partial(k);
+      ExactPseudoLabels.point(sigma, 0, k, c, y, p);
+      double best = Double.POSITIVE_INFINITY;
+      int n = 400;
+      for (int a = 0; a <= n; a++) {
+        for (int b = 0; a + b <= n; b++) {
+          double y0 = a / (double) n;
+          double y1 = b / (double) n;
+          double y2 = 1 - y0 - y1;
+          double v = -Math.log(sigma[0] * y0 + sigma[1] * y1 + sigma[2] * y2)
+              - (c[0] * y0 + c[1] * y1 + c[2] * y2);
+          best = Math.min(best, v);
+        }
+      }
+      assertTrue(p.innerSum <= best + 1e-12, "φ " + p.innerSum + " above grid minimum " + best);
+    }
+  }
+
+  @Test
+  void invariantToPermutingPoints() {
+    int m = 120;
+    int k = 6;
+    double lambda = 100;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 1);
+    double[] y = new double[m * k];
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, m, k, null, lambda, null, 100,
+        1e-12);
+    int[] perm = Shuffle.permutation(5, 0, 0, m);
+    double[] sp = new double[m * k];
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(sigma, perm[i] * k, sp, i * k, k);
+    }
+    double[] yp = new double[m * k];
+    ExactPseudoLabels.Result rp = ExactPseudoLabels.solve(sp, yp, m, k, null, lambda, null, 100,
+        1e-12);
+    assertEquals(r.primal(), rp.primal(), 1e-12);
+    for (int i = 0; i < m; i++) {
+      for (int c = 0; c < k; c++) {
+        assertEquals(y[perm[i] * k + c], yp[i * k + c], 1e-6);
+      }
+    }
+  }
+
+  @Test
+  void extremeInputs() {
+    int m = 60;
+    int k = 5;
+    // uniform σ: every balanced y is optimal; the solver returns u for each point at once
+    double[] uniform = new double[m * k];
+    java.util.Arrays.fill(uniform, 1.0 / k);
+    double[] y = new double[m * k];
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solve(uniform, y, m, k, null, 100, null, 100,
+        1e-10);
+    assertTrue(r.converged(), r.toString());
+    assertEquals(Math.log(k), r.primal(), 1e-12);
+    // one-hot σ (each point certain of a class, classes unbalanced) and underflowing σ
+    for (double spread : new double[] {0, 800}) {
+      double[] sigma = new double[m * k];
+      for (int i = 0; i < m; i++) {
+        if (spread == 0) {
+          sigma[i * k + (i % 3)] = 1; // classes 3, 4 never predicted
+        } else {
+          double[] z = new double[k];
+          for (int c = 0; c < k; c++) {
+            z[c] = spread * MathTesting.gaussian(rnd);
+          }
+          Softmax.softmax(z, 0, sigma, i * k, k);
+        }
+      }
+      for (double lambda : new double[] {1e-6, 1, 100, 1e6}) {
+        y = new double[m * k];
+        r = ExactPseudoLabels.solve(sigma, y, m, k, null, lambda, null, 100, 1e-10);
+        String at = "spread " + spread + " λ=" + lambda + " " + r;
+        assertTrue(Double.isFinite(r.primal()), at);
+        assertOnSimplex(y, m, k);
+        assertTrue(r.converged() || spread > 0, at);
+      }
+    }
+    // ties within points: two classes with equal σ
+    double[] tied = MathTesting.randomSimplexRows(rnd, m, k, 1);
+    for (int i = 0; i < m; i++) {
+      tied[i * k + 1] = tied[i * k];
+    }
+    y = new double[m * k];
+    r = ExactPseudoLabels.solve(tied, y, m, k, null, 10, null, 100, 1e-10);
+    assertOnSimplex(y, m, k);
+    assertTrue(Double.isFinite(r.primal()) && r.gap() < 1e-6, r.toString());
+  }
+
+  @Test
+  void lambdaZeroTakesTheMostLikelyClass() {
+    double[] sigma = {0.2, 0.5, 0.3, 0.4, 0.4, 0.2};
+    double[] y = new double[6];
+    ExactPseudoLabels.solve(sigma, y, 2, 3, null, 0, null, 100, 1e-10);
+    assertArrayEquals(new double[] {0, 1, 0, 0.5, 0.5, 0}, y, 0);
+  }
+
+  @Test
+  void fixedRowsCountInTheMeanAndStayUnchanged() {
+    int m = 80;
+    int k = 4;
+    double lambda = 100;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+    boolean[] fixed = new boolean[m];
+    double[] y = new double[m * k];
+    for (int i = 0; i < m; i += 4) {
+      fixed[i] = true;
+      if (i % 8 == 0) {
+        y[i * k] = 1; // seed label: class 0
+      } else {
+        System.arraycopy(MathTesting.randomSimplex(rnd, k, 1), 0, y, i * k, k); // soft target
+      }
+    }
+    double[] before = y.clone();
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, m, k, fixed, lambda, null, 100,
+        1e-10);
+    assertTrue(r.converged(), r.toString());
+    for (int i = 0; i < m; i++) {
+      if (fixed[i]) {
+        for (int c = 0; c < k; c++) {
+          assertEquals(before[i * k + c], y[i * k + c], 0);
+        }
+      }
+    }
+    assertTrue(kktViolation(sigma, y, m, k, lambda, fixed) <= kktTolerance(k, lambda));
+  }
+
+  /**
+   * K = 1000 classes over M = 250 points: each point can cover at most two classes generically,
+   * so the optimum is degenerate and the dual not differentiable there. The solver must still
+   * return labels on the simplex with every class used, and say that it did not converge.
+   */
+  @Test
+  void manyMoreClassesThanPointsEndsOnTheSimplexAndSaysSo() {
+    int m = 250;
+    int k = 1000;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 3);
+    double[] y = new double[m * k];
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, m, k, null, 100, null, 20,
+        1e-10);
+    assertOnSimplex(y, m, k);
+    assertTrue(!r.converged() || r.gap() <= 1e-10, r.toString());
+  }
+}
