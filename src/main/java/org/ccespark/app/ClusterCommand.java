@@ -57,7 +57,7 @@ final class ClusterCommand {
           + " under equipartition), miadm (Jabi et al. 2021: Shannon cross-entropy, soft"
           + " pseudo-labels plus KL(mean y||u), eq. 5), migd (Krause et al. 2010: mutual"
           + " information, eq. 1, by gradient descent, no pseudo-labels). --lambda defaults per"
-          + " method; only cce supports --schedule fulldata. See the README's Methods section."
+          + " method; only cce supports --schedule fulldata. See docs/methods.md."
           + "\n\nSemi-supervised mode: --seed-label-col names a column of class indices in [0, K)"
           + " (null for unlabelled rows). Every method but kmeans then fixes the pseudo-label of"
           + " each labelled row to its class and adds --seed-label-weight times the mean Shannon"

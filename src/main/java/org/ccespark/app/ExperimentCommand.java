@@ -61,8 +61,8 @@ final class ExperimentCommand {
   static final Command COMMAND = new Command("experiment",
       "--config FILE [--output DIR] [--overwrite]",
       "the paper's experiments (tables and figures) as configured in a properties file",
-      "Runs the experiments described by a properties file (see conf/experiments/ and the README's"
-          + " Experiments section): for each dataset and method, first the tuning runs (every"
+      "Runs the experiments described by a properties file (see conf/experiments/ and"
+          + " docs/experiments.md): for each dataset and method, first the tuning runs (every"
           + " point of the method's grid fitted once with tune.seed, the best by tune.metric"
           + " kept), then the reported runs with seeds 1..N; the semi-supervised runs of table5;"
           + " then the tables (Markdown and CSV) and figures (PNG). Prints progress (runs done of"

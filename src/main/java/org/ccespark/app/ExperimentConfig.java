@@ -25,7 +25,7 @@ import org.ccespark.data.PcaFeatures;
 
 /**
  * The configuration of one {@code experiment}: a Java properties file, every key documented in
- * {@link #KEYS} (and in the README), validated on load with errors naming the key. Nothing here
+ * {@link #KEYS} (and in docs/experiments.md), validated on load with errors naming the key. Nothing here
  * touches Spark or data; {@link ExperimentCommand} runs it.
  */
 final class ExperimentConfig {

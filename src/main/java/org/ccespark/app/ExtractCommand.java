@@ -43,7 +43,7 @@ final class ExtractCommand {
           + " model-zoo ResNet-50 with ImageNet weights (downloaded once, needs network access;"
           + " its output is the 1000 class scores); " + ModelSpec.RANDOM_RESNET50 + ", ResNet-50"
           + " with seeded random weights and its 2048 pooled features, for tests and benchmarks"
-          + " only. The README shows how to export torchvision's ImageNet ResNet-50 (2048 pooled"
+          + " only. docs/image-features.md shows how to export torchvision's ImageNet ResNet-50 (2048 pooled"
           + " features) to TorchScript in two lines of Python."
           + "\n\nModes: driver runs the model in the driver JVM (the path for a GPU) and keeps"
           + " the features in memory until written; executors splits the images into one index"

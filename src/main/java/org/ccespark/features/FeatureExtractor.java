@@ -117,7 +117,7 @@ public final class FeatureExtractor implements AutoCloseable {
 
   private static FeatureExtractor loadZoo(ModelSpec spec, Device device) {
     String howTo = " Without network access, export torchvision's ResNet-50 (ImageNet weights) to"
-        + " TorchScript with Python (see the README, Image features) and pass --model"
+        + " TorchScript with Python (see docs/image-features.md) and pass --model"
         + " resnet50.pt; --model " + ModelSpec.RANDOM_RESNET50 + " has random weights and is for"
         + " testing only.";
     if (!DjlEngine.downloadsAllowed()) {

@@ -225,8 +225,8 @@ public interface CollisionClusteringParams extends Params {
   /**
    * The self-labeling objective: {@code cce} (collision cross-entropy, EM on eq. 11), {@code cce-pgd}
    * (PGD on eq. 10), {@code sela} (Asano et al. 2020), {@code miadm} (Jabi et al. 2021) or
-   * {@code migd} (Krause et al. 2010); see {@link SelfLabelingMethods} and the README's Methods
-   * section. All train the same linear classifier with the same loop. Only {@code cce} supports
+   * {@code migd} (Krause et al. 2010); see {@link SelfLabelingMethods} and docs/methods.md. All
+   * train the same linear classifier with the same loop. Only {@code cce} supports
    * the {@code fulldata} schedule. Default {@code cce}.
    *
    * @return the param

@@ -98,11 +98,11 @@ class ExperimentConfigTest {
   }
 
   @Test
-  void readmeAndHelpDocumentEveryKey() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
+  void docsAndHelpDocumentEveryKey() throws IOException {
+    String docs = Files.readString(Path.of("docs/experiments.md"));
     String help = ExperimentCommand.COMMAND.help().replaceAll("\\s+", " ");
     for (String[] key : ExperimentConfig.KEYS) {
-      assertTrue(readme.contains("| `" + key[0] + "` |"), "README documents " + key[0]);
+      assertTrue(docs.contains("| `" + key[0] + "` |"), "docs/experiments.md documents " + key[0]);
       assertTrue(help.contains(key[0] + " [default: "), "help documents " + key[0]);
     }
   }

@@ -103,7 +103,7 @@ class NetworksTest {
         assertEquals(new Shape(2, t.features),
             stages.get(4).getOutputShapes(new Shape[] {in})[0], v + " flatten");
         assertEquals(parameters, count(net.backboneParameters()), v);
-        assertEquals(t.parameters, parameters, v + ": the README's figure");
+        assertEquals(t.parameters, parameters, v + ": docs/deep-clustering.md's figure");
         assertEquals(t.features * 10 + 10, count(net.headParameters()), v);
       }
     }
