@@ -205,7 +205,8 @@ final class ClusterCommand {
             kmeans ? "K-means" : method, k);
         ClusteringRun.Result result = !kmeans
             ? ClusteringRun.cce(estimator, data, in.featuresCol())
-            : ClusteringRun.kmeans(k, estimator.getSeed(), data, in.featuresCol());
+            : ClusteringRun.kmeans(k, estimator.getSeed(), estimator.getNumRestarts(), data,
+                in.featuresCol());
         Map<String, Object> metrics;
         try {
           metrics = write(spark, dir, in, k, result, partitions, seedLabelCol, seeded, t0);
@@ -313,6 +314,14 @@ final class ClusterCommand {
     if (metrics.get("trainingCost") != null) {
       out.printf("  K-means cost %.4g after %s iterations%n", metrics.get("trainingCost"),
           metrics.get("iterations"));
+    }
+    for (String key : List.of("restartLosses", "restartCosts")) {
+      if (metrics.get(key) instanceof double[] r) {
+        out.printf("  %s of the %d restarts: %s; kept restart %s (the lowest)%n",
+            key.equals("restartLosses") ? "final full-data loss" : "K-means cost", r.length,
+            java.util.Arrays.stream(r).mapToObj(v -> String.format("%.6g", v))
+                .collect(Collectors.joining(" ")), ((Number) metrics.get("chosenRestart")).intValue() + 1);
+      }
     }
     out.println("  cluster sizes: " + LongStream.of((long[]) metrics.get("clusterSizes"))
         .mapToObj(Long::toString).collect(Collectors.joining(" ")));

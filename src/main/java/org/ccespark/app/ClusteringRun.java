@@ -66,6 +66,8 @@ final class ClusteringRun {
     CCE_OPTIONS.put("--em-max-iter", "emMaxIter");
     CCE_OPTIONS.put("--em-tol", "emTol");
     CCE_OPTIONS.put("--solver", "solver");
+    CCE_OPTIONS.put("--init", "init");
+    CCE_OPTIONS.put("--restarts", "numRestarts");
     CCE_OPTIONS.put("--seed", "seed");
     CCE_OPTIONS.put("--schedule", "schedule");
     CCE_OPTIONS.put("--pgd-step-size", "pgdStepSize");
@@ -233,20 +235,47 @@ final class ClusteringRun {
     training.put("lossPerEpoch", summary.lossPerEpoch());
     training.put("emIterationsPerEpoch", summary.emIterationsPerEpoch());
     training.put("trainingSeconds", summary.trainingSeconds());
+    if (estimator.getNumRestarts() > 1) {
+      training.put("restartLosses", summary.restartLosses());
+      training.put("chosenRestart", summary.chosenRestart());
+    }
     return new Result(estimator.getMethod(), outputColumns(summary.predictions(), true), model,
         summary.clusterSizes(), seconds, params(estimator), training);
   }
 
   /** Fits MLlib K-means (its defaults, with the given k and seed) on {@code data}. */
   static Result kmeans(int k, long seed, Dataset<Row> data, String featuresCol) {
-    KMeans estimator = new KMeans().setK(k).setSeed(seed).setFeaturesCol(featuresCol)
-        .setPredictionCol(PREDICTION_COL);
+    return kmeans(k, seed, 1, data, featuresCol);
+  }
+
+  /**
+   * Fits MLlib K-means {@code restarts} times (seeds {@code seed, seed+1, ...}) and keeps the
+   * model with the lowest cost (sum of squared distances), as CCE's {@code numRestarts}.
+   */
+  static Result kmeans(int k, long seed, int restarts, Dataset<Row> data, String featuresCol) {
+    KMeans estimator = null;
+    KMeansModel model = null;
+    double[] costs = new double[restarts];
     long t0 = System.nanoTime();
-    KMeansModel model = estimator.fit(data);
+    for (int r = 0; r < restarts; r++) {
+      KMeans e = new KMeans().setK(k).setSeed(seed + r).setFeaturesCol(featuresCol)
+          .setPredictionCol(PREDICTION_COL);
+      KMeansModel m = e.fit(data);
+      costs[r] = m.summary().trainingCost();
+      if (model == null || costs[r] < model.summary().trainingCost()) {
+        model = m;
+        estimator = e;
+      }
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> training = new LinkedHashMap<>();
     training.put("iterations", model.summary().numIter());
     training.put("trainingCost", model.summary().trainingCost());
+    if (restarts > 1) {
+      training.put("restartCosts", costs);
+      training.put("chosenRestart", java.util.Arrays.asList(
+          java.util.Arrays.stream(costs).boxed().toArray()).indexOf(model.summary().trainingCost()));
+    }
     return new Result("kmeans", outputColumns(model.summary().predictions(), false), model,
         model.summary().clusterSizes(), seconds, params(estimator), training);
   }

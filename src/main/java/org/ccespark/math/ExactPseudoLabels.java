@@ -70,7 +70,9 @@ import java.util.function.Function;
  * stalls before the tolerance; {@link Result#converged()} is then false and callers fall back to
  * EM from the labels reached ({@code selflabel.CollisionEm}). Classes with identical σ columns
  * (for example σ underflowed to 0 for every point) are merged before solving, which removes the
- * commonest such case. With K = 10 and M = 250 it converges in about 20 iterations.
+ * commonest such case. Measured on random blocks of M = 250 points: K = 2 always converges, K = 10
+ * in about 20 iterations (30 passes) except at λ = 1e4, K = 20 only for small λ. Making the
+ * iteration robust at such non-differentiable points (a bundle or active-set method) is open.
  *
  * <p>Rows with fixed labels enter {@code ȳ} (and {@code D}) with their labels and are not
  * changed. With λ = 0 the fairness term vanishes and each free point takes its most likely class.

@@ -189,6 +189,18 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     return this;
   }
 
+  /** Sets {@link #init()}. */
+  public CollisionClustering setInit(String value) {
+    set(init(), value);
+    return this;
+  }
+
+  /** Sets {@link #numRestarts()}. */
+  public CollisionClustering setNumRestarts(int value) {
+    set(numRestarts(), value);
+    return this;
+  }
+
   /** Sets {@link #solver()}. */
   public CollisionClustering setSolver(String value) {
     set(solver(), value);
@@ -320,7 +332,8 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   TrainingConfig trainingConfig() {
     return new TrainingConfig(getK(), getLambda(), getMaxIter(), getBatchSize(), getStepSize(),
         getWeightDecay(), getOptimizer(), getMomentum(), getEmMaxIter(), getEmTol(), getSeed(),
-        getSchedule(), getMethod(), getPgdStepSize(), getSeedLabelWeight(), getSolver());
+        getSchedule(), getMethod(), getPgdStepSize(), getSeedLabelWeight(), getSolver(), getInit(),
+        getNumRestarts());
   }
 
   /**

@@ -201,6 +201,29 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
+   * The classifier's start: {@code random} (Kaiming-uniform W, zero b; the paper's) or
+   * {@code kmeans} (the nearest-centroid rule of MLlib K-means' centroids fitted with the same
+   * seed). Default {@code random}.
+   *
+   * @return the param
+   */
+  default Param<String> init() {
+    return declarations().init;
+  }
+
+  /**
+   * Number of fits from different starts (seeds {@code seed, seed+1, ...}) on the same cached
+   * data; the fit with the lowest final full-data loss is kept ({@code cce}: {@code L_CCE+} of
+   * eq. 11 over all rows, pseudo-labels solved exactly; other methods: the last epoch's loss), as
+   * K-means' {@code n_init}. At least 1; default 1. Not with {@link #checkpointDir()}.
+   *
+   * @return the param
+   */
+  default IntParam numRestarts() {
+    return declarations().numRestarts;
+  }
+
+  /**
    * Random seed of the initialisation and the batch order. Default {@link #DEFAULT_SEED}.
    *
    * @return the param
@@ -387,6 +410,16 @@ public interface CollisionClusteringParams extends Params {
     return (Integer) getOrDefault(emMaxIter());
   }
 
+  /** @return the value of {@link #init()} */
+  default String getInit() {
+    return getOrDefault(init());
+  }
+
+  /** @return the value of {@link #numRestarts()} */
+  default int getNumRestarts() {
+    return (Integer) getOrDefault(numRestarts());
+  }
+
   /** @return the value of {@link #solver()} */
   default String getSolver() {
     return getOrDefault(solver());
@@ -429,6 +462,8 @@ public interface CollisionClusteringParams extends Params {
     final IntParam emMaxIter;
     final DoubleParam emTol;
     final Param<String> solver;
+    final Param<String> init;
+    final IntParam numRestarts;
     final LongParam seed;
     final Param<String> schedule;
     final Param<String> method;
@@ -476,6 +511,14 @@ public interface CollisionClusteringParams extends Params {
               + " stalls), squarem (EM with squared extrapolation) or em (the paper's plain EM);"
               + " supported: " + String.join(", ", org.ccespark.selflabel.CollisionEm.SOLVERS),
           ParamValidators.inArray(org.ccespark.selflabel.CollisionEm.SOLVERS.toArray(new String[0])));
+      init = new Param<>(owner, "init",
+          "the classifier's start: random (Kaiming-uniform W, zero b) or kmeans (nearest-centroid"
+              + " rule of MLlib K-means' centroids); supported: "
+              + String.join(", ", TrainingConfig.INITS),
+          ParamValidators.inArray(TrainingConfig.INITS.toArray(new String[0])));
+      numRestarts = new IntParam(owner, "numRestarts",
+          "fits from seeds seed, seed+1, ...; the one with the lowest final full-data loss is"
+              + " kept (>= 1)", ParamValidators.gtEq(1));
       seed = new LongParam(owner, "seed", "random seed of initialisation and batch order");
       schedule = new Param<>(owner, "schedule",
           "training schedule: minibatch (EM on each mini-batch, Algorithm 2) or fulldata (EM on"
@@ -519,6 +562,8 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(emMaxIter, 1000);
       owner.setDefault(emTol, 1e-5);
       owner.setDefault(solver, TrainingConfig.DEFAULT_SOLVER);
+      owner.setDefault(init, TrainingConfig.DEFAULT_INIT);
+      owner.setDefault(numRestarts, 1);
       owner.setDefault(seed, DEFAULT_SEED);
       owner.setDefault(schedule, "minibatch");
       owner.setDefault(method, "cce");

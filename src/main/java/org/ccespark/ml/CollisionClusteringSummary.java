@@ -62,6 +62,19 @@ public class CollisionClusteringSummary implements Serializable {
     return result.k();
   }
 
+  /**
+   * @return the final full-data loss of each restart ({@code numRestarts} entries; NaN for a
+   *     single fit, which is not scored)
+   */
+  public double[] restartLosses() {
+    return result.restartLosses().clone();
+  }
+
+  /** @return the index of the restart kept (0 without restarts) */
+  public int chosenRestart() {
+    return result.chosenRestart();
+  }
+
   /** @return number of epochs run (the length of {@link #lossPerEpoch()}) */
   public int numIter() {
     return result.lossPerEpoch().length;

@@ -14,6 +14,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.ccespark.math.ExactPseudoLabels;
 import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Optimizer;
 import org.ccespark.math.PseudoLabelEm;
@@ -40,17 +41,15 @@ import scala.Option;
  * <h2>Schedules</h2>
  *
  * <ul>
- *   <li><b>{@code minibatch}</b> — Algorithm 2 of the paper. Per step (one Spark job), each
- *       partition takes its share of the global mini-batch ({@link BatchPlan}), computes
- *       {@code σ} with the broadcast classifier, starts {@code y} from {@code σ}, runs EM on its
- *       share ({@link PseudoLabelEm#solveAccelerated}: the paper's E- and M-steps with squared
- *       extrapolation, because plain EM needs about λ iterations), and returns the gradient sums of
- *       {@code Σ H2(y_i, σ_i)}; the driver averages them over the batch, adds weight decay and
- *       takes one optimiser step. <i>Approximation:</i> the fairness term (and so the E-step
- *       normaliser) is taken over each partition's share of the batch ({@code ≈ batchSize / P}
- *       points for P partitions) instead of over the whole batch; with one partition it is exactly
- *       the paper's algorithm.</li>
- *   <li><b>{@code fulldata}</b> — per epoch, {@code σ} of every point is computed once (one pass),
+ *   <li><b>{@code minibatch}</b> — Algorithm 2 of the paper, two Spark jobs per step. The first
+ *       returns the logits of each partition's share of the global mini-batch ({@link BatchPlan})
+ *       under the broadcast classifier; the driver solves the pseudo-labels of the whole batch
+ *       ({@link BatchStep}: {@code y} from {@code σ}, the method's solver — for {@code cce} the
+ *       exact solver of eq. 11 by default) and the logit gradient; the second job returns each
+ *       share's gradient sums {@code Σ x_i g_iᵀ}; the driver averages them over the batch, adds
+ *       weight decay and takes one optimiser step. The fairness term is over the whole batch, so
+ *       the partitioning changes only which rows are batched together, never the objective.</li>
+ *     <li><b>{@code fulldata}</b> — per epoch, {@code σ} of every point is computed once (one pass),
  *       then EM runs on the whole data set: one pass over the cached {@code σ} and {@code y} per EM
  *       iteration, each returning partial column sums {@code Σ_i y_ik} that the driver adds up for the
  *       next E-step (eq. 14 with {@code M = N}). EM starts from σ in the first epoch and from the
@@ -142,20 +141,170 @@ public final class CollisionTrainer {
         throw new IllegalArgumentException("k = " + config.k() + " clusters need at least as many rows, but the input has "
             + blocks.numRows);
       }
-      return train(blocks, config, checkpoint, start);
+      return trainWithRestarts(data, featuresCol, blocks, config, checkpoint, start);
     } finally {
       blocks.unpersist();
     }
   }
 
-  private static TrainingResult train(FeatureBlocks blocks, TrainingConfig given,
+  /**
+   * Fits {@code restarts} times from the starts of seeds {@code seed, seed + 1, ...} on the same
+   * cached blocks and keeps the fit with the lowest final full-data loss ({@link #finalLoss}).
+   */
+  private static TrainingResult trainWithRestarts(Dataset<Row> data, String featuresCol,
+      FeatureBlocks blocks, TrainingConfig config, TrainingCheckpoint checkpoint, long start) {
+    int restarts = config.restarts();
+    if (restarts > 1 && checkpoint != null) {
+      throw new IllegalArgumentException("restarts = " + restarts + " cannot be combined with a"
+          + " checkpoint directory (a checkpoint holds one fit); use restarts = 1 or no checkpoint");
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.rdd.context());
+    TrainingResult best = null;
+    double[] losses = new double[restarts];
+    int chosen = 0;
+    for (int r = 0; r < restarts; r++) {
+      TrainingConfig cfg = restarts == 1 ? config : config.forRestart(r);
+      double[] init = initialParams(data, featuresCol, blocks, cfg);
+      TrainingResult result = train(blocks, cfg, init, checkpoint, start);
+      losses[r] = restarts == 1 ? Double.NaN : finalLoss(jsc, blocks, result, cfg);
+      LOG.info("restart {}/{} (seed {}): final full-data loss {}", r + 1, restarts, cfg.seed(),
+          String.format("%.6f", losses[r]));
+      if (best == null || losses[r] < losses[chosen]) {
+        best = result;
+        chosen = r;
+      }
+    }
+    return best.withRestarts(losses, chosen, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The classifier's start as {@code [W (D×K row-major), b]}: Kaiming-uniform W and zero b
+   * ({@code random}), or ({@code kmeans}) the nearest-centroid rule of MLlib K-means' centroids
+   * {@code μ_k} fitted with the same seed: {@code z_k = s·(μ_kᵀx − ‖μ_k‖²/2)}, which ranks the
+   * clusters as the distances do, with {@code s = 1 / (mean squared distance of a row to its
+   * centroid)} so that the logits of a row differ by about one between its nearest centroids.
+   */
+  static double[] initialParams(Dataset<Row> data, String featuresCol, FeatureBlocks blocks,
+      TrainingConfig cfg) {
+    int dim = blocks.dim;
+    int k = cfg.k();
+    double[] params = new double[dim * k + k];
+    if (!"kmeans".equals(cfg.init())) {
+      System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, cfg.seed()), 0, params, 0, dim * k);
+      return params;
+    }
+    org.apache.spark.ml.clustering.KMeansModel km = new org.apache.spark.ml.clustering.KMeans()
+        .setK(k).setSeed(cfg.seed()).setFeaturesCol(featuresCol).fit(data);
+    double meanSq = km.summary().trainingCost() / Math.max(1, blocks.numRows);
+    double s = meanSq > 0 && Double.isFinite(meanSq) ? 1 / meanSq : 1;
+    org.apache.spark.ml.linalg.Vector[] centres = km.clusterCenters();
+    double lowest = 0;
+    for (int c = 0; c < k; c++) {
+      double[] mu = c < centres.length ? centres[c].toArray() : new double[dim];
+      double norm = 0;
+      for (int d = 0; d < dim; d++) {
+        params[d * k + c] = s * mu[d];
+        norm += mu[d] * mu[d];
+      }
+      params[dim * k + c] = -s * norm / 2;
+      lowest = Math.min(lowest, params[dim * k + c]);
+    }
+    for (int c = centres.length; c < k; c++) { // K-means found fewer distinct centres than k
+      params[dim * k + c] = lowest - 10;
+    }
+    return params;
+  }
+
+  /**
+   * The loss by which restarts are compared: for {@code cce}, {@code L_CCE+} of eq. 11 over all N
+   * rows with the final classifier and the pseudo-labels solved exactly over all of them
+   * ({@link #fullDataLabels}); for the other methods, the last epoch's mean loss.
+   */
+  static double finalLoss(JavaSparkContext jsc, FeatureBlocks blocks, TrainingResult result,
+      TrainingConfig cfg) {
+    double[] epochs = result.lossPerEpoch();
+    if (!"cce".equals(cfg.method()) || cfg.lambda() == 0) {
+      return epochs.length == 0 ? Double.NaN : epochs[epochs.length - 1];
+    }
+    double[] params = new double[result.weights().length + result.k()];
+    System.arraycopy(result.weights(), 0, params, 0, result.weights().length);
+    System.arraycopy(result.bias(), 0, params, result.weights().length, result.k());
+    return fullDataSolve(jsc, blocks, params, cfg, null).primal();
+  }
+
+  /**
+   * Eq. 11 over all N rows with the classifier {@code params} fixed, solved by the exact dual
+   * solver with one Spark job per pass: each partition evaluates its rows at the driver's prices
+   * and returns an {@link ExactPseudoLabels.Partial} (K sums and its mixed points' Hessian pairs).
+   */
+  static ExactPseudoLabels.Result fullDataSolve(JavaSparkContext jsc, FeatureBlocks blocks,
+      double[] params, TrainingConfig cfg, double[] startPrices) {
+    int k = cfg.k();
+    int dim = blocks.dim;
+    Broadcast<double[]> bc = jsc.broadcast(params);
+    double[] start = startPrices != null ? startPrices : filled(k, cfg.lambda());
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solveDual(k, cfg.lambda(), blocks.numRows,
+        c -> {
+          List<ExactPseudoLabels.Partial> parts = blocks.rdd.map(part ->
+              evaluatePartition(part, bc.value(), dim, k, c, null)).collect();
+          ExactPseudoLabels.Partial total = new ExactPseudoLabels.Partial(k);
+          for (ExactPseudoLabels.Partial p : parts) {
+            total.merge(p);
+          }
+          return total;
+        }, start, ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+    bc.destroy();
+    return r;
+  }
+
+  /**
+   * A partition's rows at prices {@code c}: σ from the classifier, given labels fixed; writes the
+   * pseudo-labels per block into {@code labelsOut} if not null.
+   */
+  private static ExactPseudoLabels.Partial evaluatePartition(PartitionData part, double[] params,
+      int dim, int k, double[] c, double[][] labelsOut) {
+    double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+    ExactPseudoLabels.Partial into = new ExactPseudoLabels.Partial(k);
+    for (int j = 0; j < part.blocks.length; j++) {
+      int rows = part.blockRows(j);
+      double[] sigma = new double[rows * k];
+      LinearSoftmax.probabilities(params, b, dim, k, part.blocks[j], 0, rows, sigma);
+      double[] given = null;
+      boolean[] fixed = null;
+      if (part.targets != null) {
+        given = new double[rows * k];
+        fixed = new boolean[rows];
+        for (int i = 0; i < rows; i++) {
+          fixed[i] = part.copyTarget(j * PartitionData.BLOCK_ROWS + i, k, given, i * k);
+        }
+      }
+      double[] y = labelsOut == null ? null : new double[rows * k];
+      ExactPseudoLabels.evaluate(sigma, 0, rows, k, c, given, fixed, y, into);
+      if (y != null) {
+        for (int i = 0; fixed != null && i < rows; i++) {
+          if (fixed[i]) {
+            System.arraycopy(given, i * k, y, i * k, k);
+          }
+        }
+        labelsOut[j] = y;
+      }
+    }
+    return into;
+  }
+
+  private static double[] filled(int k, double v) {
+    double[] out = new double[k];
+    Arrays.fill(out, v);
+    return out;
+  }
+
+  private static TrainingResult train(FeatureBlocks blocks, TrainingConfig given, double[] init,
       TrainingCheckpoint checkpoint, long start) {
     final TrainingConfig cfg = perLabelledRow(given, blocks);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.rdd.context());
     final int dim = blocks.dim;
     final int k = cfg.k();
-    final double[] params = new double[dim * k + k];
-    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, cfg.seed()), 0, params, 0, dim * k);
+    final double[] params = init.clone();
     Optimizer optimizer = Optimizer.create(cfg.optimizer(), params.length, cfg.stepSize(), cfg.momentum());
     int numBatches = BatchPlan.numBatches(blocks.numRows, cfg.batchSize());
     boolean fullData = "fulldata".equals(cfg.schedule());
@@ -239,10 +388,21 @@ public final class CollisionTrainer {
     double[] w = Arrays.copyOf(params, dim * k);
     double[] b = Arrays.copyOfRange(params, dim * k, params.length);
     return new TrainingResult(dim, k, w, b, lossPerEpoch, emPerEpoch, sizes, blocks.numRows,
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9, new double[] {Double.NaN}, 0);
   }
 
-  /** One optimiser step's job: per partition, its share of the batch; sums in partition order. */
+  /**
+   * One optimiser step: returns {@code [count, loss, solver iterations, solves, ∂Σloss/∂W,
+   * ∂Σloss/∂b]} summed over the global batch.
+   *
+   * <p>Schedule {@code minibatch} (no {@code labels}): two jobs. The first returns the logits (and
+   * given labels) of each partition's share of the batch; the driver puts them together in
+   * partition order and solves the pseudo-labels of the <i>whole</i> batch ({@link BatchStep}, the
+   * same code as the deep trainer's), so the objective is the paper's whatever the partitioning;
+   * the second job takes each share's rows of {@code ∂loss/∂z} and returns the gradient sums
+   * {@code Σ x_i g_iᵀ}. Schedule {@code fulldata}: one job, with {@code y} from the epoch's
+   * full-data EM.
+   */
   private static double[] step(JavaSparkContext jsc, FeatureBlocks blocks, JavaRDD<double[][]> labels,
       double[] params, TrainingConfig cfg, int epoch, int batch, int numBatches) {
     Broadcast<double[]> bc = jsc.broadcast(params);
@@ -250,16 +410,142 @@ public final class CollisionTrainer {
     int[] partitionRows = blocks.partitionRows;
     List<double[]> parts;
     if (labels == null) {
-      parts = blocks.rdd.mapPartitions(it -> single(shareGradient(it.next(), null,
-          TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch, numBatches)))
-          .collect();
-    } else {
-      parts = blocks.rdd.zipPartitions(labels, (it, ys) -> single(shareGradient(it.next(), ys.next(),
-          TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch, numBatches)))
-          .collect();
+      List<BatchShare> shares = blocks.rdd.mapPartitions(it -> single(BatchShare.of(it.next(),
+          TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch,
+          numBatches))).collect();
+      bc.destroy();
+      return wholeBatchStep(jsc, blocks, shares, params.length, cfg, epoch, batch, numBatches);
     }
+    parts = blocks.rdd.zipPartitions(labels, (it, ys) -> single(shareGradient(it.next(), ys.next(),
+        TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch, numBatches)))
+        .collect();
     bc.destroy();
     return sumInOrder(parts);
+  }
+
+  /** A partition's share of a mini-batch as the driver needs it: logits and given labels. */
+  static final class BatchShare implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final int rows;
+    final double[] logits;
+    final double[] given;
+    final boolean[] fixed;
+
+    private BatchShare(int rows, double[] logits, double[] given, boolean[] fixed) {
+      this.rows = rows;
+      this.logits = logits;
+      this.given = given;
+      this.fixed = fixed;
+    }
+
+    static BatchShare of(PartitionData part, int partition, int[] partitionRows, double[] params,
+        int dim, TrainingConfig cfg, int epoch, int batch, int numBatches) {
+      int k = cfg.k();
+      int[] rows = shareRows(partition, partitionRows, cfg, epoch, batch, numBatches);
+      int m = rows.length;
+      double[] x = gather(part, rows, dim);
+      double[] given = part.targets == null ? null : new double[m * k];
+      boolean[] fixed = part.targets == null ? null : new boolean[m];
+      for (int i = 0; given != null && i < m; i++) {
+        fixed[i] = part.copyTarget(rows[i], k, given, i * k);
+      }
+      double[] z = new double[m * k];
+      double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+      LinearSoftmax.logits(params, b, dim, k, x, 0, m, z);
+      return new BatchShare(m, z, given, fixed);
+    }
+  }
+
+  /** The rows of partition {@code partition} in batch {@code batch} ({@link BatchPlan}). */
+  private static int[] shareRows(int partition, int[] partitionRows, TrainingConfig cfg, int epoch,
+      int batch, int numBatches) {
+    int n = partitionRows[partition];
+    int lo = BatchPlan.shareStart(n, batch, numBatches);
+    int hi = BatchPlan.shareStart(n, batch + 1, numBatches);
+    int[] perm = BatchPlan.permutation(cfg.seed(), epoch, partition, n);
+    return Arrays.copyOfRange(perm, lo, hi);
+  }
+
+  private static double[] gather(PartitionData part, int[] rows, int dim) {
+    double[] x = new double[rows.length * dim];
+    for (int i = 0; i < rows.length; i++) {
+      part.copyRow(rows[i], x, i * dim);
+    }
+    return x;
+  }
+
+  /**
+   * The driver's part of a {@code minibatch} step: the pseudo-labels and logit gradient of the
+   * whole batch, then the job that turns each share's logit gradient into gradient sums.
+   */
+  private static double[] wholeBatchStep(JavaSparkContext jsc, FeatureBlocks blocks,
+      List<BatchShare> shares, int numParams, TrainingConfig cfg, int epoch, int batch,
+      int numBatches) {
+    int k = cfg.k();
+    int dim = blocks.dim;
+    int m = 0;
+    boolean anyGiven = false;
+    for (BatchShare sh : shares) {
+      m += sh.rows;
+      anyGiven |= sh.given != null;
+    }
+    double[] out = new double[HEADER + numParams];
+    if (m == 0) {
+      return out;
+    }
+    double[] z = new double[m * k];
+    double[] given = anyGiven ? new double[m * k] : null;
+    boolean[] fixed = anyGiven ? new boolean[m] : null;
+    double[][] slices = new double[shares.size()][];
+    int at = 0;
+    for (BatchShare sh : shares) {
+      System.arraycopy(sh.logits, 0, z, at * k, sh.rows * k);
+      if (sh.given != null) {
+        System.arraycopy(sh.given, 0, given, at * k, sh.rows * k);
+        System.arraycopy(sh.fixed, 0, fixed, at, sh.rows);
+      }
+      at += sh.rows;
+    }
+    double[] sigma = new double[m * k];
+    double[] y = new double[m * k];
+    double[] g = new double[m * k];
+    // The seed-label term belongs to the semi-supervised clustering methods; a supervised
+    // objective's loss already is its cross-entropy with the given targets.
+    double seedWeight = SelfLabelingMethods.CLUSTERING.contains(cfg.method())
+        ? cfg.seedLabelWeight() : 0;
+    BatchStep.Result result = BatchStep.run(cfg.objective(), seedWeight, z, m, k, given, fixed,
+        true, sigma, y, g);
+    at = 0;
+    for (int p = 0; p < shares.size(); p++) {
+      int rows = shares.get(p).rows;
+      slices[p] = Arrays.copyOfRange(g, at * k, (at + rows) * k);
+      at += rows;
+    }
+    Broadcast<double[][]> bg = jsc.broadcast(slices);
+    int[] partitionRows = blocks.partitionRows;
+    List<double[]> parts = blocks.rdd.mapPartitions(it -> {
+      PartitionData part = it.next();
+      int partition = TaskContext.getPartitionId();
+      int[] rows = shareRows(partition, partitionRows, cfg, epoch, batch, numBatches);
+      double[] sums = new double[numParams];
+      if (rows.length > 0) {
+        double[] x = gather(part, rows, dim);
+        double[] gw = new double[dim * k];
+        double[] gb = new double[k];
+        LinearSoftmax.accumulateGradient(dim, k, x, 0, rows.length, bg.value()[partition], gw, gb);
+        System.arraycopy(gw, 0, sums, 0, gw.length);
+        System.arraycopy(gb, 0, sums, gw.length, k);
+      }
+      return single(sums);
+    }).collect();
+    bg.destroy();
+    double[] sums = sumInOrder(parts);
+    out[COUNT] = m;
+    out[LOSS] = result.loss();
+    out[EM_ITERATIONS] = result.iterations();
+    out[EM_SOLVES] = result.solved() ? 1 : 0;
+    System.arraycopy(sums, 0, out, HEADER, numParams);
+    return out;
   }
 
   /**
@@ -356,6 +642,26 @@ public final class CollisionTrainer {
     int dim = blocks.dim;
     int k = cfg.k();
     long n = blocks.numRows;
+    if ("exact".equals(cfg.solver()) && cfg.lambda() > 0) {
+      // eq. 11 over all rows by the dual solver (one job per pass), then the labels at the prices
+      ExactPseudoLabels.Result r = fullDataSolve(jsc, blocks, params, cfg, null);
+      double[] prices = r.prices();
+      Broadcast<double[]> bp = jsc.broadcast(params);
+      JavaRDD<double[][]> labels = blocks.rdd.map(part -> {
+        double[][] out = new double[part.blocks.length][];
+        evaluatePartition(part, bp.value(), dim, k, prices, out);
+        return out;
+      });
+      cutLineage(jsc, labels);
+      labels.count();
+      bp.destroy();
+      if (start != null) {
+        release(jsc, start);
+      }
+      LOG.info("full-data pseudo-labels: {} passes, converged {}, L_CCE+ {}", r.passes(),
+          r.converged(), String.format("%.6f", r.primal()));
+      return new FullDataEm(labels, r.primal(), r.passes());
+    }
     Broadcast<double[]> bc = jsc.broadcast(params);
     JavaRDD<double[][]> sigma = blocks.rdd.map(part -> {
       double[] p = bc.value();

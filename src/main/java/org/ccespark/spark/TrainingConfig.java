@@ -24,14 +24,30 @@ import org.ccespark.selflabel.SelfLabelingObjective;
  * @param seedLabelWeight weight of the Shannon cross-entropy on rows with a given label
  *     (semi-supervised mode; the paper uses 2)
  * @param solver pseudo-label solver of {@code cce}: {@code exact}, {@code squarem} or {@code em}
+ * @param init the classifier's start: {@code random} (Kaiming-uniform W, zero b) or {@code kmeans}
+ *     (the nearest-centroid rule of MLlib K-means' centroids)
+ * @param restarts number of fits from different starts (seeds {@code seed, seed+1, ...}); the
+ *     one with the lowest final loss is kept
  */
 public record TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
     double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
-    String schedule, String method, double pgdStepSize, double seedLabelWeight, String solver)
-    implements Serializable {
+    String schedule, String method, double pgdStepSize, double seedLabelWeight, String solver,
+    String init, int restarts) implements Serializable {
 
   /** Default of {@link #solver()}. */
   public static final String DEFAULT_SOLVER = "exact";
+  /** Default of {@link #init()}. */
+  public static final String DEFAULT_INIT = "random";
+  /** The values of {@link #init()}. */
+  public static final java.util.List<String> INITS = java.util.List.of("random", "kmeans");
+
+  /** With the default start and one fit. */
+  public TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
+      double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
+      String schedule, String method, double pgdStepSize, double seedLabelWeight, String solver) {
+    this(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer, momentum, emMaxIter, emTol,
+        seed, schedule, method, pgdStepSize, seedLabelWeight, solver, DEFAULT_INIT, 1);
+  }
 
   /** With the default solver. */
   public TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
@@ -44,7 +60,15 @@ public record TrainingConfig(int k, double lambda, int epochs, int batchSize, do
   /** @return this configuration with another seed-label weight */
   public TrainingConfig withSeedLabelWeight(double weight) {
     return new TrainingConfig(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer,
-        momentum, emMaxIter, emTol, seed, schedule, method, pgdStepSize, weight, solver);
+        momentum, emMaxIter, emTol, seed, schedule, method, pgdStepSize, weight, solver, init,
+        restarts);
+  }
+
+  /** @return this configuration for restart {@code r}: seed {@code seed + r}, one fit */
+  public TrainingConfig forRestart(int r) {
+    return new TrainingConfig(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer,
+        momentum, emMaxIter, emTol, seed + r, schedule, method, pgdStepSize, seedLabelWeight,
+        solver, init, 1);
   }
 
   /** Default of {@link #pgdStepSize()}. */
