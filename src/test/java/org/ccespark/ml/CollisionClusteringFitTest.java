@@ -172,4 +172,37 @@ class CollisionClusteringFitTest {
     assertEquals(fitted.transform(blobs).orderBy("id").collectAsList(),
         loaded.transform(blobs).orderBy("id").collectAsList());
   }
+
+  /** {@code fulldata}: eq. 11 over all rows by the distributed exact solver recovers the blobs. */
+  @Test
+  void fullDataScheduleRecoversTheBlobs() {
+    CollisionClusteringModel model = estimator().setSchedule("fulldata").setMaxIter(10).fit(blobs);
+    double acc = accuracy(predictions(model.transform(blobs), "prediction"),
+        predictions(blobs, "label"));
+    assertTrue(acc >= 0.95, "fulldata accuracy " + acc);
+  }
+
+  /** Restarts: every restart is scored by its full-data loss and the lowest is kept. */
+  @Test
+  void restartsKeepTheFitWithTheLowestFullDataLoss() {
+    CollisionClusteringModel model = estimator().setMaxIter(5).setNumRestarts(3).fit(blobs);
+    double[] losses = model.summary().restartLosses();
+    assertEquals(3, losses.length);
+    int chosen = model.summary().chosenRestart();
+    for (double l : losses) {
+      assertTrue(Double.isFinite(l) && l > 0, Arrays.toString(losses));
+      assertTrue(losses[chosen] <= l, Arrays.toString(losses) + " chosen " + chosen);
+    }
+    // the kept restart is the fit of seed 42 + chosen
+    CollisionClusteringModel alone = estimator().setMaxIter(5).setSeed(42 + chosen).fit(blobs);
+    assertArrayEquals(alone.weights(), model.weights(), 0);
+  }
+
+  @Test
+  void kmeansInitRecoversTheBlobs() {
+    CollisionClusteringModel model = estimator().setInit("kmeans").setMaxIter(3).fit(blobs);
+    double acc = accuracy(predictions(model.transform(blobs), "prediction"),
+        predictions(blobs, "label"));
+    assertTrue(acc >= 0.95, "kmeans-initialised accuracy " + acc);
+  }
 }
