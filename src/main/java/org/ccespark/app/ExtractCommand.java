@@ -1,17 +1,25 @@
 package org.ccespark.app;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.ImageFrames;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
+import org.ccespark.deep.DeepClusteringTrainer;
+import org.ccespark.deep.DeepModel;
+import org.ccespark.deep.DeepNetwork;
+import org.ccespark.deep.TrainingImages;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.features.FeatureExtractor;
 import org.ccespark.features.ImageFeatures;
@@ -27,7 +35,7 @@ final class ExtractCommand {
   static final List<String> FORMATS = ImageDatasets.FORMATS;
 
   static final Command COMMAND = new Command("extract",
-      "--input PATH|NAME --output DIR [--model NAME|FILE] [options]",
+      "--input PATH|NAME --output DIR [--model NAME|FILE|DIR] [options]",
       "image features with a CNN (DJL, PyTorch): images to a Parquet feature folder for cluster",
       "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"
           + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files),"
@@ -44,7 +52,12 @@ final class ExtractCommand {
           + " its output is the 1000 class scores); " + ModelSpec.RANDOM_RESNET50 + ", ResNet-50"
           + " with seeded random weights and its 2048 pooled features, for tests and benchmarks"
           + " only. docs/image-features.md shows how to export torchvision's ImageNet ResNet-50 (2048 pooled"
-          + " features) to TorchScript in two lines of Python."
+          + " features) to TorchScript in two lines of Python. DIR, a model folder written by"
+          + " train-deep (its model/ folder, or the run's folder holding it), e.g. the"
+          + " supervised backbone conf/models/fashion-mnist-vgg4-slim: the network's backbone"
+          + " features, on the driver, of the images at the network's own shape (grey or colour,"
+          + " resized if needed) and normalisation; --input-size, --resize, --layer, --mode,"
+          + " --partitions, --seed and --skip-unreadable do not apply."
           + "\n\nModes: driver runs the model in the driver JVM (the path for a GPU) and keeps"
           + " the features in memory until written; executors splits the images into one index"
           + " range per partition, each task reading its images (PATH must be readable by every"
@@ -59,9 +72,10 @@ final class ExtractCommand {
           Option.required("--output", "DIR", "output folder to create (Parquet)"),
           Option.value("--format", String.join("|", FORMATS), "auto",
               "dataset format; auto goes by the file names"),
-          Option.value("--model", "NAME|FILE", ModelSpec.ZOO_RESNET50, "TorchScript file, "
-              + ModelSpec.ZOO_RESNET50 + " (DJL zoo, ImageNet, needs network) or "
-              + ModelSpec.RANDOM_RESNET50 + " (random weights, testing only)"),
+          Option.value("--model", "NAME|FILE|DIR", ModelSpec.ZOO_RESNET50, "TorchScript file, "
+              + ModelSpec.ZOO_RESNET50 + " (DJL zoo, ImageNet, needs network), "
+              + ModelSpec.RANDOM_RESNET50 + " (random weights, testing only), or a train-deep"
+              + " model folder"),
           Option.value("--layer", "N|METHOD[:N]", ModelSpec.DEFAULT_LAYER, "TorchScript: output"
               + " N of forward, or of an exported METHOD; flattened per image"),
           Option.value("--input-size", "N", "224", "side of the square the model sees"),
@@ -93,6 +107,12 @@ final class ExtractCommand {
     String input = args.required("--input");
     String output = args.required("--output");
     String format = args.choice("--format", FORMATS, "auto");
+    Path modelDir = args.has("--model") ? DeepModel.folderOf(Path.of(args.string("--model", "")))
+        : null;
+    if (modelDir != null) {
+      runTrainedNetwork(modelDir, input, output, format, t0);
+      return;
+    }
     int size = args.integer("--input-size", 224, 1);
     int resize = args.integer("--resize", (int) Math.round(size * 256.0 / 224.0), 1);
     if (resize < size) {
@@ -170,6 +190,108 @@ final class ExtractCommand {
       out.printf("wrote %s: Parquet (id%s, features), _extract.json; next: %s cluster --input %s%s"
           + " --k K --output DIR%n", dir.display(), ex.hasLabel() ? ", label" : "",
           CommandLine.PROGRAM, dir.display(), ex.hasLabel() ? " --label-col label" : "");
+    }
+  }
+
+  /** The options of the ImageNet-style models that a train-deep network does not take. */
+  private static final List<String> NOT_FOR_TRAINED = List.of("--input-size", "--resize",
+      "--layer", "--mode", "--partitions", "--seed", "--skip-unreadable");
+
+  /**
+   * Extraction with a network trained by {@code train-deep}: its backbone's features of every
+   * image, computed on the driver at the network's image shape with its training normalisation.
+   */
+  private void runTrainedNetwork(Path modelDir, String input, String output, String format,
+      long t0) {
+    for (String option : NOT_FOR_TRAINED) {
+      if (args.has(option)) {
+        throw new UsageException(option + " does not apply to a network trained by train-deep"
+            + " (--model " + modelDir + "): it runs on the driver, on the images at its own"
+            + " shape and normalisation");
+      }
+    }
+    int batch = args.integer("--batch-size", 32, 1);
+    String device = args.choice("--device", DjlEngine.DEVICES, "auto");
+    SparkSession spark = Main.session();
+    try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
+        args.has("--overwrite"))) {
+      out.printf("reading %s (format %s); model %s, on the driver, batch %d%n", input, format,
+          modelDir, batch);
+      NetworkFeatures f = networkFeatures(spark, modelDir, input, format, device, batch);
+      f.rows().write().mode(SaveMode.Append).parquet(dir.root());
+      int d = f.dimension();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("command", "extract");
+      meta.put("input", Map.of("path", input, "format", format));
+      meta.put("images", f.images());
+      meta.put("extracted", f.images());
+      meta.put("skipped", 0);
+      meta.put("dimension", d);
+      meta.put("hasLabel", f.hasLabel());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("model", modelDir.toString());
+      m.put("network", f.network());
+      m.put("imageShape", f.imageShape());
+      m.put("layer", "backbone");
+      m.put("device", device);
+      meta.put("model", m);
+      meta.put("mode", "driver");
+      meta.put("batchSize", batch);
+      Map<String, Object> secs = new LinkedHashMap<>();
+      secs.put("total", seconds);
+      secs.put("imagesPerSecond", f.images() / seconds);
+      meta.put("seconds", secs);
+      meta.put("spark", ClusteringRun.sparkInfo(spark));
+      dir.writeJson("_extract.json", meta);
+      dir.commit();
+      out.printf("extracted %,d images x %d features (%s) in %.1f s (%.1f images/s)%n",
+          f.images(), d, f.network(), seconds, f.images() / seconds);
+      out.printf("wrote %s: Parquet (id%s, features), _extract.json; next: %s cluster --input %s%s"
+          + " --k K --output DIR%n", dir.display(), f.hasLabel() ? ", label" : "",
+          CommandLine.PROGRAM, dir.display(), f.hasLabel() ? " --label-col label" : "");
+    }
+  }
+
+  /**
+   * The features a train-deep network gives a dataset's images.
+   *
+   * @param rows {@code id}, {@code label} (when the images have labels), {@code features}, in
+   *     the images' order, held in memory on the driver until written
+   * @param images number of images
+   * @param dimension feature dimension
+   * @param hasLabel whether the images have labels
+   * @param network the network's description, e.g. {@code vgg4-grey28-slim}
+   * @param imageShape {@code (C, H, W)} the images were converted to
+   */
+  record NetworkFeatures(Dataset<Row> rows, int images, int dimension, boolean hasLabel,
+      String network, long[] imageShape) {}
+
+  /**
+   * Runs a network trained by {@code train-deep} on a dataset's images, on the driver: every
+   * image converted to the network's shape and normalised as in training, then the backbone.
+   *
+   * @param spark the session (a feature table of pixels is read with it)
+   * @param modelDir the model folder ({@link DeepModel#folderOf})
+   * @param input a dataset path or name, or a feature table of pixels (as train-deep reads)
+   * @param format the dataset's format, or auto
+   * @param device auto, cpu or gpu
+   * @param batch images per forward pass
+   * @return the features
+   */
+  static NetworkFeatures networkFeatures(SparkSession spark, Path modelDir, String input,
+      String format, String device, int batch) {
+    DeepModel model = DeepModel.read(modelDir);
+    try (DeepInput in = DeepInput.open(spark, input, ImageFrames.Selection.ALL,
+            new DeepInput.Options(format, 0, 0, null, null, null), model.imageShape());
+        DeepNetwork net = model.load(modelDir, DjlEngine.device(device))) {
+      TrainingImages images = in.images();
+      int d = (int) net.featureDimension();
+      float[] features = new float[Math.multiplyExact(images.size(), d)];
+      DeepClusteringTrainer.predict(net, model.normalization(), images, batch, features, null);
+      return new NetworkFeatures(TrainDeepCommand.featureRows(spark, images, features, d),
+          images.size(), d, images.hasLabels(), net.description(),
+          model.imageShape().getShape());
     }
   }
 

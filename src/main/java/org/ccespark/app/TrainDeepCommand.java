@@ -42,7 +42,6 @@ import org.ccespark.deep.TrainingImages;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.features.ImageFeatures;
-import org.ccespark.selflabel.SelfLabelingMethods;
 
 /**
  * {@code train-deep}: deep clustering (the paper's sections 5.2–5.3): a network trained from the
@@ -51,7 +50,8 @@ import org.ccespark.selflabel.SelfLabelingMethods;
  */
 final class TrainDeepCommand {
   static final Command COMMAND = new Command("train-deep",
-      "--input PATH|NAME --output DIR [--network vgg4|resnet18|FILE.pt] [--k K] [options]",
+      "--input PATH|NAME --output DIR [--network vgg4|vgg4-slim|resnet18|FILE.pt] [--k K]"
+          + " [options]",
       "deep clustering: train a network (VGG4, ResNet-18, TorchScript) with collision CE (DJL)",
       "Trains a network and its linear softmax head jointly with pseudo-labels, the paper's"
           + " Algorithm 2 with a network (sections 5.2-5.3, appendix E): per batch of images the"
@@ -71,8 +71,15 @@ final class TrainDeepCommand {
           + " when there is one) gives labels and an id column the ids (else the row index). Its"
           + " shape is --image-shape C,H,W, or for vectors of 784, 3072 or 27648 values 1x28x28,"
           + " 3x32x32 or 3x96x96; --channels and --image-size do not apply to it."
+          + "\n\nSupervised: --method " + DeepSettings.SUPERVISED + " trains the network on"
+          + " the images' labels instead (plain cross-entropy; every image needs a label in 0..K-1;"
+          + " no pseudo-labels, no lambda, no seeds; --augmentation-weight adds the"
+          + " cross-entropy of each image's augmentation with its label): a backbone whose"
+          + " features ('extract --model DIR/model') stand in for pretrained ones, as in"
+          + " conf/models/."
           + "\n\nNetworks: vgg4 (Table 8 of the paper; the variant follows the image shape:"
-          + " 1x28x28, 3x32x32 or 3x96x96), resnet18 (DJL's ResNet-18 without its classifier,"
+          + " 1x28x28, 3x32x32 or 3x96x96), vgg4-slim (vgg4 with a quarter of the filters, then"
+          + " Linear(., 512) and ReLU: 512 features; not the paper's), resnet18 (DJL's ResNet-18 without its classifier,"
           + " 512 features; --init FILE loads backbone weights, e.g. a pretext-trained backbone"
           + " saved by a previous run's model/backbone.params) or a TorchScript file whose"
           + " output are the features. Defaults follow E.2: VGG4 Adam rate 1e-4 for all"
@@ -113,7 +120,7 @@ final class TrainDeepCommand {
           Option.value("--label-col", "NAME", "label, when there is one", "feature table: the"
               + " label column (class indices; null for unlabelled)"),
           Option.value("--limit", "N", "all", "train on N images: a seeded sample (--seed)"),
-          Option.value("--network", "vgg4|resnet18|FILE.pt", "vgg4", "the network"),
+          Option.value("--network", "vgg4|vgg4-slim|resnet18|FILE.pt", "vgg4", "the network"),
           Option.value("--init", "FILE", "none", "backbone weights to start from (a"
               + " backbone.params written by train-deep, for the same network)"),
           Option.value("--image-size", "N", "the images' size", "resize images to N x N (not"
@@ -121,8 +128,9 @@ final class TrainDeepCommand {
           Option.value("--channels", "1|3", "the images' channels", "3: grey images as three"
               + " equal channels (colour images cannot be made grey; not for a feature table)"),
           Option.value("--k", "K", "10", "number of clusters"),
-          Option.value("--method", String.join("|", SelfLabelingMethods.CLUSTERING), "cce",
-              "self-labeling method (cce: the paper's)"),
+          Option.value("--method", String.join("|", DeepSettings.METHODS), "cce",
+              "self-labeling method (cce: the paper's), or " + DeepSettings.SUPERVISED
+                  + ": supervised on the labels"),
           Option.value("--lambda", "X", "the method's default (CCE 100)", "fairness weight"),
           Option.value("--epochs", "N", "50", "epochs"),
           Option.value("--batch-size", "N", "250 (vgg4), 200 (others)", "images per step"),
@@ -184,7 +192,7 @@ final class TrainDeepCommand {
     String output = args.required("--output");
     String network = args.string("--network", "vgg4");
     long seed = args.integer("--seed", 0, 0);
-    String method = args.choice("--method", SelfLabelingMethods.CLUSTERING, "cce");
+    String method = args.choice("--method", DeepSettings.METHODS, "cce");
     DeepSettings defaults = DeepSettings.paperDefaults(network, method, seed);
     String device = args.choice("--device", DjlEngine.DEVICES, "auto");
     int k = args.integer("--k", 10, 1);
@@ -206,6 +214,10 @@ final class TrainDeepCommand {
     double seedFraction = args.number("--seed-fraction", 0, ANY);
     if (seedFraction < 0 || seedFraction > 1) {
       throw new UsageException("--seed-fraction must be in [0, 1], got " + seedFraction);
+    }
+    if (settings.supervised() && seedFraction > 0) {
+      throw new UsageException("--seed-fraction does not apply to --method "
+          + DeepSettings.SUPERVISED + ", which uses every image's label");
     }
     int limit = args.integer("--limit", 0, 1);
     Path checkpointDir = args.has("--checkpoint-dir")
@@ -358,33 +370,50 @@ final class TrainDeepCommand {
     return m;
   }
 
-  private static void writeOutputs(SparkSession spark, OutputDir dir, TrainingImages train,
-      boolean[] seeds, float[] features, int d, float[] probabilities, int k, int[] predictions) {
-    int n = predictions.length;
-    boolean hasLabel = train.hasLabels();
-    List<Row> featureRows = new ArrayList<>(n);
-    List<Row> predictionRows = new ArrayList<>(n);
+  /**
+   * A network's features of images as the rows {@code cluster} reads: {@code id}, {@code label}
+   * (when any image has one; null for the others) and {@code features}, in the images' order.
+   *
+   * @param images the images
+   * @param features {@code size × d}, image after image
+   * @param d the feature dimension
+   * @return the rows, to be written as Parquet
+   */
+  static Dataset<Row> featureRows(SparkSession spark, TrainingImages images, float[] features,
+      int d) {
+    int n = images.size();
+    boolean hasLabel = images.hasLabels();
+    List<Row> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       double[] f = new double[d];
       for (int j = 0; j < d; j++) {
         f[j] = features[i * d + j];
       }
+      Integer label = images.label(i) >= 0 ? images.label(i) : null;
+      rows.add(hasLabel ? RowFactory.create(images.id(i), label, Vectors.dense(f))
+          : RowFactory.create(images.id(i), Vectors.dense(f)));
+    }
+    // In slices of about 8 MB of doubles: one local relation of every row would be a single task
+    // of n·d·8 bytes (370 MB for VGG4 features of 10,000 digits).
+    int slices = (int) Math.max(1, Math.min(n, (long) n * d / 1_000_000));
+    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(rows, slices), ImageFeatures.schema(hasLabel));
+  }
+
+  private static void writeOutputs(SparkSession spark, OutputDir dir, TrainingImages train,
+      boolean[] seeds, float[] features, int d, float[] probabilities, int k, int[] predictions) {
+    int n = predictions.length;
+    featureRows(spark, train, features, d).write().parquet(dir.path("features"));
+    List<Row> predictionRows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       double[] p = new double[k];
       for (int j = 0; j < k; j++) {
         p[j] = probabilities[i * k + j];
       }
       Integer label = train.label(i) >= 0 ? train.label(i) : null;
-      featureRows.add(hasLabel ? RowFactory.create(train.id(i), label, Vectors.dense(f))
-          : RowFactory.create(train.id(i), Vectors.dense(f)));
       predictionRows.add(RowFactory.create((long) i, train.id(i), label, predictions[i],
           Vectors.dense(p), seeds != null && seeds[i]));
     }
-    // In slices of about 8 MB of doubles: one local relation of every row would be a single task
-    // of n·d·8 bytes (370 MB for VGG4 features of 10,000 digits).
-    int slices = (int) Math.max(1, Math.min(n, (long) n * d / 1_000_000));
-    spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(featureRows, slices), ImageFeatures.schema(hasLabel)).write()
-        .parquet(dir.path("features"));
     StructType predictionSchema = new StructType()
         .add("row", DataTypes.LongType, false)
         .add("id", DataTypes.StringType, false)

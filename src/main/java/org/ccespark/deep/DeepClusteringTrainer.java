@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * back-propagated from the surrogate {@code Σ z ⊙ G}, whose gradient with respect to the
  * parameters is the chain rule's {@code Σ G · ∂z/∂θ}.
  *
+ * <p>With the method {@value DeepSettings#SUPERVISED} the same loop trains a network supervised:
+ * every image's pseudo-label is fixed to its one-hot label, nothing is solved, and the loss is the
+ * plain cross-entropy (plus, with an augmentation weight, the cross-entropy of each image's
+ * augmentation with the same label).
+ *
  * <p>Everything random (initial weights, batch order, augmentations) derives from the seed and the
  * epoch, so a run resumed from a checkpoint ({@link DeepCheckpoint}) ends with the same weights, bit
  * for bit on the same device and thread count, as one never interrupted.
@@ -100,7 +105,8 @@ public final class DeepClusteringTrainer {
    * @param train the training images; {@code seeds} marks those whose label is given
    *     (semi-supervised, E.2): their pseudo-labels are fixed to it, and they get the seed-label
    *     cross-entropy
-   * @param seeds per training image whether its label is a given seed, or null (clustering)
+   * @param seeds per training image whether its label is a given seed, or null (clustering, and
+   *     supervised training, which uses every label)
    * @param heldOut labelled images to report accuracy on after each epoch, or null
    * @param checkpointDir folder for per-epoch checkpoints, or null for none
    * @param resume whether to continue from the checkpoint in {@code checkpointDir}, if it has one
@@ -122,25 +128,37 @@ public final class DeepClusteringTrainer {
       throw new IllegalArgumentException("Seed flags for " + seeds.length + " images, but there are "
           + n + " training images.");
     }
+    if (settings.supervised()) {
+      if (seeds != null) {
+        throw new IllegalArgumentException("Supervised training uses every image's label; seed"
+            + " flags do not apply.");
+      }
+      seeds = new boolean[n];
+      Arrays.fill(seeds, true); // every pseudo-label fixed to the image's label
+    }
     int labelled = 0;
     for (int i = 0; seeds != null && i < n; i++) {
       if (seeds[i]) {
         if (train.label(i) < 0 || train.label(i) >= k) {
-          throw new IllegalArgumentException("Seed image " + i + " has label " + train.label(i)
-              + "; seed labels must be classes 0.." + (k - 1) + ".");
+          throw new IllegalArgumentException((settings.supervised() ? "Training image " + i
+              + " has label " + train.label(i) + "; supervised training needs every label to be"
+              : "Seed image " + i + " has label " + train.label(i) + "; seed labels must be")
+              + " a class 0.." + (k - 1) + ".");
         }
         labelled++;
       }
     }
     // E.2 adds the labelled images' cross-entropy with weight w; the batch loss is a mean over
     // all rows, so each labelled row enters with w·N/N_labelled, making the term w times the mean
-    // over labelled rows in expectation (as the linear trainer does).
-    double seedWeight = labelled == 0 ? 0 : settings.seedLabelWeight() * n / labelled;
+    // over labelled rows in expectation (as the linear trainer does). The supervised objective's
+    // loss already is that cross-entropy.
+    double seedWeight = labelled == 0 || settings.supervised() ? 0
+        : settings.seedLabelWeight() * n / labelled;
     SelfLabelingObjective objective = SelfLabelingMethods.create(settings.method(),
         settings.lambda(), settings.emMaxIter(), settings.emTol(), 0.001);
     try (AdamOptimizer adam = new AdamOptimizer()) {
-      return train(train, seeds, heldOut, checkpointDir, resume, onEpoch, objective, seedWeight,
-          adam);
+      return train(train, labelled == 0 ? null : seeds, heldOut, checkpointDir, resume, onEpoch,
+          objective, seedWeight, adam);
     }
   }
 
@@ -181,8 +199,8 @@ public final class DeepClusteringTrainer {
         int lo = (int) ((long) b * n / numBatches);
         int hi = (int) ((long) (b + 1) * n / numBatches);
         int m = hi - lo;
-        double[] given = seedWeight > 0 ? new double[m * k] : null;
-        boolean[] fixed = seedWeight > 0 ? new boolean[m] : null;
+        double[] given = seeds != null ? new double[m * k] : null;
+        boolean[] fixed = seeds != null ? new boolean[m] : null;
         for (int i = 0; i < m; i++) {
           int row = perm[lo + i];
           train.read(row, x, i * floats);
@@ -298,8 +316,34 @@ public final class DeepClusteringTrainer {
    * @return the assignment of each image
    */
   public int[] predict(ImageSource images, int batchSize, float[] features, float[] probabilities) {
+    return predict(net, normalization, images, batchSize, features, probabilities);
+  }
+
+  /**
+   * Cluster assignments ({@code argmax σ}) of every image by a network, in inference mode: the
+   * images normalised as in training, then backbone and head.
+   *
+   * @param net the network
+   * @param normalization the per-channel normalisation it was trained with
+   * @param images the images, of the network's shape
+   * @param batchSize images per forward pass
+   * @param features if not null, receives the backbone's features, {@code size × D}
+   * @param probabilities if not null, receives {@code σ}, {@code size × K}
+   * @return the assignment of each image
+   * @throws IllegalArgumentException if the images or the normalisation do not fit the network
+   */
+  public static int[] predict(DeepNetwork net, ImageTensors.ChannelStatistics normalization,
+      ImageSource images, int batchSize, float[] features, float[] probabilities) {
+    Shape shape = net.imageShape();
+    int floats = (int) shape.size();
+    if (images.floatsPerImage() != floats || normalization.channels() != shape.get(0)) {
+      throw new IllegalArgumentException("Network " + net.description() + " takes images "
+          + shape + "; these have " + images.floatsPerImage() + " floats each and the"
+          + " normalisation " + normalization.channels() + " channels.");
+    }
+    int height = (int) shape.get(1);
+    int width = (int) shape.get(2);
     int n = images.size();
-    int floats = checkImages(images, "prediction");
     int k = net.k();
     int d = (int) net.featureDimension();
     int[] out = new int[n];
@@ -310,9 +354,9 @@ public final class DeepClusteringTrainer {
         images.read(lo + i, x, i * floats);
       }
       float[] batch = Arrays.copyOf(x, m * floats);
-      normalization.normalize(batch, m, imageDims[1], imageDims[2]);
+      normalization.normalize(batch, m, height, width);
       try (NDManager bm = net.manager().newSubManager()) {
-        NDArray input = bm.create(batch, new Shape(m).addAll(net.imageShape()));
+        NDArray input = bm.create(batch, new Shape(m).addAll(shape));
         NDArray f = net.features(input);
         if (features != null) {
           System.arraycopy(f.toFloatArray(), 0, features, lo * d, m * d);

@@ -49,6 +49,21 @@ public record DeepModel(String network, Shape imageShape, int k, ImageTensors.Ch
   }
 
   /**
+   * The model folder a path names: the path itself when it holds {@value #JSON_FILE}, or its
+   * {@code model} sub-folder when that does (a {@code train-deep} output folder).
+   *
+   * @param path a folder
+   * @return the model folder, or null when the path is neither
+   */
+  public static Path folderOf(Path path) {
+    if (Files.isRegularFile(path.resolve(JSON_FILE))) {
+      return path;
+    }
+    Path inner = path.resolve("model");
+    return Files.isRegularFile(inner.resolve(JSON_FILE)) ? inner : null;
+  }
+
+  /**
    * Reads a model folder's description.
    *
    * @param dir the {@code model} folder

@@ -1,15 +1,19 @@
 package org.ccespark.deep;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.ccespark.selflabel.SelfLabelingMethods;
 
 /**
- * Settings of one deep clustering run (the paper's appendix E.2 gives the defaults).
+ * Settings of one deep clustering run (the paper's appendix E.2 gives the defaults), or of a
+ * supervised one ({@value #SUPERVISED}).
  *
  * @param method the self-labeling method ({@link SelfLabelingMethods#CLUSTERING}); {@code cce} is
- *     the paper's
- * @param lambda the method's fairness weight λ (100 for CCE in E.2)
+ *     the paper's; or {@value #SUPERVISED}: plain (Shannon) cross-entropy with every training
+ *     image's label, no pseudo-labels (a supervised backbone, e.g. for strong features)
+ * @param lambda the method's fairness weight λ (100 for CCE in E.2); 0 for {@value #SUPERVISED}
  * @param emMaxIter most solver iterations per batch
  * @param emTol the solver's tolerance
  * @param epochs epochs to train (50 in E.2)
@@ -26,14 +30,27 @@ import org.ccespark.selflabel.SelfLabelingMethods;
 public record DeepSettings(String method, double lambda, int emMaxIter, double emTol, int epochs,
     int batchSize, double augmentationWeight, double headLearningRate, double backboneLearningRate,
     double weightDecay, double seedLabelWeight, long seed) {
+  /**
+   * Supervised training: the cross-entropy of {@link SelfLabelingMethods#SUPERVISED_SHANNON} with
+   * every image's one-hot label as its fixed target.
+   */
+  public static final String SUPERVISED = SelfLabelingMethods.SUPERVISED_SHANNON;
+  /** The methods a run takes: the clustering methods, then {@value #SUPERVISED}. */
+  public static final List<String> METHODS = Stream.concat(
+      SelfLabelingMethods.CLUSTERING.stream(), Stream.of(SUPERVISED)).toList();
 
   /** Validates every setting, naming the one that is out of range. */
   public DeepSettings {
-    if (!SelfLabelingMethods.CLUSTERING.contains(method)) {
-      throw new IllegalArgumentException("method must be one of "
-          + String.join(", ", SelfLabelingMethods.CLUSTERING) + ", got '" + method + "'");
+    if (!METHODS.contains(method)) {
+      throw new IllegalArgumentException("method must be one of " + String.join(", ", METHODS)
+          + ", got '" + method + "'");
     }
-    positive("lambda", lambda);
+    if (!method.equals(SUPERVISED)) {
+      positive("lambda", lambda);
+    } else if (lambda != 0) {
+      throw new IllegalArgumentException("lambda does not apply to " + SUPERVISED
+          + " (no pseudo-labels, no fairness term): leave it unset, got " + lambda);
+    }
     positive("emTol", emTol);
     atLeastOne("emMaxIter", emMaxIter);
     atLeastOne("epochs", epochs);
@@ -58,6 +75,11 @@ public record DeepSettings(String method, double lambda, int emMaxIter, double e
     boolean vgg = network.startsWith("vgg4");
     return new DeepSettings(method, SelfLabelingMethods.defaultLambda(method), 1000, 1e-5, 50,
         vgg ? 250 : 200, 0.5, vgg ? 1e-4 : 5e-2, vgg ? 1e-4 : 1e-5, vgg ? 0.01 : 1e-4, 2.0, seed);
+  }
+
+  /** @return whether this is supervised training ({@value #SUPERVISED}), not clustering */
+  public boolean supervised() {
+    return method.equals(SUPERVISED);
   }
 
   /** @return every setting by name, for metadata and the checkpoint's fingerprint */

@@ -117,7 +117,14 @@ class ExperimentConfigTest {
     assertEquals(List.of("mnist10k", "fashion-mnist"), table2.clusteringDatasets);
     ExperimentConfig pca = ExperimentConfig.load(
         Path.of("conf/experiments/table2-pca.properties"), ExperimentCommand.METHODS);
-    for (ExperimentConfig c : List.of(table2, pca)) {
+    ExperimentConfig strong = ExperimentConfig.load(
+        Path.of("conf/experiments/table2-strong.properties"), ExperimentCommand.METHODS);
+    assertEquals(List.of("fmnist-test", "mnist10k"), strong.clusteringDatasets);
+    // the folders submit/strong-features writes
+    assertEquals("target/strong-features/fashion-mnist-test", strong.datasets.get(0).path());
+    assertEquals("target/strong-features/mnist10k", strong.datasets.get(1).path());
+    assertEquals(List.of("cce", "cce-pgd", "sela", "miadm", "migd", "kmeans"), strong.methods);
+    for (ExperimentConfig c : List.of(table2, pca, strong)) {
       for (String m : c.methods) {
         assertEquals(m.equals("kmeans") ? 1 : 6, c.grid(m).size(), m + "'s tuning budget");
       }

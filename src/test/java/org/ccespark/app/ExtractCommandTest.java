@@ -10,9 +10,14 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import javax.imageio.ImageIO;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.ccespark.data.images.DatasetCatalog;
+import org.ccespark.data.images.ImageDataset;
+import org.ccespark.data.images.ImageFiles;
+import org.ccespark.data.images.LabeledImage;
 import org.ccespark.features.ModelSpec;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,4 +99,49 @@ class ExtractCommandTest {
     assertFalse(Files.exists(out));
   }
 
+  /**
+   * A train-deep model folder (the committed supervised backbone of the strong-feature benchmark)
+   * as --model: its 512 backbone features of every image, computed on the driver, as a feature
+   * folder; the options of ImageNet-style models are refused.
+   */
+  @Test
+  void extractsWithATrainDeepModelFolder() throws Exception {
+    // 24 of the bundled digits as a folder of PNG files, a sub-folder per class (0, 1, 2)
+    Path images = tmp.resolve("images");
+    try (ImageDataset digits = DatasetCatalog.open("demo")) {
+      int written = 0;
+      for (int i = 0; written < 24; i++) {
+        LabeledImage im = digits.get(i);
+        if (im.label() < 3) {
+          Path file = images.resolve(im.label() + "/" + i + ".png");
+          Files.createDirectories(file.getParent());
+          ImageIO.write(ImageFiles.toBufferedImage(im.image()), "png", file.toFile());
+          written++;
+        }
+      }
+    }
+    String model = "conf/models/fashion-mnist-vgg4-slim";
+    Path features = tmp.resolve("strong");
+    var ex = run("extract", "--input", images.toString(), "--model", model, "--device", "cpu",
+        "--output", features.toString());
+    assertEquals(0, ex.status(), ex.err());
+    assertTrue(ex.out().contains("extracted 24 images x 512 features (vgg4-grey28-slim)"),
+        ex.out());
+    JsonNode meta = JSON.readTree(features.resolve("_extract.json").toFile());
+    assertEquals(512, meta.get("dimension").asInt());
+    assertEquals("driver", meta.get("mode").asText());
+    assertEquals("vgg4-grey28-slim", meta.get("model").get("network").asText());
+    Dataset<Row> rows = SharedSpark.session().read().parquet(features.toString());
+    assertEquals(24, rows.count());
+    assertEquals(3, rows.select("label").distinct().count());
+    assertEquals(512, rows.first().<Vector>getAs("features").size());
+
+    Path bad = tmp.resolve("bad");
+    var size = run("extract", "--input", "demo", "--model", model, "--input-size", "32",
+        "--output", bad.toString());
+    assertEquals(Main.USAGE, size.status());
+    assertTrue(size.err().contains("--input-size does not apply to a network trained by"
+        + " train-deep"), size.err());
+    assertFalse(Files.exists(bad));
+  }
 }

@@ -89,6 +89,34 @@ class TrainDeepCommandTest {
     }
   }
 
+  /** --method supervised-shannon trains on the labels; the features are vgg4-slim's 512. */
+  @Test
+  void trainsSupervisedWithTheLabels() throws Exception {
+    Path out = tmp.resolve("supervised");
+    var run = MainTest.run("train-deep", "--input", "demo", "--limit", "100", "--network",
+        "vgg4-slim", "--method", "supervised-shannon", "--epochs", "2", "--batch-size", "50",
+        "--augmentation-weight", "0", "--lr-head", "1e-3", "--lr-backbone", "1e-3", "--device",
+        "cpu", "--output", out.toString());
+    assertEquals(0, run.status(), run.err());
+    JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+    assertEquals("supervised-shannon", metrics.get("settings").get("method").asText());
+    assertEquals("0.0", metrics.get("settings").get("lambda").asText());
+    assertEquals("vgg4-grey28-slim", metrics.get("network").asText());
+    assertEquals(512, metrics.get("featureDimension").asInt());
+    assertEquals(100, metrics.get("scoredRows").asInt());
+    JsonNode history = metrics.get("history");
+    assertEquals(0, history.get(0).get("solverIterations").asDouble());
+    assertTrue(history.get(1).get("loss").asDouble() < history.get(0).get("loss").asDouble(),
+        history.toString());
+    assertEquals(100, SharedSpark.session().read().parquet(out.resolve("features").toString())
+        .count());
+
+    var seeds = MainTest.run("train-deep", "--input", "demo", "--method", "supervised-shannon",
+        "--seed-fraction", "0.1", "--output", tmp.resolve("never").toString());
+    assertEquals(2, seeds.status());
+    assertTrue(seeds.err().contains("--seed-fraction does not apply"), seeds.err());
+  }
+
   @Test
   void badOptionsAreOneClearLineAndWriteNothing() throws Exception {
     Path out = tmp.resolve("never");

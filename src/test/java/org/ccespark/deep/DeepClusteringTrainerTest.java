@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
@@ -220,5 +221,69 @@ class DeepClusteringTrainerTest {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     net.save(b);
     return b.toByteArray();
+  }
+
+  static DeepSettings supervised(int epochs, int batch, long seed) {
+    return new DeepSettings(DeepSettings.SUPERVISED, 0, 1000, 1e-5, epochs, batch, 0, 1e-3, 1e-3,
+        0, 2.0, seed);
+  }
+
+  /**
+   * Supervised training ({@code supervised-shannon}): with the whole sample in one batch, the
+   * first epoch's loss is the plain cross-entropy of the true labels under the initial network
+   * (computed here from an identically seeded twin), nothing is solved, and further steps lower it.
+   */
+  @Test
+  void supervisedLossIsThePlainCrossEntropyOfTheLabels() {
+    int n = 64;
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    DatasetImages images = new DatasetImages(digits, idx, GREY28);
+    ImageTensors.ChannelStatistics norm = ImageTensors.ChannelStatistics.of(images, 1);
+    double expected = 0;
+    try (DeepNetwork twin = smallCnn(5); NDManager m = twin.manager().newSubManager()) {
+      float[] x = new float[n * 784];
+      for (int i = 0; i < n; i++) {
+        images.read(i, x, i * 784);
+      }
+      norm.normalize(x, n, 28, 28);
+      float[] z = twin.logits(m.create(x, new Shape(n, 1, 28, 28)), true).toFloatArray();
+      for (int i = 0; i < n; i++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < 10; c++) {
+          max = Math.max(max, z[i * 10 + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < 10; c++) {
+          sum += Math.exp(z[i * 10 + c] - max);
+        }
+        expected += (max + Math.log(sum) - z[i * 10 + images.label(i)]) / n;
+      }
+    }
+    try (DeepNetwork net = smallCnn(5)) {
+      List<DeepClusteringTrainer.EpochStats> h = new DeepClusteringTrainer(net,
+          supervised(3, n, 5), ImageAugmentation.defaultFor(1, 28, 28), norm)
+          .train(images, null, null, null, false, null);
+      assertEquals(expected, h.get(0).loss(), 1e-4, h.toString());
+      assertEquals(0, h.get(0).solverIterations());
+      assertTrue(h.get(2).loss() < h.get(0).loss(), h.toString());
+    }
+  }
+
+  @Test
+  void supervisedTrainingNeedsEveryLabelAndNoLambda() {
+    TrainingImages two = TrainingImages.of("two", new float[2 * 784], new int[] {3, -1},
+        new String[] {"a", "b"}, 784);
+    try (DeepNetwork net = smallCnn(1)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> trainer(net, supervised(1, 2, 1)).train(two, null, null, null, false, null));
+      assertTrue(e.getMessage().contains("Training image 1 has label -1"), e.getMessage());
+    }
+    IllegalArgumentException lambda = assertThrows(IllegalArgumentException.class,
+        () -> new DeepSettings(DeepSettings.SUPERVISED, 100, 1000, 1e-5, 1, 2, 0, 1e-3, 1e-3, 0,
+            2.0, 1));
+    assertTrue(lambda.getMessage().contains("lambda does not apply"), lambda.getMessage());
   }
 }

@@ -109,6 +109,40 @@ class NetworksTest {
     }
   }
 
+  /**
+   * vgg4-slim: Table 8's stages at a quarter of the filters, then Linear(·, 512) and ReLU, so the
+   * backbone gives 512 non-negative features.
+   */
+  @Test
+  void vgg4SlimHasAQuarterOfTheFiltersAnd512Features() {
+    try (DeepNetwork net = Networks.byName("vgg4-slim", new Shape(1, 28, 28), 10, Device.cpu(),
+        1)) {
+      assertEquals("vgg4-grey28-slim", net.description());
+      assertEquals(Networks.SLIM_FEATURES, net.featureDimension());
+      List<Block> layers = new ArrayList<>(net.backbone().getChildren().values());
+      assertEquals(7, layers.size(), "four stages, flatten, linear, ReLU");
+      long parameters = 0;
+      long inChannels = 1;
+      for (int s = 0; s < 4; s++) {
+        Conv2d conv = assertInstanceOf(Conv2d.class,
+            layers.get(s).getChildren().values().get(0));
+        long f = Vgg4Variant.GREY28.filters(s) / 4;
+        assertEquals(f, conv.getFilters(), "stage " + (s + 1));
+        parameters += f * inChannels * 25 + f + 2 * f;
+        inChannels = f;
+      }
+      parameters += 128 * 3 * 3 * 512 + 512; // Linear(1152, 512)
+      assertEquals(860_256, parameters, "the documented 0.86 million");
+      assertEquals(parameters, count(net.backboneParameters()));
+      assertEquals(512 * 10 + 10, count(net.headParameters()));
+      try (NDManager m = net.manager().newSubManager()) {
+        NDArray f = net.features(m.randomNormal(new Shape(3, 1, 28, 28)));
+        assertEquals(new Shape(3, 512), f.getShape());
+        assertTrue(f.min().getFloat() >= 0, "ReLU features");
+      }
+    }
+  }
+
   @Test
   void vgg4ForwardGivesNByK() {
     for (Vgg4Variant v : Vgg4Variant.values()) {
