@@ -73,7 +73,8 @@ public final class CollisionEm implements SelfLabelingObjective {
   }
 
   /**
-   * The exact solver; where its dual iteration stalls (see {@link ExactPseudoLabels}), EM
+   * The exact solver; where its dual iteration stalls and its labels are not certified within
+   * relative 1e-9 of the optimum by the duality gap (see {@link ExactPseudoLabels}), EM
    * continues from its labels mixed with 1% of σ (EM cannot raise an entry from 0), and the
    * labels with the lower {@code L_CCE+} are kept.
    *
@@ -82,8 +83,8 @@ public final class CollisionEm implements SelfLabelingObjective {
   private int solveExact(double[] sigma, double[] y, int rows, int k, boolean[] fixed) {
     ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, rows, k, fixed, lambda, null,
         ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
-    if (r.converged()) {
-      return r.passes();
+    if (r.converged() || r.gap() <= 1e-9 * (1 + Math.abs(r.primal()))) {
+      return r.passes(); // optimal, or certified within 1e-9 of the optimum
     }
     double[] em = y.clone();
     for (int i = 0; i < rows; i++) {
