@@ -654,7 +654,7 @@ public final class CollisionTrainer {
       });
       cutLineage(jsc, labels);
       labels.count();
-      bp.destroy();
+      bp.unpersist(false); // not destroyed: the checkpointed labels' closure still refers to it
       if (start != null) {
         release(jsc, start);
       }

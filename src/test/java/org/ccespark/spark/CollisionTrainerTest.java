@@ -53,6 +53,58 @@ class CollisionTrainerTest {
     return new TrainingConfig(k, 100, epochs, batchSize, 0.1, 0.01, "sgd", 0, emMaxIter, 1e-5, 7L, schedule);
   }
 
+  /** {@link #config} with the paper's plain EM as solver. */
+  private static TrainingConfig emConfig(int k, String schedule, int epochs, int batchSize,
+      int emMaxIter) {
+    TrainingConfig c = config(k, schedule, epochs, batchSize, emMaxIter);
+    return new TrainingConfig(c.k(), c.lambda(), c.epochs(), c.batchSize(), c.stepSize(),
+        c.weightDecay(), c.optimizer(), c.momentum(), c.emMaxIter(), c.emTol(), c.seed(),
+        c.schedule(), c.method(), c.pgdStepSize(), c.seedLabelWeight(), "em");
+  }
+
+  /**
+   * The exact solver distributed over 3 partitions (one job per pass, partial sums) gives the
+   * pseudo-labels and loss of the exact solver on all rows in one array.
+   */
+  @Test
+  void fullDataExactEqualsLocalExact() {
+    int n = 90;
+    int dim = 5;
+    int k = 4;
+    double[][] rows = randomRows(n, dim, 1);
+    TrainingConfig cfg = config(k, "fulldata", 1, 50, 40);
+    double[] params = new double[dim * k + k];
+    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
+    params[dim * k] = 0.2;
+    FeatureBlocks blocks = FeatureBlocks.cache(frame(rows, 3), "features");
+    CollisionTrainer.FullDataEm em = CollisionTrainer.fullDataEm(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks, params, cfg, null);
+    List<double[][]> parts = em.labels().collect();
+    em.labels().unpersist(false);
+    blocks.unpersist();
+    double[] x = new double[n * dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows[i], 0, x, i * dim, dim);
+    }
+    double[] sigma = new double[n * k];
+    LinearSoftmax.probabilities(params, Arrays.copyOfRange(params, dim * k, params.length), dim, k,
+        x, 0, n, sigma);
+    double[] y = new double[n * k];
+    org.ccespark.math.ExactPseudoLabels.Result local = org.ccespark.math.ExactPseudoLabels.solve(
+        sigma, y, n, k, null, cfg.lambda(), null, 100, 1e-10);
+    assertTrue(local.converged());
+    assertEquals(local.primal(), em.loss(), 1e-10);
+    int i = 0;
+    for (double[][] part : parts) {
+      for (double[] block : part) {
+        for (double v : block) {
+          assertEquals(y[i++], v, 1e-8);
+        }
+      }
+    }
+    assertEquals(n * k, i);
+  }
+
   /** Full-data EM over 3 partitions gives the pseudo-labels of EM on all rows in one array. */
   @Test
   void fullDataEmEqualsLocalEm() {
@@ -60,7 +112,7 @@ class CollisionTrainerTest {
     int dim = 5;
     int k = 4;
     double[][] rows = randomRows(n, dim, 1);
-    TrainingConfig cfg = config(k, "fulldata", 1, 50, 40);
+    TrainingConfig cfg = emConfig(k, "fulldata", 1, 50, 40);
     double[] params = new double[dim * k + k];
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
     params[dim * k] = 0.2;
@@ -105,7 +157,7 @@ class CollisionTrainerTest {
     StructType schema = SCHEMA.add("seed", org.apache.spark.sql.types.DataTypes.IntegerType, true);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Dataset<Row> df = spark.createDataFrame(jsc.parallelize(list, 2), schema);
-    TrainingConfig cfg = config(k, "fulldata", 1, 20, 30);
+    TrainingConfig cfg = emConfig(k, "fulldata", 1, 20, 30);
     double[] params = new double[dim * k + k];
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
     FeatureBlocks blocks = FeatureBlocks.cache(df, "features", "seed", k);
@@ -154,7 +206,8 @@ class CollisionTrainerTest {
     double[] sigma = new double[n * k];
     LinearSoftmax.probabilities(params, b, dim, k, x, 0, n, sigma);
     double[] y = sigma.clone();
-    PseudoLabelEm.solveAccelerated(sigma, y, n, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
+    cfg.objective().solve(sigma, y, n, k, null); // the default solver, exact
+
     double[] gw = new double[dim * k];
     double[] gb = new double[k];
     LinearSoftmax.addCollisionGradient(params, b, dim, k, x, 0, n, y, gw, gb, new double[n * k]);
