@@ -44,7 +44,8 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
   private final int numClusters;
   private final double[] weights;
   private final double[] bias;
-  private CollisionClusteringSummary summary;
+  /** The fit's summary; not serialized (a broadcast or deserialized model has none). */
+  private transient CollisionClusteringSummary summary;
 
   /**
    * Creates a model from its parameters; params other than {@link #k()} keep their defaults.
@@ -211,7 +212,10 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
     return copied.setParent(parent());
   }
 
-  /** @return whether this model has a training summary (only models returned by {@code fit}) */
+  /**
+   * @return whether this model has a training summary (only models returned by {@code fit}, not
+   *     loaded, deserialized or broadcast ones)
+   */
   public boolean hasSummary() {
     return summary != null;
   }

@@ -506,7 +506,27 @@ public interface CollisionClusteringParams extends Params {
 
     /** A validator of a double param: finite (so not NaN or ±∞) and accepted by {@code range}. */
     private static scala.Function1<Object, Object> finite(scala.Function1<Object, Object> range) {
-      return value -> value instanceof Double d && Double.isFinite(d) && (Boolean) range.apply(d);
+      return new Finite(range);
+    }
+
+    /**
+     * The validator of {@link #finite}: a named serializable class, not a lambda, so that the
+     * params (and the estimator and model holding them) survive Java serialization, broadcasts
+     * and closures.
+     */
+    private static final class Finite extends scala.runtime.AbstractFunction1<Object, Object>
+        implements Serializable {
+      private static final long serialVersionUID = 1L;
+      private final scala.Function1<Object, Object> range;
+
+      Finite(scala.Function1<Object, Object> range) {
+        this.range = range;
+      }
+
+      @Override
+      public Object apply(Object value) {
+        return value instanceof Double d && Double.isFinite(d) && (Boolean) range.apply(d);
+      }
     }
 
     /**
