@@ -1,5 +1,6 @@
 package org.ccespark.ml;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
 import java.util.Arrays;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.spark.CollisionTrainer;
+import org.ccespark.spark.KryoRegistration;
 import org.ccespark.spark.TrainingCheckpoint;
 import org.ccespark.spark.TrainingConfig;
 import org.ccespark.spark.TrainingResult;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * Dataset<Row> clustered = model.transform(df); // adds "prediction" and "probability"
  * }</pre>
  */
+@DefaultSerializer(KryoRegistration.ViaJavaSerialization.class)
 public class CollisionClustering extends Estimator<CollisionClusteringModel>
     implements CollisionClusteringParams, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -275,6 +278,7 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   @Override
   public CollisionClusteringModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    KryoRegistration.check(dataset.sparkSession().sparkContext().conf());
     TrainingConfig config = trainingConfig();
     SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
     String seedCol = getSeedLabelCol().isEmpty() ? null : getSeedLabelCol();

@@ -1,5 +1,6 @@
 package org.ccespark.ml;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Softmax;
+import org.ccespark.spark.KryoRegistration;
 
 /**
  * A fitted {@link CollisionClustering}: the linear softmax classifier {@code σ = softmax(Wᵀf + b)}
@@ -34,6 +36,7 @@ import org.ccespark.math.Softmax;
  * <p>Saved as MLlib metadata (params, uid) plus one Parquet row {@code (dim, k, weights, bias)} under
  * {@code path/data}, with {@code weights} row-major D×K ({@code weights[d*K + k]}).
  */
+@DefaultSerializer(KryoRegistration.ViaJavaSerialization.class)
 public class CollisionClusteringModel extends Model<CollisionClusteringModel>
     implements CollisionClusteringParams, MLWritable {
   private static final long serialVersionUID = 1L;
