@@ -174,20 +174,20 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema(), true);
+    StructType schema = transformSchema(dataset.schema(), true);
     Dataset<Row> out = dataset.toDF();
     Column features = out.col(getFeaturesCol());
     String probabilityCol = getProbabilityCol();
     String predictionCol = getPredictionCol();
     if (!probabilityCol.isEmpty()) {
       out = out.withColumn(probabilityCol, probabilityUdf(dim, numClusters, weights, bias)
-          .apply(features));
+          .apply(features), schema.apply(probabilityCol).metadata());
     }
     if (!predictionCol.isEmpty()) {
       Column prediction = probabilityCol.isEmpty()
           ? predictionUdf(dim, numClusters, weights, bias).apply(features)
           : argmaxUdf().apply(out.col(probabilityCol));
-      out = out.withColumn(predictionCol, prediction);
+      out = out.withColumn(predictionCol, prediction, schema.apply(predictionCol).metadata());
     }
     return out;
   }

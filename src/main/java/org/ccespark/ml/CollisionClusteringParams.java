@@ -3,6 +3,8 @@ package org.ccespark.ml;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -13,6 +15,7 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.selflabel.SelfLabelingMethods;
@@ -553,15 +556,21 @@ public interface CollisionClusteringParams extends Params {
         throw new IllegalArgumentException("predictionCol and probabilityCol are both '"
             + p.getPredictionCol() + "'; give them different names");
       }
+      // column metadata as MLlib's clustering models write it: the probabilities a vector
+      // attribute group of size k, the prediction a nominal attribute with k values
+      int k = p.getK();
+      String probability = p.getProbabilityCol();
+      String prediction = p.getPredictionCol();
       StructType out = schema;
-      out = appendOutput(out, names, "probabilityCol", p.getProbabilityCol(),
-          SQLDataTypes.VectorType());
-      out = appendOutput(out, names, "predictionCol", p.getPredictionCol(), DataTypes.IntegerType);
+      out = appendOutput(out, names, "probabilityCol", probability, SQLDataTypes.VectorType(),
+          () -> new AttributeGroup(probability, k).toMetadata());
+      out = appendOutput(out, names, "predictionCol", prediction, DataTypes.IntegerType,
+          () -> NominalAttribute.defaultAttr().withName(prediction).withNumValues(k).toMetadata());
       return out;
     }
 
     private static StructType appendOutput(StructType schema, List<String> existing, String param,
-        String column, DataType type) {
+        String column, DataType type, java.util.function.Supplier<Metadata> metadata) {
       if (column.isEmpty()) {
         return schema;
       }
@@ -569,8 +578,7 @@ public interface CollisionClusteringParams extends Params {
         throw new IllegalArgumentException("Output column '" + column + "' (" + param
             + ") already exists; set " + param + " to another name");
       }
-      return schema.add(new StructField(column, type, true,
-          org.apache.spark.sql.types.Metadata.empty()));
+      return schema.add(new StructField(column, type, true, metadata.get()));
     }
   }
 }
