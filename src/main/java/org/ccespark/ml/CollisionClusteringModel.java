@@ -26,6 +26,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Softmax;
+import org.ccespark.spark.FeatureValues;
 import org.ccespark.spark.KryoRegistration;
 
 /**
@@ -167,7 +168,8 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
   /**
    * Appends the prediction and probability columns (those with a non-empty name).
    *
-   * @param dataset data with a vector column {@link #featuresCol()}
+   * @param dataset data with a feature column {@link #featuresCol()} (vector, {@code array<double>}
+   *     or {@code array<float>})
    * @return the data with the output columns
    * @throws IllegalArgumentException for an unsuitable schema; a vector of the wrong length fails
    *     the Spark job with an {@code IllegalArgumentException} cause naming both lengths
@@ -268,17 +270,25 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
 
   // ---- per-row scoring, static so that the UDF closures capture only W, b and sizes ----
 
-  private static double[] probabilities(Vector features, int dim, int k, double[] w, double[] b) {
+  /** σ of one cell of the features column: a {@code Vector} or an array of doubles or floats. */
+  private static double[] probabilities(Object features, int dim, int k, double[] w, double[] b) {
     if (features == null) {
       throw new IllegalArgumentException(
           "Null feature vector; the model expects vectors of length " + dim);
     }
-    if (features.size() != dim) {
-      throw new IllegalArgumentException("Feature vector has length " + features.size()
+    double[] x;
+    try {
+      x = FeatureValues.values(features);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Feature vector " + e.getMessage()
+          + "; the model expects vectors of length " + dim);
+    }
+    if (x.length != dim) {
+      throw new IllegalArgumentException("Feature vector has length " + x.length
           + " but the model expects length " + dim);
     }
     double[] out = new double[k];
-    LinearSoftmax.probabilities(w, b, dim, k, features.toArray(), 0, 1, out);
+    LinearSoftmax.probabilities(w, b, dim, k, x, 0, 1, out);
     return out;
   }
 
@@ -288,12 +298,12 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
 
   private static UserDefinedFunction probabilityUdf(int dim, int k, double[] w, double[] b) {
     return functions.udf(
-        (UDF1<Vector, Vector>) v -> Vectors.dense(probabilities(v, dim, k, w, b)),
+        (UDF1<Object, Vector>) v -> Vectors.dense(probabilities(v, dim, k, w, b)),
         SQLDataTypes.VectorType());
   }
 
   private static UserDefinedFunction predictionUdf(int dim, int k, double[] w, double[] b) {
-    return functions.udf((UDF1<Vector, Integer>) v -> argmax(probabilities(v, dim, k, w, b)),
+    return functions.udf((UDF1<Object, Integer>) v -> argmax(probabilities(v, dim, k, w, b)),
         DataTypes.IntegerType);
   }
 

@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.spark.FeatureValues;
 import org.ccespark.spark.TrainingConfig;
 
 /**
@@ -64,7 +65,8 @@ public interface CollisionClusteringParams extends Params {
   Declarations declarations();
 
   /**
-   * Input column of feature vectors ({@code Vector} of length D). Default {@code "features"}.
+   * Input column of feature vectors of length D: {@code Vector}, {@code array<double>} or
+   * {@code array<float>}, as MLlib's clustering estimators accept. Default {@code "features"}.
    *
    * @return the param
    */
@@ -424,7 +426,8 @@ public interface CollisionClusteringParams extends Params {
 
     /** Declares the params of {@code owner} (whose uid must already be set) and their defaults. */
     Declarations(Params owner) {
-      featuresCol = new Param<>(owner, "featuresCol", "features column name (Vector of length D)");
+      featuresCol = new Param<>(owner, "featuresCol",
+          "features column name (Vector, array<double> or array<float> of length D)");
       predictionCol = new Param<>(owner, "predictionCol",
           "prediction column name (most probable cluster, int in [0, k)); empty to omit");
       probabilityCol = new Param<>(owner, "probabilityCol",
@@ -547,9 +550,9 @@ public interface CollisionClusteringParams extends Params {
             + "' does not exist; available columns: " + String.join(", ", names));
       }
       DataType actual = schema.apply(features).dataType();
-      if (!actual.equals(SQLDataTypes.VectorType())) {
+      if (!FeatureValues.accepts(actual)) {
         throw new IllegalArgumentException("Features column '" + features
-            + "' must be of type vector (org.apache.spark.ml.linalg.Vector) but was actually "
+            + "' must be of type " + FeatureValues.TYPES + " but was actually "
             + actual.catalogString());
       }
       if (!p.getPredictionCol().isEmpty() && p.getPredictionCol().equals(p.getProbabilityCol())) {
