@@ -270,18 +270,16 @@ final class ClusteringRun {
   }
 
   /**
-   * Every param of {@code stage} that has a value, by name, in the stage's order; for the
-   * estimator, {@code lambda} is the value used (the method's default when not set).
+   * Every param of {@code stage} that has a value, by name, in the stage's order (for the
+   * estimator, {@code lambda}'s default is the method's).
    */
   private static Map<String, Object> params(Params stage) {
     Map<String, Object> out = new LinkedHashMap<>();
+    org.apache.spark.ml.param.ParamMap values = stage.extractParamMap();
     for (Param<?> p : stage.params()) {
-      if (stage.isDefined(p)) {
-        out.put(p.name(), stage.getOrDefault(p));
+      if (values.contains(p)) {
+        out.put(p.name(), values.apply(p));
       }
-    }
-    if (stage instanceof CollisionClustering c) {
-      out.put("lambda", c.getLambda());
     }
     return out;
   }

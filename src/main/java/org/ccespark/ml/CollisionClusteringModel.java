@@ -91,6 +91,20 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
   }
 
   /**
+   * The default param values, {@link #lambda()}'s being the default of the current method: Spark
+   * reads every default through this accessor.
+   *
+   * @return the default param map
+   */
+  @Override
+  public ParamMap defaultParamMap() {
+    ParamMap defaults = super.defaultParamMap();
+    // null while the declarations are being created (their defaults are being set)
+    return declarations == null ? defaults
+        : declarations.withMethodDefaults(defaults, paramMap());
+  }
+
+  /**
    * @param value see {@link #featuresCol()}
    * @return this model
    */

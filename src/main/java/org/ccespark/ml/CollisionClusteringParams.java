@@ -11,6 +11,7 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.types.DataType;
@@ -107,9 +108,13 @@ public interface CollisionClusteringParams extends Params {
    * The method's λ ≥ 0. For {@code cce} the weight of the fairness term {@code λ·KL(u‖ȳ)} of the loss
    * L_CCE+ (eq. 11), which keeps clusters from collapsing; for {@code cce-pgd}, {@code miadm} the
    * weight of {@code KL(ȳ‖u)} (eq. 10, 5); for {@code migd} the weight of {@code -H(σ̄)} (eq. 1);
-   * for {@code sela} the inverse entropic regularisation of its optimal transport. When not set,
-   * the method's default is used ({@link #getLambda()}): 100 for {@code cce} and {@code cce-pgd}
-   * (the declared default), 25 for {@code sela}, 1 for {@code miadm} and {@code migd}.
+   * for {@code sela} the inverse entropic regularisation of its optimal transport. Its default is
+   * the method's ({@link SelfLabelingMethods#defaultLambda}): 100 for {@code cce} and
+   * {@code cce-pgd}, 25 for {@code sela}, 1 for {@code miadm} and {@code migd}, 0 for the
+   * supervised methods. The param's default follows {@link #method()} (the owner's
+   * {@code defaultParamMap()} brings it up to date whenever it is read), so {@link #getLambda()},
+   * {@code getOrDefault(lambda())}, {@code extractParamMap}, {@code explainParams}, copies and
+   * saved metadata all give the same value.
    *
    * @return the param
    */
@@ -336,12 +341,11 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * @return the value of {@link #lambda()} if set, otherwise the default of {@link #getMethod()}
+   * @return the value of {@link #lambda()}: if not set, the default of {@link #getMethod()}
    *     ({@link SelfLabelingMethods#defaultLambda})
    */
   default double getLambda() {
-    return isSet(lambda()) ? (Double) getOrDefault(lambda())
-        : SelfLabelingMethods.defaultLambda(getMethod());
+    return (Double) getOrDefault(lambda());
   }
 
   /** @return the value of {@link #maxIter()} */
@@ -508,6 +512,28 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(seedLabelWeight, TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT);
       owner.setDefault(checkpointDir, "");
       owner.setDefault(resume, false);
+    }
+
+    /**
+     * The owner's defaults with {@link #lambda}'s default that of the owner's current method, the
+     * one source of method-dependent defaults ({@link SelfLabelingMethods#defaultLambda}). Called
+     * by the owner's {@code defaultParamMap()}, through which Spark reads every default
+     * ({@code getOrDefault}, {@code extractParamMap}, {@code copyValues}, persistence); it updates
+     * {@code defaults} in place, only when the value changes.
+     *
+     * @param defaults the owner's default param map
+     * @param values the owner's set params
+     * @return {@code defaults}
+     */
+    ParamMap withMethodDefaults(ParamMap defaults, ParamMap values) {
+      scala.Option<String> set = values.get(method);
+      String current = set.isDefined() ? set.get() : defaults.apply(method);
+      double wanted = SelfLabelingMethods.defaultLambda(current);
+      scala.Option<Object> old = defaults.get(lambda);
+      if (old.isEmpty() || (Double) old.get() != wanted) {
+        defaults.put(lambda, wanted);
+      }
+      return defaults;
     }
 
     /** A validator of a double param: finite (so not NaN or ±∞) and accepted by {@code range}. */
