@@ -290,6 +290,25 @@ public interface CollisionClusteringParams extends Params {
     return declarations().resume;
   }
 
+  /**
+   * Whether {@code fit} trains on standardized features, as MLlib's {@code LogisticRegression}:
+   * each column divided by its standard deviation (rounded to a power of two, so the conversion is
+   * exact; not centred; a column without variance is left out and gets zero weights), the model
+   * then converted back to the original feature space, so {@code transform} takes the features as
+   * they are. Makes the fit independent of the features' scale (×1e-300 to ×1e19 alike). Default
+   * true.
+   *
+   * @return the param
+   */
+  default BooleanParam standardization() {
+    return declarations().standardization;
+  }
+
+  /** @return the value of {@link #standardization()} */
+  default boolean getStandardization() {
+    return (Boolean) getOrDefault(standardization());
+  }
+
   /** @return the value of {@link #checkpointDir()} */
   default String getCheckpointDir() {
     return getOrDefault(checkpointDir());
@@ -427,6 +446,7 @@ public interface CollisionClusteringParams extends Params {
     final DoubleParam seedLabelWeight;
     final Param<String> checkpointDir;
     final BooleanParam resume;
+    final BooleanParam standardization;
 
     /** Declares the params of {@code owner} (whose uid must already be set) and their defaults. */
     Declarations(Params owner) {
@@ -490,6 +510,10 @@ public interface CollisionClusteringParams extends Params {
           "folder for a checkpoint after every epoch (any Hadoop file system); empty for none");
       resume = new BooleanParam(owner, "resume",
           "continue from the latest checkpoint in checkpointDir (settings and data must match)");
+      standardization = new BooleanParam(owner, "standardization",
+          "train on features divided by their standard deviation (per column, rounded to a power"
+              + " of two; not centred; constant columns left out), the model converted back to the"
+              + " original feature space");
 
       owner.setDefault(featuresCol, "features");
       owner.setDefault(predictionCol, "prediction");
@@ -512,6 +536,7 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(seedLabelWeight, TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT);
       owner.setDefault(checkpointDir, "");
       owner.setDefault(resume, false);
+      owner.setDefault(standardization, true);
     }
 
     /**

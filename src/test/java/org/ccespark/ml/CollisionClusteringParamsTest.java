@@ -27,7 +27,7 @@ class CollisionClusteringParamsTest {
   private static final List<String> ALL_PARAMS = List.of("batchSize", "checkpointDir",
       "emMaxIter", "emTol", "featuresCol", "k", "lambda", "maxIter", "method", "momentum",
       "optimizer", "pgdStepSize", "predictionCol", "probabilityCol", "resume", "schedule", "seed",
-      "seedLabelCol", "seedLabelWeight", "stepSize", "weightDecay");
+      "seedLabelCol", "seedLabelWeight", "standardization", "stepSize", "weightDecay");
 
   @Test
   void defaultsAreDocumentedValues() {
