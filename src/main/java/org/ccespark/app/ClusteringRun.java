@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -72,6 +73,7 @@ final class ClusteringRun {
     CCE_OPTIONS.put("--schedule", "schedule");
     CCE_OPTIONS.put("--pgd-step-size", "pgdStepSize");
     CCE_OPTIONS.put("--seed-label-weight", "seedLabelWeight");
+    CCE_OPTIONS.put("--standardization", "standardization");
   }
 
   /** @return the CCE options ({@code --k}, {@code --lambda}, ...) in help order */
@@ -164,6 +166,12 @@ final class ClusteringRun {
         value = Long.parseLong(text);
       } else if (param instanceof DoubleParam) {
         value = Double.parseDouble(text);
+      } else if (param instanceof BooleanParam) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!lower.equals("true") && !lower.equals("false")) {
+          throw new UsageException(name + " expects true or false, got '" + raw + "'");
+        }
+        value = Boolean.parseBoolean(lower);
       } else if (param.name().endsWith("Col")) {
         value = text; // a column name keeps its case
       } else {
@@ -198,6 +206,9 @@ final class ClusteringRun {
     }
     if (option.equals("--schedule")) {
       return String.join("|", CollisionClustering.SCHEDULES);
+    }
+    if (param instanceof BooleanParam) {
+      return "true|false";
     }
     if (param.name().endsWith("Col")) {
       return "NAME";
@@ -300,18 +311,16 @@ final class ClusteringRun {
   }
 
   /**
-   * Every param of {@code stage} that has a value, by name, in the stage's order; for the
-   * estimator, {@code lambda} is the value used (the method's default when not set).
+   * Every param of {@code stage} that has a value, by name, in the stage's order (for the
+   * estimator, {@code lambda}'s default is the method's).
    */
   private static Map<String, Object> params(Params stage) {
     Map<String, Object> out = new LinkedHashMap<>();
+    org.apache.spark.ml.param.ParamMap values = stage.extractParamMap();
     for (Param<?> p : stage.params()) {
-      if (stage.isDefined(p)) {
-        out.put(p.name(), stage.getOrDefault(p));
+      if (values.contains(p)) {
+        out.put(p.name(), values.apply(p));
       }
-    }
-    if (stage instanceof CollisionClustering c) {
-      out.put("lambda", c.getLambda());
     }
     return out;
   }

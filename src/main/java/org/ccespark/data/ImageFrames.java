@@ -176,8 +176,24 @@ public final class ImageFrames {
     return im.height() + " x " + im.width() + " x " + im.channels();
   }
 
-  /** One image as shipped to the tasks. */
-  private record Item(long row, int label, String id, byte[] pixels) implements Serializable {
+  /**
+   * One image as shipped to the tasks (in a broadcast): a plain final class rather than a record,
+   * because Kryo 4 (Spark's) cannot serialize records.
+   */
+  static final class Item implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long row;
+    private final int label;
+    private final String id;
+    private final byte[] pixels;
+
+    Item(long row, int label, String id, byte[] pixels) {
+      this.row = row;
+      this.label = label;
+      this.id = id;
+      this.pixels = pixels;
+    }
+
     Row toRow(boolean withLabel, boolean withId) {
       double[] x = new double[pixels.length];
       for (int p = 0; p < x.length; p++) {

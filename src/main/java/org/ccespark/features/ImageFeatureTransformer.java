@@ -1,5 +1,6 @@
 package org.ccespark.features;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import org.ccespark.data.images.Image;
+import org.ccespark.spark.KryoRegistration;
 
 /**
  * Spark ML {@link Transformer}: an image column to a column of feature vectors computed by a CNN
@@ -54,6 +56,7 @@ import org.ccespark.data.images.Image;
  * file is referenced by path, so it must be reachable where the transformer is loaded):
  * {@code save(path)}, {@link #load(String)}, also inside a {@code PipelineModel}.
  */
+@DefaultSerializer(KryoRegistration.ViaJavaSerialization.class)
 public final class ImageFeatureTransformer extends Transformer implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 

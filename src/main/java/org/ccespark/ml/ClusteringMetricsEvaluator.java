@@ -1,5 +1,6 @@
 package org.ccespark.ml;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.eval.ContingencyTable;
+import org.ccespark.spark.KryoRegistration;
 
 /**
  * Spark ML {@link Evaluator} that scores a clustering against true labels with one of the external
@@ -44,6 +46,7 @@ import org.ccespark.eval.ContingencyTable;
  * <p>Persistence follows {@code DefaultParamsWritable}/{@code DefaultParamsReadable}:
  * {@code evaluator.save(path)} and {@link #load(String)}.
  */
+@DefaultSerializer(KryoRegistration.ViaJavaSerialization.class)
 public final class ClusteringMetricsEvaluator extends Evaluator implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 

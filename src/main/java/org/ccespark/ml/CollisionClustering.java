@@ -1,5 +1,6 @@
 package org.ccespark.ml;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
 import java.util.Arrays;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
@@ -8,11 +9,13 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.spark.CollisionTrainer;
+import org.ccespark.spark.KryoRegistration;
 import org.ccespark.spark.TrainingCheckpoint;
 import org.ccespark.spark.TrainingConfig;
 import org.ccespark.spark.TrainingResult;
@@ -37,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * Dataset<Row> clustered = model.transform(df); // adds "prediction" and "probability"
  * }</pre>
  */
+@DefaultSerializer(KryoRegistration.ViaJavaSerialization.class)
 public class CollisionClustering extends Estimator<CollisionClusteringModel>
     implements CollisionClusteringParams, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -70,6 +74,20 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   @Override
   public Declarations declarations() {
     return declarations;
+  }
+
+  /**
+   * The default param values, {@link #lambda()}'s being the default of the current method: Spark
+   * reads every default through this accessor.
+   *
+   * @return the default param map
+   */
+  @Override
+  public ParamMap defaultParamMap() {
+    ParamMap defaults = super.defaultParamMap();
+    // null while the declarations are being created (their defaults are being set)
+    return declarations == null ? defaults
+        : declarations.withMethodDefaults(defaults, paramMap());
   }
 
   /**
@@ -280,11 +298,22 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   }
 
   /**
+   * @param value see {@link #standardization()}
+   * @return this estimator
+   */
+  public CollisionClustering setStandardization(boolean value) {
+    set(standardization(), value);
+    return this;
+  }
+
+  /**
    * Trains a model on the vectors of {@link #featuresCol()}. The returned model carries a copy of
    * this estimator's params, this estimator as its parent and a {@link CollisionClusteringSummary}.
    *
    * @param dataset training data
    * @return the fitted model
+   * @throws IllegalStateException if the training loss is not finite (a loss that never moves is
+   *     logged as a warning)
    * @throws IllegalArgumentException if the schema is unsuitable (see {@link #transformSchema}) or a
    *     row holds a null, NaN, infinite or wrong-length vector, a seed label outside
    *     {@code [0, k)}, the method does not support the schedule, {@link #checkpointDir()} is not
@@ -293,6 +322,7 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
   @Override
   public CollisionClusteringModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    KryoRegistration.check(dataset.sparkSession().sparkContext().conf());
     TrainingConfig config = trainingConfig();
     SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
     String seedCol = getSeedLabelCol().isEmpty() ? null : getSeedLabelCol();
@@ -313,15 +343,31 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     TrainingCheckpoint checkpoint = getCheckpointDir().isEmpty() ? null
         : TrainingCheckpoint.open(dataset.sparkSession().sparkContext().hadoopConfiguration(),
             getCheckpointDir(), getResume());
-    TrainingResult result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), seedCol, config,
+    Dataset<Row> data = dataset.toDF();
+    double[] divisors = getStandardization()
+        ? Standardization.divisors(data, getFeaturesCol()) : null;
+    if (divisors != null) {
+      LOG.info("{}: training on standardized features; columns without variance, left out: {}",
+          uid, Standardization.constantColumns(divisors, 20));
+      data = Standardization.scaled(data, getFeaturesCol(), divisors);
+    }
+    TrainingResult result = CollisionTrainer.fit(data, getFeaturesCol(), seedCol, config,
         checkpoint);
     double[] losses = result.lossPerEpoch();
     LOG.info("{}: fitted {} rows of dimension {} into {} clusters in {} s, final loss {}", uid,
         result.numRows(), result.dim(), result.k(), String.format("%.1f", result.seconds()),
         losses.length == 0 ? "n/a" : losses[losses.length - 1]);
+    String problem = Standardization.lossProblem(losses, getStandardization());
+    if (problem != null && !Arrays.stream(losses).allMatch(Double::isFinite)) {
+      throw new IllegalStateException(uid + ": " + problem);
+    } else if (problem != null) {
+      LOG.warn("{}: {}", uid, problem);
+    }
+    double[] weights = divisors == null ? result.weights()
+        : Standardization.toOriginalSpace(result.weights(), divisors, result.k());
 
     CollisionClusteringModel model = copyValues(
-        new CollisionClusteringModel(uid, result.dim(), result.k(), result.weights(), result.bias()),
+        new CollisionClusteringModel(uid, result.dim(), result.k(), weights, result.bias()),
         ParamMap.empty()).setParent(this);
     model.setSummary(new CollisionClusteringSummary(model.transform(dataset), getFeaturesCol(),
         getPredictionCol(), getProbabilityCol(), result));

@@ -1,5 +1,6 @@
 package org.ccespark.ml;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
@@ -25,6 +26,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Softmax;
+import org.ccespark.spark.FeatureValues;
+import org.ccespark.spark.KryoRegistration;
 
 /**
  * A fitted {@link CollisionClustering}: the linear softmax classifier {@code σ = softmax(Wᵀf + b)}
@@ -34,6 +37,7 @@ import org.ccespark.math.Softmax;
  * <p>Saved as MLlib metadata (params, uid) plus one Parquet row {@code (dim, k, weights, bias)} under
  * {@code path/data}, with {@code weights} row-major D×K ({@code weights[d*K + k]}).
  */
+@DefaultSerializer(KryoRegistration.ViaJavaSerialization.class)
 public class CollisionClusteringModel extends Model<CollisionClusteringModel>
     implements CollisionClusteringParams, MLWritable {
   private static final long serialVersionUID = 1L;
@@ -44,7 +48,8 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
   private final int numClusters;
   private final double[] weights;
   private final double[] bias;
-  private CollisionClusteringSummary summary;
+  /** The fit's summary; not serialized (a broadcast or deserialized model has none). */
+  private transient CollisionClusteringSummary summary;
 
   /**
    * Creates a model from its parameters; params other than {@link #k()} keep their defaults.
@@ -83,6 +88,20 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
   @Override
   public Declarations declarations() {
     return declarations;
+  }
+
+  /**
+   * The default param values, {@link #lambda()}'s being the default of the current method: Spark
+   * reads every default through this accessor.
+   *
+   * @return the default param map
+   */
+  @Override
+  public ParamMap defaultParamMap() {
+    ParamMap defaults = super.defaultParamMap();
+    // null while the declarations are being created (their defaults are being set)
+    return declarations == null ? defaults
+        : declarations.withMethodDefaults(defaults, paramMap());
   }
 
   /**
@@ -163,27 +182,28 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
   /**
    * Appends the prediction and probability columns (those with a non-empty name).
    *
-   * @param dataset data with a vector column {@link #featuresCol()}
+   * @param dataset data with a feature column {@link #featuresCol()} (vector, {@code array<double>}
+   *     or {@code array<float>})
    * @return the data with the output columns
    * @throws IllegalArgumentException for an unsuitable schema; a vector of the wrong length fails
    *     the Spark job with an {@code IllegalArgumentException} cause naming both lengths
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    transformSchema(dataset.schema(), true);
+    StructType schema = transformSchema(dataset.schema(), true);
     Dataset<Row> out = dataset.toDF();
     Column features = out.col(getFeaturesCol());
     String probabilityCol = getProbabilityCol();
     String predictionCol = getPredictionCol();
     if (!probabilityCol.isEmpty()) {
       out = out.withColumn(probabilityCol, probabilityUdf(dim, numClusters, weights, bias)
-          .apply(features));
+          .apply(features), schema.apply(probabilityCol).metadata());
     }
     if (!predictionCol.isEmpty()) {
       Column prediction = probabilityCol.isEmpty()
           ? predictionUdf(dim, numClusters, weights, bias).apply(features)
           : argmaxUdf().apply(out.col(probabilityCol));
-      out = out.withColumn(predictionCol, prediction);
+      out = out.withColumn(predictionCol, prediction, schema.apply(predictionCol).metadata());
     }
     return out;
   }
@@ -211,7 +231,10 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
     return copied.setParent(parent());
   }
 
-  /** @return whether this model has a training summary (only models returned by {@code fit}) */
+  /**
+   * @return whether this model has a training summary (only models returned by {@code fit}, not
+   *     loaded, deserialized or broadcast ones)
+   */
   public boolean hasSummary() {
     return summary != null;
   }
@@ -261,17 +284,25 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
 
   // ---- per-row scoring, static so that the UDF closures capture only W, b and sizes ----
 
-  private static double[] probabilities(Vector features, int dim, int k, double[] w, double[] b) {
+  /** σ of one cell of the features column: a {@code Vector} or an array of doubles or floats. */
+  private static double[] probabilities(Object features, int dim, int k, double[] w, double[] b) {
     if (features == null) {
       throw new IllegalArgumentException(
           "Null feature vector; the model expects vectors of length " + dim);
     }
-    if (features.size() != dim) {
-      throw new IllegalArgumentException("Feature vector has length " + features.size()
+    double[] x;
+    try {
+      x = FeatureValues.values(features);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Feature vector " + e.getMessage()
+          + "; the model expects vectors of length " + dim);
+    }
+    if (x.length != dim) {
+      throw new IllegalArgumentException("Feature vector has length " + x.length
           + " but the model expects length " + dim);
     }
     double[] out = new double[k];
-    LinearSoftmax.probabilities(w, b, dim, k, features.toArray(), 0, 1, out);
+    LinearSoftmax.probabilities(w, b, dim, k, x, 0, 1, out);
     return out;
   }
 
@@ -281,12 +312,12 @@ public class CollisionClusteringModel extends Model<CollisionClusteringModel>
 
   private static UserDefinedFunction probabilityUdf(int dim, int k, double[] w, double[] b) {
     return functions.udf(
-        (UDF1<Vector, Vector>) v -> Vectors.dense(probabilities(v, dim, k, w, b)),
+        (UDF1<Object, Vector>) v -> Vectors.dense(probabilities(v, dim, k, w, b)),
         SQLDataTypes.VectorType());
   }
 
   private static UserDefinedFunction predictionUdf(int dim, int k, double[] w, double[] b) {
-    return functions.udf((UDF1<Vector, Integer>) v -> argmax(probabilities(v, dim, k, w, b)),
+    return functions.udf((UDF1<Object, Integer>) v -> argmax(probabilities(v, dim, k, w, b)),
         DataTypes.IntegerType);
   }
 

@@ -3,19 +3,24 @@ package org.ccespark.ml;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.spark.FeatureValues;
 import org.ccespark.spark.TrainingConfig;
 
 /**
@@ -61,7 +66,8 @@ public interface CollisionClusteringParams extends Params {
   Declarations declarations();
 
   /**
-   * Input column of feature vectors ({@code Vector} of length D). Default {@code "features"}.
+   * Input column of feature vectors of length D: {@code Vector}, {@code array<double>} or
+   * {@code array<float>}, as MLlib's clustering estimators accept. Default {@code "features"}.
    *
    * @return the param
    */
@@ -102,9 +108,13 @@ public interface CollisionClusteringParams extends Params {
    * The method's λ ≥ 0. For {@code cce} the weight of the fairness term {@code λ·KL(u‖ȳ)} of the loss
    * L_CCE+ (eq. 11), which keeps clusters from collapsing; for {@code cce-pgd}, {@code miadm} the
    * weight of {@code KL(ȳ‖u)} (eq. 10, 5); for {@code migd} the weight of {@code -H(σ̄)} (eq. 1);
-   * for {@code sela} the inverse entropic regularisation of its optimal transport. When not set,
-   * the method's default is used ({@link #getLambda()}): 100 for {@code cce} and {@code cce-pgd}
-   * (the declared default), 25 for {@code sela}, 1 for {@code miadm} and {@code migd}.
+   * for {@code sela} the inverse entropic regularisation of its optimal transport. Its default is
+   * the method's ({@link SelfLabelingMethods#defaultLambda}): 100 for {@code cce} and
+   * {@code cce-pgd}, 25 for {@code sela}, 1 for {@code miadm} and {@code migd}, 0 for the
+   * supervised methods. The param's default follows {@link #method()} (the owner's
+   * {@code defaultParamMap()} brings it up to date whenever it is read), so {@link #getLambda()},
+   * {@code getOrDefault(lambda())}, {@code extractParamMap}, {@code explainParams}, copies and
+   * saved metadata all give the same value.
    *
    * @return the param
    */
@@ -316,6 +326,25 @@ public interface CollisionClusteringParams extends Params {
     return declarations().resume;
   }
 
+  /**
+   * Whether {@code fit} trains on standardized features, as MLlib's {@code LogisticRegression}:
+   * each column divided by its standard deviation (rounded to a power of two, so the conversion is
+   * exact; not centred; a column without variance is left out and gets zero weights), the model
+   * then converted back to the original feature space, so {@code transform} takes the features as
+   * they are. Makes the fit independent of the features' scale (×1e-300 to ×1e19 alike). Default
+   * true.
+   *
+   * @return the param
+   */
+  default BooleanParam standardization() {
+    return declarations().standardization;
+  }
+
+  /** @return the value of {@link #standardization()} */
+  default boolean getStandardization() {
+    return (Boolean) getOrDefault(standardization());
+  }
+
   /** @return the value of {@link #checkpointDir()} */
   default String getCheckpointDir() {
     return getOrDefault(checkpointDir());
@@ -367,12 +396,11 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * @return the value of {@link #lambda()} if set, otherwise the default of {@link #getMethod()}
+   * @return the value of {@link #lambda()}: if not set, the default of {@link #getMethod()}
    *     ({@link SelfLabelingMethods#defaultLambda})
    */
   default double getLambda() {
-    return isSet(lambda()) ? (Double) getOrDefault(lambda())
-        : SelfLabelingMethods.defaultLambda(getMethod());
+    return (Double) getOrDefault(lambda());
   }
 
   /** @return the value of {@link #maxIter()} */
@@ -472,10 +500,12 @@ public interface CollisionClusteringParams extends Params {
     final DoubleParam seedLabelWeight;
     final Param<String> checkpointDir;
     final BooleanParam resume;
+    final BooleanParam standardization;
 
     /** Declares the params of {@code owner} (whose uid must already be set) and their defaults. */
     Declarations(Params owner) {
-      featuresCol = new Param<>(owner, "featuresCol", "features column name (Vector of length D)");
+      featuresCol = new Param<>(owner, "featuresCol",
+          "features column name (Vector, array<double> or array<float> of length D)");
       predictionCol = new Param<>(owner, "predictionCol",
           "prediction column name (most probable cluster, int in [0, k)); empty to omit");
       probabilityCol = new Param<>(owner, "probabilityCol",
@@ -547,6 +577,10 @@ public interface CollisionClusteringParams extends Params {
           "folder for a checkpoint after every epoch (any Hadoop file system); empty for none");
       resume = new BooleanParam(owner, "resume",
           "continue from the latest checkpoint in checkpointDir (settings and data must match)");
+      standardization = new BooleanParam(owner, "standardization",
+          "train on features divided by their standard deviation (per column, rounded to a power"
+              + " of two; not centred; constant columns left out), the model converted back to the"
+              + " original feature space");
 
       owner.setDefault(featuresCol, "features");
       owner.setDefault(predictionCol, "prediction");
@@ -572,11 +606,54 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(seedLabelWeight, TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT);
       owner.setDefault(checkpointDir, "");
       owner.setDefault(resume, false);
+      owner.setDefault(standardization, true);
+    }
+
+    /**
+     * The owner's defaults with {@link #lambda}'s default that of the owner's current method, the
+     * one source of method-dependent defaults ({@link SelfLabelingMethods#defaultLambda}). Called
+     * by the owner's {@code defaultParamMap()}, through which Spark reads every default
+     * ({@code getOrDefault}, {@code extractParamMap}, {@code copyValues}, persistence); it updates
+     * {@code defaults} in place, only when the value changes.
+     *
+     * @param defaults the owner's default param map
+     * @param values the owner's set params
+     * @return {@code defaults}
+     */
+    ParamMap withMethodDefaults(ParamMap defaults, ParamMap values) {
+      scala.Option<String> set = values.get(method);
+      String current = set.isDefined() ? set.get() : defaults.apply(method);
+      double wanted = SelfLabelingMethods.defaultLambda(current);
+      scala.Option<Object> old = defaults.get(lambda);
+      if (old.isEmpty() || (Double) old.get() != wanted) {
+        defaults.put(lambda, wanted);
+      }
+      return defaults;
     }
 
     /** A validator of a double param: finite (so not NaN or ±∞) and accepted by {@code range}. */
     private static scala.Function1<Object, Object> finite(scala.Function1<Object, Object> range) {
-      return value -> value instanceof Double d && Double.isFinite(d) && (Boolean) range.apply(d);
+      return new Finite(range);
+    }
+
+    /**
+     * The validator of {@link #finite}: a named serializable class, not a lambda, so that the
+     * params (and the estimator and model holding them) survive Java serialization, broadcasts
+     * and closures.
+     */
+    private static final class Finite extends scala.runtime.AbstractFunction1<Object, Object>
+        implements Serializable {
+      private static final long serialVersionUID = 1L;
+      private final scala.Function1<Object, Object> range;
+
+      Finite(scala.Function1<Object, Object> range) {
+        this.range = range;
+      }
+
+      @Override
+      public Object apply(Object value) {
+        return value instanceof Double d && Double.isFinite(d) && (Boolean) range.apply(d);
+      }
     }
 
     /**
@@ -594,24 +671,30 @@ public interface CollisionClusteringParams extends Params {
             + "' does not exist; available columns: " + String.join(", ", names));
       }
       DataType actual = schema.apply(features).dataType();
-      if (!actual.equals(SQLDataTypes.VectorType())) {
+      if (!FeatureValues.accepts(actual)) {
         throw new IllegalArgumentException("Features column '" + features
-            + "' must be of type vector (org.apache.spark.ml.linalg.Vector) but was actually "
+            + "' must be of type " + FeatureValues.TYPES + " but was actually "
             + actual.catalogString());
       }
       if (!p.getPredictionCol().isEmpty() && p.getPredictionCol().equals(p.getProbabilityCol())) {
         throw new IllegalArgumentException("predictionCol and probabilityCol are both '"
             + p.getPredictionCol() + "'; give them different names");
       }
+      // column metadata as MLlib's clustering models write it: the probabilities a vector
+      // attribute group of size k, the prediction a nominal attribute with k values
+      int k = p.getK();
+      String probability = p.getProbabilityCol();
+      String prediction = p.getPredictionCol();
       StructType out = schema;
-      out = appendOutput(out, names, "probabilityCol", p.getProbabilityCol(),
-          SQLDataTypes.VectorType());
-      out = appendOutput(out, names, "predictionCol", p.getPredictionCol(), DataTypes.IntegerType);
+      out = appendOutput(out, names, "probabilityCol", probability, SQLDataTypes.VectorType(),
+          () -> new AttributeGroup(probability, k).toMetadata());
+      out = appendOutput(out, names, "predictionCol", prediction, DataTypes.IntegerType,
+          () -> NominalAttribute.defaultAttr().withName(prediction).withNumValues(k).toMetadata());
       return out;
     }
 
     private static StructType appendOutput(StructType schema, List<String> existing, String param,
-        String column, DataType type) {
+        String column, DataType type, java.util.function.Supplier<Metadata> metadata) {
       if (column.isEmpty()) {
         return schema;
       }
@@ -619,8 +702,7 @@ public interface CollisionClusteringParams extends Params {
         throw new IllegalArgumentException("Output column '" + column + "' (" + param
             + ") already exists; set " + param + " to another name");
       }
-      return schema.add(new StructField(column, type, true,
-          org.apache.spark.sql.types.Metadata.empty()));
+      return schema.add(new StructField(column, type, true, metadata.get()));
     }
   }
 }

@@ -15,7 +15,8 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Turns a DataFrame's vector column into cached per-partition blocks of {@code double[]}
+ * Turns a DataFrame's feature column (vector, {@code array<double>} or {@code array<float>},
+ * {@link FeatureValues}) into cached per-partition blocks of {@code double[]}
  * ({@link PartitionData}), validating every row on the way: a null, NaN, infinite or
  * wrong-length vector is reported with its 0-based row index in the DataFrame's order
  * (partition order, then position within the partition).
@@ -131,22 +132,19 @@ final class FeatureBlocks {
     int labelled = 0;
     while (rows.hasNext()) {
       Row row = rows.next();
-      Object value = row.get(col);
-      if (value == null) {
-        return new PartitionData(n, featuresName, "has a null vector");
+      double[] v;
+      try {
+        v = FeatureValues.values(row.get(col));
+      } catch (IllegalArgumentException e) {
+        return new PartitionData(n, featuresName, e.getMessage());
       }
-      if (!(value instanceof Vector)) {
-        return new PartitionData(n, featuresName, "is not a vector but "
-            + value.getClass().getSimpleName());
-      }
-      Vector v = (Vector) value;
       if (dim < 0) {
-        dim = v.size();
+        dim = v.length;
         if (dim == 0) {
           return new PartitionData(n, featuresName, "has an empty vector");
         }
-      } else if (v.size() != dim) {
-        return new PartitionData(n, featuresName, "has " + v.size()
+      } else if (v.length != dim) {
+        return new PartitionData(n, featuresName, "has " + v.length
             + " values but the partition's first row has " + dim);
       }
       int inBlock = n % PartitionData.BLOCK_ROWS;
@@ -160,7 +158,7 @@ final class FeatureBlocks {
       }
       int off = inBlock * dim;
       for (int d = 0; d < dim; d++) {
-        double x = v.apply(d);
+        double x = v[d];
         if (!Double.isFinite(x)) {
           return new PartitionData(n, featuresName, "has "
               + (Double.isNaN(x) ? "NaN" : "an infinite value") + " at index " + d);

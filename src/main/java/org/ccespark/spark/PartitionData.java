@@ -78,9 +78,53 @@ final class PartitionData implements Serializable {
     return true;
   }
 
-  /** What the driver needs to know about a partition after caching it. */
-  record Info(int rows, int dim, long badRow, String badColumn, String badReason, int labelled)
-      implements Serializable {}
+  /**
+   * What the driver needs to know about a partition after caching it. A task result, so a plain
+   * final class rather than a record: Kryo 4 (Spark's, {@code spark.serializer=...KryoSerializer})
+   * cannot serialize records.
+   */
+  static final class Info implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int rows;
+    private final int dim;
+    private final long badRow;
+    private final String badColumn;
+    private final String badReason;
+    private final int labelled;
+
+    Info(int rows, int dim, long badRow, String badColumn, String badReason, int labelled) {
+      this.rows = rows;
+      this.dim = dim;
+      this.badRow = badRow;
+      this.badColumn = badColumn;
+      this.badReason = badReason;
+      this.labelled = labelled;
+    }
+
+    int rows() {
+      return rows;
+    }
+
+    int dim() {
+      return dim;
+    }
+
+    long badRow() {
+      return badRow;
+    }
+
+    String badColumn() {
+      return badColumn;
+    }
+
+    String badReason() {
+      return badReason;
+    }
+
+    int labelled() {
+      return labelled;
+    }
+  }
 
   Info info() {
     return new Info(rows, dim, badRow, badColumn, badReason, labelled);

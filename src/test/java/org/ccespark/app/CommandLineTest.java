@@ -74,6 +74,24 @@ class CommandLineTest {
   }
 
   @Test
+  void standardizationOptionTakesTrueOrFalse() {
+    CollisionClustering e = new CollisionClustering();
+    assertTrue(e.getStandardization());
+    ClusteringRun.set(e, "--standardization", "FALSE");
+    assertEquals(false, e.getStandardization());
+    ClusteringRun.set(e, "--standardization", "true");
+    assertTrue(e.getStandardization());
+    UsageException bad = assertThrows(UsageException.class,
+        () -> ClusteringRun.set(e, "--standardization", "yes"));
+    assertTrue(bad.getMessage().contains("--standardization expects true or false"),
+        bad.getMessage());
+    Option help = ClusteringRun.cceOptions(List.of("--standardization"), List.of()).get(0);
+    assertEquals("true|false", help.metavar());
+    assertEquals("true", help.defaultText());
+    assertTrue(ClusteringRun.cceOptionNames().contains("--standardization"));
+  }
+
+  @Test
   void helpShowsTheEstimatorsDefaults() {
     List<Option> options = ClusteringRun.cceOptions(List.of("--k", "--lambda", "--em-tol"),
         List.of("--k"));

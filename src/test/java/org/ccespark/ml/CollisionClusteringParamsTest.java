@@ -11,8 +11,12 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import java.nio.file.Path;
+import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.spark.TrainingConfig;
+import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,7 +27,7 @@ class CollisionClusteringParamsTest {
   private static final List<String> ALL_PARAMS = List.of("batchSize", "checkpointDir",
       "emMaxIter", "emTol", "featuresCol", "k", "lambda", "maxIter", "method", "momentum",
       "optimizer", "pgdStepSize", "predictionCol", "probabilityCol", "resume", "schedule", "seed",
-      "seedLabelCol", "seedLabelWeight", "stepSize", "weightDecay");
+      "seedLabelCol", "seedLabelWeight", "standardization", "stepSize", "weightDecay");
 
   @Test
   void defaultsAreDocumentedValues() {
@@ -60,6 +64,52 @@ class CollisionClusteringParamsTest {
     assertEquals(25.0, est.setMethod("sela").trainingConfig().lambda());
     assertEquals(7.0, est.setLambda(7).getLambda());
     assertEquals("sela", est.trainingConfig().method());
+  }
+
+  /** The one value of lambda as every reader of params sees it. */
+  private static void assertLambdaEverywhere(double expected, CollisionClusteringParams p,
+      String how) {
+    assertEquals(expected, p.getLambda(), how + ": getLambda");
+    assertEquals(expected, (Double) p.getOrDefault(p.lambda()), how + ": getOrDefault");
+    assertEquals(expected, (Double) p.extractParamMap().apply(p.lambda()), how
+        + ": extractParamMap");
+    String explained = p.explainParam(p.lambda());
+    String shown = p.isSet(p.lambda()) ? "current: " + expected : "default: " + expected;
+    assertTrue(explained.contains(shown), how + ": " + explained);
+  }
+
+  /** getLambda() equals getOrDefault(lambda) for every method, however the method was set. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allMethods")
+  void lambdaHasOneValueForEveryMethod(String method, @TempDir Path tmp) throws Exception {
+    SharedSpark.session(); // for save and load
+    double expected = SelfLabelingMethods.defaultLambda(method);
+    CollisionClustering byName = new CollisionClustering();
+    byName.explainParams(); // reads every param before the change
+    assertLambdaEverywhere(expected, byName.setMethod(method), "setMethod");
+
+    CollisionClustering generic = new CollisionClustering();
+    generic.set(generic.getParam("method"), method);
+    assertLambdaEverywhere(expected, generic, "set(param)");
+
+    CollisionClustering est = new CollisionClustering();
+    ParamMap extra = new ParamMap().put(est.method(), method);
+    assertLambdaEverywhere(expected, est.copy(extra), "copy(extra)");
+
+    CollisionClusteringModel model = byName.copyValues(new CollisionClusteringModel("m", 1, 2,
+        new double[2], new double[2]), ParamMap.empty());
+    assertLambdaEverywhere(expected, model, "model");
+
+    String path = tmp.resolve("est").toString();
+    byName.write().save(path);
+    assertLambdaEverywhere(expected, CollisionClustering.load(path), "load");
+
+    assertLambdaEverywhere(7.0, byName.setLambda(7), "set lambda");
+    assertLambdaEverywhere(7.0, byName.setMethod("cce"), "set lambda, then method");
+  }
+
+  static Stream<String> allMethods() {
+    return CollisionClustering.ALL_METHODS.stream();
   }
 
   @Test

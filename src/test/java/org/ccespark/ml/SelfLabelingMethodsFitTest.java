@@ -57,9 +57,14 @@ class SelfLabelingMethodsFitTest {
     blobs = SharedSpark.session().createDataFrame(jsc.parallelize(rows, 2), schema);
   }
 
+  /**
+   * The methods on the raw features (already at scale 1; standardization divides them by about 4,
+   * after which 15 epochs at the default step leave cce-pgd, sela and migd at ACC 0.93-0.95:
+   * StandardizationTest covers the standardized fit).
+   */
   private static CollisionClustering estimator(String method) {
     return new CollisionClustering().setMethod(method).setK(BLOBS).setMaxIter(15).setBatchSize(50)
-        .setSeed(5).setEmMaxIter(300);
+        .setSeed(5).setEmMaxIter(300).setStandardization(false);
   }
 
   /** (label, prediction) pairs ordered by id. */
