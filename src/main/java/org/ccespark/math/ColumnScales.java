@@ -131,6 +131,34 @@ public final class ColumnScales {
     return out;
   }
 
+  /**
+   * Divisors that bring the features to scale 1 without changing data already there: with
+   * {@code g} the median of the non-zero {@link #divisors()} (the typical column's standard
+   * deviation, a power of two), every column is divided by {@code base = 1} if
+   * {@code 1/16 ≤ g ≤ 16}, else by {@code base = g}; a column whose own standard deviation
+   * {@code s_d} exceeds {@code 16·base} is divided by {@code s_d/16} instead, so no column stands
+   * out by more than a factor 16 over the typical one. Small columns are never enlarged relative
+   * to the others (on pixels, per-column standardization enlarges rarely used pixels and costs
+   * 0.1 of accuracy). Constant columns get 0, as in {@link #divisors()}. Every divisor is 0 or a
+   * power of two.
+   *
+   * @return {@link #dim()} divisors
+   */
+  public double[] robustDivisors() {
+    double[] s = divisors();
+    double[] nonZero = Arrays.stream(s).filter(v -> v > 0).sorted().toArray();
+    if (nonZero.length == 0) {
+      return s;
+    }
+    double g = nonZero[nonZero.length / 2];
+    double base = g >= 1.0 / 16 && g <= 16 ? 1 : g;
+    double[] out = new double[dim];
+    for (int d = 0; d < dim; d++) {
+      out[d] = s[d] == 0 ? 0 : Math.max(base, s[d] / 16);
+    }
+    return out;
+  }
+
   /** @return the state as one array (see the class comment) */
   public double[] state() {
     double[] out = new double[2 + 3 * dim];

@@ -14,12 +14,12 @@ import org.ccespark.math.ColumnScales;
 import org.ccespark.spark.FeatureValues;
 
 /**
- * The {@code standardization} of {@link CollisionClustering#fit}, as MLlib's
- * {@code LogisticRegression} does it: the classifier trains on features divided column by column
- * by their standard deviation, and the model is converted back to the original feature space.
+ * The {@code standardization} of {@link CollisionClustering#fit}: the classifier trains on
+ * features divided column by column by {@link ColumnScales#robustDivisors()} (scale 1 for the
+ * typical column, no column far above it, data already at scale 1 unchanged), and the model is
+ * converted back to the original feature space, as MLlib's {@code LogisticRegression} does.
  *
- * <p>Decisions: each divisor is the column's sample standard deviation rounded to the nearest
- * power of two ({@link ColumnScales#divisors()}), so the scaled features and the converted weights
+ * <p>Decisions: each divisor is a power of two, so the scaled features and the converted weights
  * are exact ({@code (W/s)·x == W·(x/s)} bit for bit) and the model's transform on the original data
  * equals the trained classifier on the scaled data. Columns are not centred: the bias absorbs the
  * offsets, and the converted model needs no intercept correction (which would cancel
@@ -76,7 +76,7 @@ final class Standardization {
         total.merge(part);
       }
     }
-    return total == null ? null : total.divisors();
+    return total == null ? null : total.robustDivisors();
   }
 
   private static boolean finite(double[] x) {
