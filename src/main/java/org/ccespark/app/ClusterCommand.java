@@ -174,7 +174,8 @@ final class ClusterCommand {
 
     SparkSession spark = Main.session();
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
-        overwrite)) {
+        overwrite, OutputDir.Other.input("--input", input),
+        OutputDir.Other.folder("--checkpoint-dir", checkpointDir))) {
       if (checkpointDir != null) {
         // checked before reading: a non-empty folder without --resume is an error
         TrainingCheckpoint.open(spark.sparkContext().hadoopConfiguration(), checkpointDir, resume);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.ccespark.spark.ProcessOwner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class OutputDirTest {
   @TempDir
   Path tmp;
 
-  private Path folder(String name, OutputDir.Owner owner) throws IOException {
+  private Path folder(String name, ProcessOwner owner) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve(name));
     Files.writeString(dir.resolve("part-00000"), "half-written");
     if (owner != null) {
@@ -44,10 +45,10 @@ class OutputDirTest {
   void removesOnlyTheStaleTemporaryFoldersOfItsOutput() throws Exception {
     Process finished = new ProcessBuilder("true").start();
     finished.waitFor();
-    OutputDir.Owner self = OutputDir.Owner.current();
-    OutputDir.Owner dead = new OutputDir.Owner(finished.pid(), self.host(), 0);
-    OutputDir.Owner elsewhere = new OutputDir.Owner(finished.pid(), self.host() + "-other", 0);
-    OutputDir.Owner reused = new OutputDir.Owner(self.pid(), self.host(), self.started() - 1000);
+    ProcessOwner self = ProcessOwner.current();
+    ProcessOwner dead = new ProcessOwner(finished.pid(), self.host(), 0);
+    ProcessOwner elsewhere = new ProcessOwner(finished.pid(), self.host() + "-other", 0);
+    ProcessOwner reused = new ProcessOwner(self.pid(), self.host(), self.started() - 1000);
     folder(".out.tmp-0000dead", dead);
     folder(".out.tmp-00e1e5e1", reused); // a live pid that started later than the writer
     folder(".out.tmp-0000a11e", self);
@@ -64,13 +65,13 @@ class OutputDirTest {
           ".out.tmp-0e15e0e1", ".out.tmp-notours", ".other.tmp-0000dead")), left.toString());
       Path mine = Path.of(out.root().replaceFirst("^file:", ""));
       assertEquals(self, JSON.readValue(mine.resolve(OutputDir.OWNER).toFile(),
-          OutputDir.Owner.class));
+          ProcessOwner.class));
       out.writeText("a.txt", "done");
       out.commit();
     }
     try (Stream<Path> s = Files.list(tmp.resolve("out"))) {
-      assertEquals(List.of("a.txt"), s.map(p -> p.getFileName().toString()).toList(),
-          "the owner marker is not part of the output");
+      assertEquals(List.of(OutputDir.MARKER, "a.txt"), s.map(p -> p.getFileName().toString())
+          .sorted().toList(), "the owner marker is not part of the output; the tool's marker is");
     }
   }
 }
