@@ -177,8 +177,10 @@ final class ClusterCommand {
         overwrite, OutputDir.Other.input("--input", input),
         OutputDir.Other.folder("--checkpoint-dir", checkpointDir))) {
       if (checkpointDir != null) {
-        // checked before reading: a non-empty folder without --resume is an error
-        TrainingCheckpoint.open(spark.sparkContext().hadoopConfiguration(), checkpointDir, resume);
+        // checked before reading: a non-empty folder without --resume, or one another run
+        // uses, is an error (the fit takes the folder again)
+        TrainingCheckpoint.open(spark.sparkContext().hadoopConfiguration(), checkpointDir, resume)
+            .close();
       }
       out.printf("reading %s (format %s)%n", input, format);
       LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol,

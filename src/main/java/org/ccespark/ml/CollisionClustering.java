@@ -292,11 +292,12 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
       }
     }
     LOG.info("{}: fitting on column '{}' with {}", uid, getFeaturesCol(), config);
-    TrainingCheckpoint checkpoint = getCheckpointDir().isEmpty() ? null
+    TrainingResult result;
+    try (TrainingCheckpoint checkpoint = getCheckpointDir().isEmpty() ? null
         : TrainingCheckpoint.open(dataset.sparkSession().sparkContext().hadoopConfiguration(),
-            getCheckpointDir(), getResume());
-    TrainingResult result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), seedCol, config,
-        checkpoint);
+            getCheckpointDir(), getResume())) {
+      result = CollisionTrainer.fit(dataset.toDF(), getFeaturesCol(), seedCol, config, checkpoint);
+    }
     double[] losses = result.lossPerEpoch();
     LOG.info("{}: fitted {} rows of dimension {} into {} clusters in {} s, final loss {}", uid,
         result.numRows(), result.dim(), result.k(), String.format("%.1f", result.seconds()),
