@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.FeatureInput;
 import org.ccespark.spark.ProcessOwner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@code .NAME.tmp-<8 hex digits>} folder whose marker names a process of this host that is no
  * longer running, logging each. Folders of a live process, of another host or without a marker
  * are left alone, with a warning.
+ *
+ * <p>What may be written and replaced is decided here, for every command ({@link #open}): every
+ * finished folder holds the marker {@value #MARKER}, and {@code --overwrite} replaces only a
+ * folder that has it; the output is never an input, a folder holding one or inside one, the
+ * working folder or a parent of it. A replaced output that cannot be deleted is reported on
+ * standard error, left as {@code .NAME.old-<8 hex digits>}, and removed by the next {@link #open}.
  */
 final class OutputDir implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
@@ -114,8 +121,13 @@ final class OutputDir implements AutoCloseable {
     if (dir == null || dir.isBlank()) {
       throw new UsageException("--output is empty: name the folder to create");
     }
+    Path p;
     try {
-      Path p = new Path(dir);
+      p = FeatureInput.hadoopPath(dir, "--output");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    try {
       FileSystem fs = p.getFileSystem(conf);
       if (fs instanceof LocalFileSystem local) {
         // Bypass the checksum layer: no .crc files beside ours, which would make an edited
@@ -161,7 +173,12 @@ final class OutputDir implements AutoCloseable {
       if (o == null || o.path() == null || o.path().isBlank()) {
         continue;
       }
-      Path p = new Path(o.path());
+      Path p;
+      try {
+        p = new Path(o.path());
+      } catch (IllegalArgumentException e) {
+        continue; // not a path Hadoop can read: reading it fails with its own message
+      }
       FileSystem ofs = p.getFileSystem(conf);
       List<Path> paths = new ArrayList<>();
       FileStatus[] matches = null;
@@ -235,10 +252,24 @@ final class OutputDir implements AutoCloseable {
   private void removeStale() throws IOException {
     Pattern pattern = Pattern.compile(Pattern.quote("." + target.getName() + ".tmp-")
         + "[0-9a-f]{8}");
+    Pattern previous = Pattern.compile(Pattern.quote("." + target.getName() + ".old-")
+        + "[0-9a-f]{8}");
     if (!fs.exists(target.getParent())) {
       return;
     }
     for (FileStatus s : fs.listStatus(target.getParent())) {
+      if (s.isDirectory() && previous.matcher(s.getPath().getName()).matches()) {
+        // only commit() makes such a folder: an output replaced by --overwrite that could not
+        // be deleted then
+        if (fs.delete(s.getPath(), true)) {
+          LOG.warn("removed {}: the previous output replaced by an earlier --overwrite",
+              s.getPath());
+        } else {
+          LOG.warn("could not remove {} (the previous output replaced by an earlier --overwrite):"
+              + " delete it by hand", s.getPath());
+        }
+        continue;
+      }
       if (!s.isDirectory() || !pattern.matcher(s.getPath().getName()).matches()) {
         continue;
       }
@@ -405,7 +436,18 @@ final class OutputDir implements AutoCloseable {
       }
       committed = true;
       if (old != null) {
-        fs.delete(old, true);
+        boolean deleted;
+        try {
+          deleted = fs.delete(old, true) && !fs.exists(old);
+        } catch (IOException e) {
+          deleted = false;
+        }
+        if (!deleted) {
+          System.err.println("warning: " + display() + " is written, but its previous version,"
+              + " moved aside to " + old.getName() + ", could not be deleted completely: delete"
+              + " it by hand (the next run with this --output tries again)");
+          System.err.flush();
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot move the output into place at '" + target + "'", e);

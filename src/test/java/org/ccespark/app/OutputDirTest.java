@@ -74,4 +74,60 @@ class OutputDirTest {
           .sorted().toList(), "the owner marker is not part of the output; the tool's marker is");
     }
   }
+
+  /** Runs a shell command; whether it succeeded. */
+  private static boolean sh(String command) throws Exception {
+    Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor() == 0;
+  }
+
+  /**
+   * An old output that {@code --overwrite} cannot delete (a file in it made immutable, or its
+   * folder read-only when not root): the new output is in place, a warning names the folder left
+   * aside, and the next open of the same output removes it once it can be deleted.
+   */
+  @Test
+  void aPreviousOutputThatCannotBeDeletedIsReportedAndRemovedByTheNextRun() throws Exception {
+    Path target = tmp.resolve("out");
+    try (OutputDir first = OutputDir.open(new Configuration(), target.toString(), false)) {
+      first.writeText("sub/a.txt", "first");
+      first.commit();
+    }
+    Path stuck = target.resolve("sub").resolve("a.txt");
+    boolean root = "root".equals(System.getProperty("user.name"));
+    String lock = root ? "chattr +i '" + stuck + "'" : "chmod 555 '" + stuck.getParent() + "'";
+    String unlock = root ? "chattr -i '" + stuck + "'" : "chmod 755 '" + stuck.getParent() + "'";
+    org.junit.jupiter.api.Assumptions.assumeTrue(sh(lock), "cannot make a file undeletable here");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    List<String> aside;
+    try {
+      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      try (OutputDir second = OutputDir.open(new Configuration(), target.toString(), true)) {
+        second.writeText("b.txt", "second");
+        second.commit();
+      }
+    } finally {
+      System.setErr(saved);
+      try (Stream<Path> s = Files.list(tmp)) {
+        aside = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".out.old-"))
+            .toList();
+      }
+      for (String a : aside) {
+        sh(root ? "chattr -i '" + tmp.resolve(a).resolve("sub").resolve("a.txt") + "'"
+            : "chmod 755 '" + tmp.resolve(a).resolve("sub") + "'");
+      }
+      sh(unlock);
+    }
+    assertEquals("second", Files.readString(target.resolve("b.txt")));
+    assertEquals(1, aside.size(), aside.toString());
+    String warning = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(warning.startsWith("warning: ") && warning.contains(aside.get(0))
+        && warning.contains("delete it by hand"), warning);
+
+    try (OutputDir third = OutputDir.open(new Configuration(), target.toString(), true)) {
+      assertFalse(Files.exists(tmp.resolve(aside.get(0))), "removed by the next run");
+    }
+  }
 }
