@@ -656,42 +656,76 @@ public final class FeatureInput {
         throw new IllegalArgumentException("Unknown input format '" + format + "' for '" + path
             + "': use auto, parquet, csv or libsvm.");
     }
-    String name = firstDataFile(spark, path, matches);
-    String byExtension = name == null ? null : formatOfName(name);
-    if (byExtension == null) {
-      throw new IllegalArgumentException("Cannot infer the format of '" + path
-          + "' from its extension (expected .parquet, .csv, .libsvm, .svm or .txt): pass format"
-          + " parquet, csv or libsvm.");
-    }
-    return byExtension;
+    return formatOfFiles(spark, path, matches);
   }
 
-  /** The name of the first file in the first match, searching directories; null if none. */
-  private static String firstDataFile(SparkSession spark, String path, FileStatus[] matches) {
+  /**
+   * The format of the files Spark will read for {@code path}: a file's own name; for a folder the
+   * visible files at its top level (names starting with _ or . are skipped, as Spark does), or, if
+   * it has none (a partitioned table), the first file below it. Files of different kinds at the
+   * top level are refused, since Spark would read them all as one format.
+   */
+  private static String formatOfFiles(SparkSession spark, String path, FileStatus[] matches) {
     try {
       for (FileStatus m : matches) {
         if (!m.isDirectory()) {
-          return m.getPath().getName();
+          return byExtension(path, m.getPath().getName());
         }
         FileSystem fs = m.getPath().getFileSystem(spark.sparkContext().hadoopConfiguration());
-        RemoteIterator<LocatedFileStatus> files = fs.listFiles(m.getPath(), true);
-        List<String> names = new ArrayList<>();
-        while (files.hasNext()) {
-          LocatedFileStatus s = files.next();
+        java.util.TreeMap<String, String> kinds = new java.util.TreeMap<>();
+        for (FileStatus s : fs.listStatus(m.getPath())) {
           String n = s.getPath().getName();
-          if (!n.startsWith("_") && !n.startsWith(".")) {
-            names.add(n);
+          if (s.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
+            kinds.put(n, String.valueOf(formatOfName(n)));
           }
         }
-        if (!names.isEmpty()) {
+        if (kinds.isEmpty()) {
+          RemoteIterator<LocatedFileStatus> files = fs.listFiles(m.getPath(), true);
+          List<String> names = new ArrayList<>();
+          while (files.hasNext()) {
+            String n = files.next().getPath().getName();
+            if (!n.startsWith("_") && !n.startsWith(".")) {
+              names.add(n);
+            }
+          }
+          if (names.isEmpty()) {
+            continue;
+          }
           names.sort(null);
-          return names.get(0);
+          return byExtension(path, names.get(0));
         }
+        if (new java.util.HashSet<>(kinds.values()).size() > 1) {
+          StringBuilder list = new StringBuilder();
+          java.util.Set<String> shown = new java.util.HashSet<>();
+          kinds.forEach((n, k) -> {
+            if (shown.add(k)) {
+              list.append(list.length() == 0 ? "" : ", ").append(n).append(": ")
+                  .append(k.equals("null") ? "unknown" : k);
+            }
+          });
+          throw new IllegalArgumentException("Cannot infer the format of '" + path + "': folder '"
+              + m.getPath() + "' holds files of different kinds (" + list + "), and Spark reads"
+              + " every file at its top level as one format: move the other files away, or pass"
+              + " a glob of the data files only (for example '" + path.replaceAll("/+$", "")
+              + "/*.csv').");
+        }
+        return byExtension(path, kinds.firstKey());
       }
-      return null;
+      return byExtension(path, null);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list input path '" + path + "'", e);
     }
+  }
+
+  private static String byExtension(String path, String fileName) {
+    String format = fileName == null ? null : formatOfName(fileName);
+    if (format == null) {
+      throw new IllegalArgumentException("Cannot infer the format of '" + path + "' from "
+          + (fileName == null ? "its files (none found)" : "the extension of '" + fileName + "'")
+          + " (expected .parquet, .csv, .libsvm, .svm or .txt): pass format parquet, csv or"
+          + " libsvm.");
+    }
+    return format;
   }
 
   /**

@@ -353,6 +353,34 @@ class BadInputTest {
         + " 2147483647, got 99999999999"), partitions.err());
   }
 
+  /**
+   * {@code --format auto} on a folder goes by the files at its top level, which Spark reads: an
+   * earlier run's metrics.json in a subfolder does not count; a README.txt beside CSV parts is
+   * refused naming both kinds (Spark would read it as CSV too).
+   */
+  @Test
+  void formatAutoOnAFolderGoesByTheFilesSparkReads() throws IOException {
+    Path parts = Files.createDirectories(tmp.resolve("parts"));
+    List<String> lines = blobLines(30);
+    Files.write(parts.resolve("part-00000.csv"), lines.subList(0, 16));
+    List<String> second = new ArrayList<>(List.of(lines.get(0)));
+    second.addAll(lines.subList(16, 31));
+    Files.write(parts.resolve("part-00001.csv"), second);
+    Files.writeString(Files.createDirectories(parts.resolve("old-run")).resolve("metrics.json"),
+        "{}");
+    Path out = tmp.resolve("out");
+    Outcome r = MainTest.run(cluster(parts, out));
+    assertEquals(Main.OK, r.status(), r.err());
+    JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
+    assertEquals("csv", m.get("input").get("format").asText());
+    assertEquals(30, m.get("rows").asLong());
+
+    Files.writeString(parts.resolve("README.txt"), "These are my parts.\n");
+    Path out2 = tmp.resolve("out2");
+    assertFails(MainTest.run(cluster(parts, out2)), Main.FAILED, out2,
+        "holds files of different kinds", "README.txt: libsvm", "part-00000.csv: csv");
+  }
+
   /** A Parquet file whose footer length is garbage: the message names the file. */
   @Test
   void aParquetFileWithAGarbageFooterIsNamed() throws IOException {
