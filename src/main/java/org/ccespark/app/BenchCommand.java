@@ -227,7 +227,9 @@ final class BenchCommand {
     Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration()
         : new Configuration();
     Map<String, Object> sparkInfo = spark != null ? ClusteringRun.sparkInfo(spark) : null;
-    try (OutputDir dir = OutputDir.open(conf, output, overwrite)) {
+    try (OutputDir dir = OutputDir.open(conf, output, overwrite,
+        OutputDir.Other.input("--features-model", args.string("--features-model", null)),
+        OutputDir.Other.input("--deep-dataset", args.string("--deep-dataset", null)))) {
       Map<String, Object> benchmarks = new LinkedHashMap<>();
       StringBuilder tables = new StringBuilder();
       for (String name : only) {

@@ -132,6 +132,11 @@ final class ClusterCommand {
     String format = args.choice("--format", List.of("auto", "parquet", "csv", "libsvm"), "auto");
     String labelCol = args.string("--label-col", null);
     String featuresCol = args.string("--features-col", FeatureInput.DEFAULT_FEATURES_COL);
+    try {
+      FeatureInput.checkFeaturesColName(featuresCol);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--features-col: " + e.getMessage());
+    }
     boolean skipInvalid = args.choice("--on-invalid", List.of("error", "skip"), "error")
         .equals("skip");
     String method = args.choice("--method", ClusteringRun.METHODS, "cce");
@@ -174,10 +179,13 @@ final class ClusterCommand {
 
     SparkSession spark = Main.session();
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
-        overwrite)) {
+        overwrite, OutputDir.Other.input("--input", input),
+        OutputDir.Other.folder("--checkpoint-dir", checkpointDir))) {
       if (checkpointDir != null) {
-        // checked before reading: a non-empty folder without --resume is an error
-        TrainingCheckpoint.open(spark.sparkContext().hadoopConfiguration(), checkpointDir, resume);
+        // checked before reading: a non-empty folder without --resume, or one another run
+        // uses, is an error (the fit takes the folder again)
+        TrainingCheckpoint.open(spark.sparkContext().hadoopConfiguration(), checkpointDir, resume)
+            .close();
       }
       out.printf("reading %s (format %s)%n", input, format);
       LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol,
@@ -189,6 +197,12 @@ final class ClusterCommand {
       if (k > in.numRows()) {
         throw new IllegalArgumentException("--k " + k + " is larger than the number of rows ("
             + in.numRows() + ") of '" + input + "'.");
+      }
+      if (partitions > in.numRows()) {
+        throw new IllegalArgumentException("--partitions " + partitions + " is more than the"
+            + " number of rows (" + in.numRows() + ") of '" + input + "': every partition needs"
+            + " rows, and each costs a task per training step; use at most " + in.numRows()
+            + " (a few partitions per core are enough).");
       }
       long seeded = seedLabelCol == null ? 0
           : FeatureInput.checkClassIndices(in, seedLabelCol, k);

@@ -178,6 +178,10 @@ final class ClusteringRun {
         value = text.toLowerCase(Locale.ROOT);
       }
     } catch (NumberFormatException e) {
+      if (!(param instanceof DoubleParam) && text.matches("[+-]?\\d+")) {
+        throw new UsageException(name + " must be an integer of at most "
+            + (param instanceof LongParam ? Long.MAX_VALUE : Integer.MAX_VALUE) + ", got " + text);
+      }
       throw new UsageException(name + " expects " + (param instanceof DoubleParam ? "a number"
           : "an integer") + ", got '" + raw + "'");
     }

@@ -153,6 +153,10 @@ final class CommandLine {
       try {
         x = Integer.parseInt(v.trim());
       } catch (NumberFormatException e) {
+        if (v.trim().matches("[+-]?\\d+")) {
+          throw new UsageException(name + " must be an integer from " + min + " to at most "
+              + Integer.MAX_VALUE + ", got " + v.trim());
+        }
         throw new UsageException(name + " expects an integer, got '" + v + "'");
       }
       if (x < min) {

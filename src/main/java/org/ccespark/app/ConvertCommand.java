@@ -117,7 +117,8 @@ final class ConvertCommand {
     SparkSession spark = to.equals("parquet") ? Main.session() : null;
     Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration()
         : new Configuration();
-    try (OutputDir dir = OutputDir.open(conf, output, overwrite);
+    try (OutputDir dir = OutputDir.open(conf, output, overwrite,
+            OutputDir.Other.input("--input", input));
         ImageDataset dataset = DatasetCatalog.openPathOrName(input, format)) {
       out.printf("reading %s: %d images%s%n", dataset.name(), dataset.size(),
           dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size() + " classes");

@@ -146,8 +146,13 @@ final class ExperimentCommand {
         + file.getFileName().toString().replaceFirst("\\.properties$", ""));
     started = System.nanoTime();
     SparkSession spark = Main.session();
+    List<OutputDir.Other> inputs = new ArrayList<>(List.of(
+        OutputDir.Other.input("--config", file.toString())));
+    for (ExperimentConfig.DatasetSpec d : cfg.datasets) {
+      inputs.add(OutputDir.Other.input("dataset." + d.name() + ".path", d.path()));
+    }
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
-        args.has("--overwrite"))) {
+        args.has("--overwrite"), inputs.toArray(new OutputDir.Other[0]))) {
       out.printf("experiment %s: outputs %s%n", cfg.title, String.join(",", cfg.outputs));
       StringBuilder config = new StringBuilder("# " + cfg.file + "\n");
       cfg.asMap().forEach((k, v) -> config.append(k).append('=').append(v).append('\n'));

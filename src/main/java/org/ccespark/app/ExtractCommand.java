@@ -144,7 +144,8 @@ final class ExtractCommand {
 
     SparkSession spark = Main.session();
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
-        args.has("--overwrite"))) {
+        args.has("--overwrite"), OutputDir.Other.input("--input", input),
+        OutputDir.Other.input("--model", args.string("--model", null)))) {
       out.printf("reading %s (format %s); model %s, input %dx%d (resize %d), %s mode, batch %d%n",
           input, format, spec.model(), size, size, resize, mode, batch);
       ImageFeatures.Extraction ex = ImageFeatures.extract(spark, input, format, spec, options,

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.Command;
@@ -65,6 +66,11 @@ public final class Main {
       err.println("error: " + oneLine(e.getMessage()));
       return USAGE;
     } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
+      if (ShutdownHookManager.get().isShutdownInProgress()) {
+        // SIGTERM or Ctrl-C: Spark was stopped under the running job, whose failure says nothing
+        // to the user; the output folder's shutdown hook prints the one 'interrupted:' line
+        return FAILED;
+      }
       err.println("error: " + describe(e));
       if (System.getenv("CCE_DEBUG") != null && !System.getenv("CCE_DEBUG").isEmpty()) {
         e.printStackTrace(err);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +20,9 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.FeatureInput;
+import org.ccespark.spark.ProcessOwner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@code .NAME.tmp-<8 hex digits>} folder whose marker names a process of this host that is no
  * longer running, logging each. Folders of a live process, of another host or without a marker
  * are left alone, with a warning.
+ *
+ * <p>What may be written and replaced is decided here, for every command ({@link #open}): every
+ * finished folder holds the marker {@value #MARKER}, and {@code --overwrite} replaces only a
+ * folder that has it; the output is never an input, a folder holding one or inside one, the
+ * working folder or a parent of it. A replaced output that cannot be deleted is reported on
+ * standard error, left as {@code .NAME.old-<8 hex digits>}, and removed by the next {@link #open}.
  */
 final class OutputDir implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
@@ -46,6 +54,11 @@ final class OutputDir implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The marker file in the temporary folder: pid, host and start time of the writing process. */
   static final String OWNER = "_cce-owner.json";
+  /**
+   * The marker in every finished output folder of this tool. {@code --overwrite} replaces only a
+   * folder that has it; hidden (a leading dot), so Spark and the input readers skip it.
+   */
+  static final String MARKER = ".cce-output";
   /**
    * Hadoop shutdown-hook priority: below Spark's hooks (priority FileSystem's + 30), so running
    * jobs have been stopped, and above {@link FileSystem#SHUTDOWN_HOOK_PRIORITY}, so the file
@@ -69,16 +82,52 @@ final class OutputDir implements AutoCloseable {
   }
 
   /**
-   * Checks the destination and creates the temporary folder beside it.
+   * A path the command reads or writes besides its output, named by its option: the output may
+   * not be it, contain it or lie inside it.
+   *
+   * @param option the option that names it, e.g. {@code --input}
+   * @param path the path as given (null: none)
+   * @param existingOnly whether only existing paths count: an input may also be a dataset name or
+   *     a Hadoop glob (then its matches count), and a missing input fails later on its own
+   */
+  record Other(String option, String path, boolean existingOnly) {
+    /** A file, folder or glob the command reads (or a dataset name, which does not count). */
+    static Other input(String option, String path) {
+      return new Other(option, path, true);
+    }
+
+    /** A folder the command writes besides its output, such as {@code --checkpoint-dir}. */
+    static Other folder(String option, String path) {
+      return new Other(option, path, false);
+    }
+  }
+
+  /**
+   * Checks the destination and creates the temporary folder beside it. This is the one place that
+   * decides where a command may write and what {@code --overwrite} may replace: the destination
+   * must not be a file-system root, the working folder or one of its parents, and must not be,
+   * contain or lie inside any of {@code others}; an existing destination is replaced only with
+   * {@code overwrite}, and only if it is a folder written by this tool (it holds {@value #MARKER}).
    *
    * @param conf Hadoop configuration (Spark's)
-   * @param dir the destination folder
+   * @param dir the destination folder, as given to {@code --output}
    * @param overwrite whether an existing destination may be replaced
+   * @param others the command's inputs and other folders, which the destination must keep apart
+   *     from
+   * @throws UsageException if the destination may not be written (nothing is touched)
    * @throws IllegalArgumentException if the destination exists and {@code overwrite} is false
    */
-  static OutputDir open(Configuration conf, String dir, boolean overwrite) {
+  static OutputDir open(Configuration conf, String dir, boolean overwrite, Other... others) {
+    if (dir == null || dir.isBlank()) {
+      throw new UsageException("--output is empty: name the folder to create");
+    }
+    Path p;
     try {
-      Path p = new Path(dir);
+      p = FeatureInput.hadoopPath(dir, "--output");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    try {
       FileSystem fs = p.getFileSystem(conf);
       if (fs instanceof LocalFileSystem local) {
         // Bypass the checksum layer: no .crc files beside ours, which would make an edited
@@ -87,17 +136,19 @@ final class OutputDir implements AutoCloseable {
       }
       Path target = fs.makeQualified(p);
       if (target.getParent() == null) {
-        throw new IllegalArgumentException("Output '" + dir + "' cannot be a file-system root.");
+        throw new UsageException("--output '" + dir + "' is a file-system root: name a new folder"
+            + " to create.");
       }
       OutputDir out = new OutputDir(fs, target, new Path(target.getParent(),
           "." + target.getName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8)),
           overwrite);
+      out.checkPlace(conf, dir, others);
       out.checkTarget();
       out.removeStale();
       if (!fs.mkdirs(out.tmp)) {
         throw new IOException("cannot create " + out.tmp);
       }
-      out.writeBytes(OWNER, JSON.writeValueAsBytes(Owner.current()));
+      out.writeBytes(OWNER, JSON.writeValueAsBytes(ProcessOwner.current()));
       ShutdownHookManager.get().addShutdownHook(out.shutdownHook, SHUTDOWN_PRIORITY);
       return out;
     } catch (IOException e) {
@@ -105,78 +156,137 @@ final class OutputDir implements AutoCloseable {
     }
   }
 
-  private void checkTarget() throws IOException {
-    if (!overwrite && fs.exists(target)) {
-      throw new IllegalArgumentException("Output '" + display() + "' already exists; pass --overwrite"
-          + " to replace it or choose another --output.");
+  /**
+   * Refuses a destination that is the working folder or one of its parents, or that is, contains
+   * or lies inside one of {@code others}. Paths are compared after resolving symbolic links
+   * (local files) or as fully qualified URIs (other file systems).
+   */
+  private void checkPlace(Configuration conf, String given, Other... others) throws IOException {
+    String here = key(fs, fs.getWorkingDirectory());
+    String there = key(fs, target);
+    if (here.equals(there) || inside(here, there)) {
+      throw new UsageException("--output '" + given + "' is " + (here.equals(there)
+          ? "the working folder" : "a parent of the working folder") + " (" + display()
+          + "): name a new folder to create.");
+    }
+    for (Other o : others) {
+      if (o == null || o.path() == null || o.path().isBlank()) {
+        continue;
+      }
+      Path p;
+      try {
+        p = new Path(o.path());
+      } catch (IllegalArgumentException e) {
+        continue; // not a path Hadoop can read: reading it fails with its own message
+      }
+      FileSystem ofs = p.getFileSystem(conf);
+      List<Path> paths = new ArrayList<>();
+      FileStatus[] matches = null;
+      try {
+        matches = ofs.globStatus(p);
+      } catch (IOException | IllegalArgumentException e) {
+        // not a valid glob: the path as given
+      }
+      if (matches != null) {
+        for (int i = 0; i < matches.length && i < 10_000; i++) {
+          paths.add(matches[i].getPath());
+        }
+      }
+      if (!o.existingOnly() || (paths.isEmpty() && ofs.exists(p))) {
+        paths.add(ofs.makeQualified(p));
+      }
+      for (Path q : paths) {
+        String k = key(ofs, q);
+        String relation = k.equals(there) ? "is"
+            : inside(k, there) ? "contains"
+            : inside(there, k) ? "lies inside" : null;
+        if (relation != null) {
+          throw new UsageException("--output '" + given + "' " + relation + " " + o.option()
+              + " '" + o.path() + "'" + (q.toString().equals(ofs.makeQualified(p).toString())
+                  ? "" : " (" + q + ")") + ": the output must be a folder apart from it.");
+        }
+      }
     }
   }
 
-  /**
-   * Who wrote a temporary folder.
-   *
-   * @param pid the process id
-   * @param host the host name
-   * @param started the process's start time, epoch milliseconds (0 if unknown)
-   */
-  record Owner(long pid, String host, long started) {
-    static Owner current() {
-      ProcessHandle self = ProcessHandle.current();
-      return new Owner(self.pid(), hostName(), startMillis(self));
+  /** A path as a comparable string: local paths resolved (symbolic links, {@code ..}), others as URIs. */
+  private static String key(FileSystem fs, Path p) throws IOException {
+    Path q = fs.makeQualified(p);
+    if ("file".equals(q.toUri().getScheme())) {
+      return "file:" + new java.io.File(q.toUri().getPath()).getCanonicalPath();
     }
+    String s = q.toUri().normalize().toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
 
-    /** Whether this owner is certainly not running: same host, and its pid is gone or reused. */
-    boolean gone() {
-      if (!host.equals(hostName())) {
-        return false;
-      }
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-          .map(p -> started != 0 && startMillis(p) != 0 && startMillis(p) != started)
-          .orElse(true);
+  /** Whether path key {@code inner} lies strictly inside path key {@code outer}. */
+  private static boolean inside(String inner, String outer) {
+    return inner.startsWith(outer.endsWith("/") ? outer : outer + "/");
+  }
+
+  private void checkTarget() throws IOException {
+    if (!fs.exists(target)) {
+      return;
     }
-
-    private static long startMillis(ProcessHandle p) {
-      return p.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+    if (!overwrite) {
+      throw new IllegalArgumentException("Output '" + display() + "' already exists; pass --overwrite"
+          + " to replace it or choose another --output.");
     }
-
-    private static String hostName() {
-      try {
-        return InetAddress.getLocalHost().getHostName();
-      } catch (IOException e) {
-        return "unknown";
-      }
+    if (!fs.getFileStatus(target).isDirectory()) {
+      throw new UsageException("--output '" + display() + "' is a file, not an output folder of "
+          + CommandLine.PROGRAM + ", so it is not replaced: delete or move it yourself, or choose"
+          + " another --output.");
+    }
+    if (!fs.exists(new Path(target, MARKER))) {
+      throw new UsageException("--output '" + display() + "' exists but is not an output folder"
+          + " of " + CommandLine.PROGRAM + " (it has no " + MARKER + " file), so it is not"
+          + " replaced: delete or move it yourself, or choose another --output.");
     }
   }
 
   /**
    * Deletes the temporary folders beside the destination that interrupted runs left behind
-   * ({@code .NAME.tmp-<8 hex digits>} whose owner is {@link Owner#gone() gone}); warns about the
+   * ({@code .NAME.tmp-<8 hex digits>} whose owner is {@link ProcessOwner#gone() gone}); warns about the
    * others of that pattern.
    */
   private void removeStale() throws IOException {
     Pattern pattern = Pattern.compile(Pattern.quote("." + target.getName() + ".tmp-")
         + "[0-9a-f]{8}");
+    Pattern previous = Pattern.compile(Pattern.quote("." + target.getName() + ".old-")
+        + "[0-9a-f]{8}");
     if (!fs.exists(target.getParent())) {
       return;
     }
     for (FileStatus s : fs.listStatus(target.getParent())) {
+      if (s.isDirectory() && previous.matcher(s.getPath().getName()).matches()) {
+        // only commit() makes such a folder: an output replaced by --overwrite that could not
+        // be deleted then
+        if (fs.delete(s.getPath(), true)) {
+          LOG.warn("removed {}: the previous output replaced by an earlier --overwrite",
+              s.getPath());
+        } else {
+          LOG.warn("could not remove {} (the previous output replaced by an earlier --overwrite):"
+              + " delete it by hand", s.getPath());
+        }
+        continue;
+      }
       if (!s.isDirectory() || !pattern.matcher(s.getPath().getName()).matches()) {
         continue;
       }
-      Owner owner = null;
+      ProcessOwner owner = null;
       try (InputStream in = fs.open(new Path(s.getPath(), OWNER))) {
-        owner = JSON.readValue(in, Owner.class);
+        owner = JSON.readValue(in, ProcessOwner.class);
       } catch (IOException e) {
         // no marker, or unreadable: not ours to judge
       }
       if (owner != null && owner.gone()) {
         fs.delete(s.getPath(), true);
-        LOG.warn("removed stale temporary folder {} left by an interrupted run (process {} on {},"
-            + " no longer running)", s.getPath(), owner.pid(), owner.host());
+        LOG.warn("removed stale temporary folder {} left by an interrupted run ({}, no longer"
+            + " running)", s.getPath(), owner.describe());
       } else {
         LOG.warn("temporary folder {} belongs to {}; left alone (delete it by hand if no run is"
             + " writing {})", s.getPath(), owner == null ? "an unknown process"
-                : "process " + owner.pid() + " on " + owner.host(), display());
+                : owner.describe(), display());
       }
     }
   }
@@ -308,6 +418,8 @@ final class OutputDir implements AutoCloseable {
     try {
       checkTarget();
       fs.delete(new Path(tmp, OWNER), false);
+      writeText(MARKER, "This folder was written by " + CommandLine.PROGRAM + " (cce-spark);"
+          + " --overwrite may replace it.\n");
       Path old = null;
       if (fs.exists(target)) {
         old = new Path(target.getParent(), "." + target.getName() + ".old-"
@@ -324,7 +436,18 @@ final class OutputDir implements AutoCloseable {
       }
       committed = true;
       if (old != null) {
-        fs.delete(old, true);
+        boolean deleted;
+        try {
+          deleted = fs.delete(old, true) && !fs.exists(old);
+        } catch (IOException e) {
+          deleted = false;
+        }
+        if (!deleted) {
+          System.err.println("warning: " + display() + " is written, but its previous version,"
+              + " moved aside to " + old.getName() + ", could not be deleted completely: delete"
+              + " it by hand (the next run with this --output tries again)");
+          System.err.flush();
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot move the output into place at '" + target + "'", e);

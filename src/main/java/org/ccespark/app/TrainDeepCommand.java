@@ -236,7 +236,11 @@ final class TrainDeepCommand {
 
     SparkSession spark = Main.session();
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
-            args.has("--overwrite"));
+            args.has("--overwrite"), OutputDir.Other.input("--input", input),
+            OutputDir.Other.input("--held-out", args.string("--held-out", null)),
+            OutputDir.Other.input("--config", args.string("--config", null)),
+            OutputDir.Other.input("--init", args.string("--init", null)),
+            OutputDir.Other.folder("--checkpoint-dir", args.string("--checkpoint-dir", null)));
         DeepInput trainInput = DeepInput.open(spark, input,
             new ImageFrames.Selection(limit, limit == 0 ? null : seed), inputOptions, null);
         DeepInput heldOutInput = args.has("--held-out") ? DeepInput.open(spark,

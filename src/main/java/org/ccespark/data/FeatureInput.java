@@ -82,6 +82,11 @@ public final class FeatureInput {
   public static final String SEED_LABEL_COL = "seedLabel";
   /** Name of the features column when none is given. */
   public static final String DEFAULT_FEATURES_COL = "features";
+  /**
+   * The most features a LibSVM input may have (its largest index): rows are made dense, so a
+   * larger index is refused before any row is read.
+   */
+  public static final int MAX_FEATURES = 1 << 24;
 
   /** How many offending rows an error message lists at most. */
   static final int MAX_REPORTED_ROWS = 3;
@@ -162,13 +167,7 @@ public final class FeatureInput {
       throw new IllegalArgumentException("No input path was given.");
     }
     String outFeatures = featuresCol == null ? DEFAULT_FEATURES_COL : featuresCol;
-    if (outFeatures.isBlank() || outFeatures.equals(ROW_COL) || outFeatures.equals(LABEL_COL)
-        || outFeatures.equals(SEED_LABEL_COL)) {
-      throw new IllegalArgumentException(
-          "Features column name '" + outFeatures + "' is not allowed: it must be non-blank and"
-              + " differ from '" + ROW_COL + "', '" + LABEL_COL + "' and '" + SEED_LABEL_COL
-              + "'.");
-    }
+    checkFeaturesColName(outFeatures);
     for (String c : keepCols) {
       if (List.of(ROW_COL, LABEL_COL, SEED_LABEL_COL, outFeatures).contains(c)
           || c.equals(labelCol) || c.equals(seedLabelCol)) {
@@ -185,8 +184,12 @@ public final class FeatureInput {
     String fmt = resolveFormat(spark, path, format, matches);
     switch (fmt) {
       case "parquet":
-        return readParquet(spark, path, outFeatures, labelCol, seedLabelCol, keepCols,
-            skipInvalid);
+        try {
+          return readParquet(spark, path, outFeatures, labelCol, seedLabelCol, keepCols,
+              skipInvalid);
+        } catch (Exception e) { // Spark's exceptions are checked, thrown unchecked by Scala
+          throw namingThePath(e, path);
+        }
       case "csv":
         return readCsv(spark, path, outFeatures, labelCol, seedLabelCol, keepCols, skipInvalid);
       case "libsvm":
@@ -202,6 +205,23 @@ public final class FeatureInput {
         return readLibSvm(spark, path, outFeatures, labelCol, skipInvalid);
       default:
         throw new IllegalStateException(fmt);
+    }
+  }
+
+  /**
+   * Checks a features column name as {@code read} does.
+   *
+   * @param name the name of the features column in the result
+   * @throws IllegalArgumentException if it is blank or the name of another column of the result
+   *     ({@value #ROW_COL}, {@value #LABEL_COL}, {@value #SEED_LABEL_COL})
+   */
+  public static void checkFeaturesColName(String name) {
+    if (name.isBlank() || name.equals(ROW_COL) || name.equals(LABEL_COL)
+        || name.equals(SEED_LABEL_COL)) {
+      throw new IllegalArgumentException(
+          "Features column name '" + name + "' is not allowed: it must be non-blank and"
+              + " differ from '" + ROW_COL + "', '" + LABEL_COL + "' and '" + SEED_LABEL_COL
+              + "'.");
     }
   }
 
@@ -310,6 +330,14 @@ public final class FeatureInput {
     try {
       // The source counts the features while resolving the schema, which fails on empty input.
       Dataset<Row> raw = spark.read().format("libsvm").load(path);
+      int dim = AttributeGroup.fromStructField(raw.schema().apply("features")).size();
+      if (dim > MAX_FEATURES) {
+        throw new IllegalArgumentException("LibSVM input '" + path + "' has " + dim
+            + " features (its largest index), more than the limit of " + MAX_FEATURES
+            + ": every row is made dense (8 bytes per feature), so " + dim + " features would"
+            + " take " + String.format("%.1f", dim * 8.0 / (1 << 30)) + " GiB per row. Renumber"
+            + " the indices to those in use, or reduce the features first.");
+      }
       List<Column> payload = new ArrayList<>();
       if (labelCol != null) {
         payload.add(raw.col("label").as(LABEL_COL));
@@ -333,6 +361,27 @@ public final class FeatureInput {
       }
       throw FeatureInput.<RuntimeException>rethrow(e);
     }
+  }
+
+  /**
+   * A failure to read {@code path} whose message names it: {@code e} itself if its innermost
+   * message does (our own row errors, Parquet's "is not a Parquet file"), else an exception
+   * saying which input could not be read and why (Parquet's "footer is too large", a truncated
+   * column chunk, ... name no file).
+   */
+  private static RuntimeException namingThePath(Exception e, String path) {
+    String message = null;
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    String name = new Path(path).getName();
+    if (message == null || message.contains(name) || e instanceof IllegalArgumentException) {
+      return FeatureInput.<RuntimeException>rethrow(e);
+    }
+    return new IllegalStateException("Cannot read Parquet input '" + path + "': "
+        + message.lines().findFirst().orElse(message).trim(), e);
   }
 
   /** Throws {@code e} as it is, checked or not. */
@@ -551,12 +600,40 @@ public final class FeatureInput {
 
   // ---------------------------------------------------------------------- paths and formats
 
+  /**
+   * A path as Hadoop reads it.
+   *
+   * @param path a path or URI as given by the user
+   * @param what what it is, for the message, e.g. {@code Input path}
+   * @throws IllegalArgumentException if Hadoop cannot parse it (a relative path with a colon
+   *     before its first slash reads as a URI scheme), saying how to write it instead
+   */
+  public static Path hadoopPath(String path, String what) {
+    try {
+      return new Path(path);
+    } catch (IllegalArgumentException e) {
+      String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      throw new IllegalArgumentException(what + " '" + path + "' is not a valid Hadoop path ("
+          + reason + ")" + (path.indexOf(':') >= 0 ? ": a colon before the first '/' reads as a"
+              + " URI scheme; write './" + path + "' or a full URI such as 'file:///...'" : "")
+          + ".");
+    }
+  }
+
   private static FileStatus[] existingPaths(SparkSession spark, String path) {
     try {
-      Path p = new Path(path);
+      Path p = hadoopPath(path, "Input path");
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       FileStatus[] matches = fs.globStatus(p);
       if (matches == null || matches.length == 0) {
+        if (path.matches(".*[\\[\\]{}*?].*")) {
+          boolean literal = fs.exists(p);
+          throw new IllegalArgumentException("Input path '" + path + "' matches no file: it is"
+              + " read as a Hadoop glob pattern, in which * ? [ ] { } are special"
+              + (literal ? "; a file of that very name exists: escape each of those characters"
+                  + " with a backslash ('" + path.replaceAll("([\\[\\]{}*?])", "\\\\$1")
+                  + "')" : "") + ".");
+        }
         throw new IllegalArgumentException("Input path '" + path + "' does not exist.");
       }
       return matches;
@@ -579,42 +656,76 @@ public final class FeatureInput {
         throw new IllegalArgumentException("Unknown input format '" + format + "' for '" + path
             + "': use auto, parquet, csv or libsvm.");
     }
-    String name = firstDataFile(spark, path, matches);
-    String byExtension = name == null ? null : formatOfName(name);
-    if (byExtension == null) {
-      throw new IllegalArgumentException("Cannot infer the format of '" + path
-          + "' from its extension (expected .parquet, .csv, .libsvm, .svm or .txt): pass format"
-          + " parquet, csv or libsvm.");
-    }
-    return byExtension;
+    return formatOfFiles(spark, path, matches);
   }
 
-  /** The name of the first file in the first match, searching directories; null if none. */
-  private static String firstDataFile(SparkSession spark, String path, FileStatus[] matches) {
+  /**
+   * The format of the files Spark will read for {@code path}: a file's own name; for a folder the
+   * visible files at its top level (names starting with _ or . are skipped, as Spark does), or, if
+   * it has none (a partitioned table), the first file below it. Files of different kinds at the
+   * top level are refused, since Spark would read them all as one format.
+   */
+  private static String formatOfFiles(SparkSession spark, String path, FileStatus[] matches) {
     try {
       for (FileStatus m : matches) {
         if (!m.isDirectory()) {
-          return m.getPath().getName();
+          return byExtension(path, m.getPath().getName());
         }
         FileSystem fs = m.getPath().getFileSystem(spark.sparkContext().hadoopConfiguration());
-        RemoteIterator<LocatedFileStatus> files = fs.listFiles(m.getPath(), true);
-        List<String> names = new ArrayList<>();
-        while (files.hasNext()) {
-          LocatedFileStatus s = files.next();
+        java.util.TreeMap<String, String> kinds = new java.util.TreeMap<>();
+        for (FileStatus s : fs.listStatus(m.getPath())) {
           String n = s.getPath().getName();
-          if (!n.startsWith("_") && !n.startsWith(".")) {
-            names.add(n);
+          if (s.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
+            kinds.put(n, String.valueOf(formatOfName(n)));
           }
         }
-        if (!names.isEmpty()) {
+        if (kinds.isEmpty()) {
+          RemoteIterator<LocatedFileStatus> files = fs.listFiles(m.getPath(), true);
+          List<String> names = new ArrayList<>();
+          while (files.hasNext()) {
+            String n = files.next().getPath().getName();
+            if (!n.startsWith("_") && !n.startsWith(".")) {
+              names.add(n);
+            }
+          }
+          if (names.isEmpty()) {
+            continue;
+          }
           names.sort(null);
-          return names.get(0);
+          return byExtension(path, names.get(0));
         }
+        if (new java.util.HashSet<>(kinds.values()).size() > 1) {
+          StringBuilder list = new StringBuilder();
+          java.util.Set<String> shown = new java.util.HashSet<>();
+          kinds.forEach((n, k) -> {
+            if (shown.add(k)) {
+              list.append(list.length() == 0 ? "" : ", ").append(n).append(": ")
+                  .append(k.equals("null") ? "unknown" : k);
+            }
+          });
+          throw new IllegalArgumentException("Cannot infer the format of '" + path + "': folder '"
+              + m.getPath() + "' holds files of different kinds (" + list + "), and Spark reads"
+              + " every file at its top level as one format: move the other files away, or pass"
+              + " a glob of the data files only (for example '" + path.replaceAll("/+$", "")
+              + "/*.csv').");
+        }
+        return byExtension(path, kinds.firstKey());
       }
-      return null;
+      return byExtension(path, null);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list input path '" + path + "'", e);
     }
+  }
+
+  private static String byExtension(String path, String fileName) {
+    String format = fileName == null ? null : formatOfName(fileName);
+    if (format == null) {
+      throw new IllegalArgumentException("Cannot infer the format of '" + path + "' from "
+          + (fileName == null ? "its files (none found)" : "the extension of '" + fileName + "'")
+          + " (expected .parquet, .csv, .libsvm, .svm or .txt): pass format parquet, csv or"
+          + " libsvm.");
+    }
+    return format;
   }
 
   /**

@@ -174,12 +174,41 @@ final class FeatureLayout implements Serializable {
       try {
         d = Double.parseDouble(text);
       } catch (NumberFormatException e) {
-        return "a non-numeric value '" + text + "' in " + where(element);
+        return "a non-numeric value " + printable(text) + " in " + where(element);
       }
     } else {
       d = ((Number) value).doubleValue();
     }
     return Double.isFinite(d) ? null : nonFinite(d, element);
+  }
+
+  /**
+   * A value from the input as it may appear in a one-line message: quoted, control characters
+   * and line breaks escaped ({@code \n}, {@code \u0000}), at most 40 characters of it.
+   */
+  static String printable(String text) {
+    StringBuilder sb = new StringBuilder("'");
+    int max = 40;
+    for (int i = 0; i < text.length() && i < max; i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('\'');
+    if (text.length() > max) {
+      sb.append(" (").append(text.length() - max).append(" more characters)");
+    }
+    return sb.toString();
   }
 
   private String nonFinite(double d, int element) {

@@ -51,10 +51,9 @@ final class LibSvmLines {
             number++;
             String problem = problem(line);
             if (problem != null) {
-              String shown = line.length() > 80 ? line.substring(0, 80) + "..." : line;
               return "Line " + number + " of '" + file + "' is not a LibSVM line (label"
-                  + " index:value ..., indices ascending from 1): " + problem + " in \""
-                  + shown.trim() + "\".";
+                  + " index:value ..., indices ascending from 1): " + problem + " in "
+                  + FeatureLayout.printable(line.trim()) + ".";
             }
           }
         }

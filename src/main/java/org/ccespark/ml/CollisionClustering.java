@@ -340,19 +340,20 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
       }
     }
     LOG.info("{}: fitting on column '{}' with {}", uid, getFeaturesCol(), config);
-    TrainingCheckpoint checkpoint = getCheckpointDir().isEmpty() ? null
-        : TrainingCheckpoint.open(dataset.sparkSession().sparkContext().hadoopConfiguration(),
-            getCheckpointDir(), getResume());
     Dataset<Row> data = dataset.toDF();
     double[] divisors = getStandardization()
         ? Standardization.divisors(data, getFeaturesCol()) : null;
-    if (divisors != null) {
-      LOG.info("{}: training on standardized features; columns without variance, left out: {}",
-          uid, Standardization.constantColumns(divisors, 20));
-      data = Standardization.scaled(data, getFeaturesCol(), divisors);
+    TrainingResult result;
+    try (TrainingCheckpoint checkpoint = getCheckpointDir().isEmpty() ? null
+        : TrainingCheckpoint.open(dataset.sparkSession().sparkContext().hadoopConfiguration(),
+            getCheckpointDir(), getResume())) {
+      if (divisors != null) {
+        LOG.info("{}: training on standardized features; columns without variance, left out: {}",
+            uid, Standardization.constantColumns(divisors, 20));
+        data = Standardization.scaled(data, getFeaturesCol(), divisors);
+      }
+      result = CollisionTrainer.fit(data, getFeaturesCol(), seedCol, config, checkpoint);
     }
-    TrainingResult result = CollisionTrainer.fit(data, getFeaturesCol(), seedCol, config,
-        checkpoint);
     double[] losses = result.lossPerEpoch();
     LOG.info("{}: fitted {} rows of dimension {} into {} clusters in {} s, final loss {}", uid,
         result.numRows(), result.dim(), result.k(), String.format("%.1f", result.seconds()),

@@ -3,6 +3,7 @@ package org.ccespark.ml;
 import java.io.Serializable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.ccespark.spark.TrainingResult;
 
 /**
@@ -18,6 +19,8 @@ public class CollisionClusteringSummary implements Serializable {
   private final String predictionCol;
   private final String probabilityCol;
   private final TrainingResult result;
+  /** Rows per cluster of {@link #predictions()}, counted on first use. */
+  private long[] clusterSizes;
 
   CollisionClusteringSummary(Dataset<Row> predictions, String featuresCol, String predictionCol,
       String probabilityCol, TrainingResult result) {
@@ -90,9 +93,28 @@ public class CollisionClusteringSummary implements Serializable {
     return result.emIterationsPerEpoch().clone();
   }
 
-  /** @return number of training rows whose most probable cluster is k, after training; a copy */
-  public long[] clusterSizes() {
-    return result.clusterSizes().clone();
+  /**
+   * Rows per cluster, counted from the prediction column of {@link #predictions()} (one Spark job,
+   * on first use): the sizes always agree with the predictions, ties included (a prediction is
+   * the most probable cluster, the lowest index among equal probabilities). Without a prediction
+   * column, or in a summary deserialized before this was called, the training loop's count of
+   * the same clusters is returned.
+   *
+   * @return number of training rows predicted in cluster k, for k in [0, K); a copy
+   */
+  public synchronized long[] clusterSizes() {
+    if (clusterSizes == null) {
+      if (predictions == null || predictionCol.isEmpty()) {
+        clusterSizes = result.clusterSizes();
+      } else {
+        long[] counts = new long[result.k()];
+        for (Row r : predictions.groupBy(functions.col(predictionCol)).count().collectAsList()) {
+          counts[((Number) r.get(0)).intValue()] = r.getLong(1);
+        }
+        clusterSizes = counts;
+      }
+    }
+    return clusterSizes.clone();
   }
 
   /** @return number of training rows */

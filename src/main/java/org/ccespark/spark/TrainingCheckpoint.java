@@ -1,5 +1,6 @@
 package org.ccespark.spark;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
@@ -22,6 +23,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -49,19 +51,29 @@ import org.slf4j.LoggerFactory;
  * <p>The fingerprint is every setting of {@link TrainingConfig}, the number of rows, features,
  * rows per partition and labelled rows, and a hash of the feature values and given labels: a
  * resumed run must see the same data, partitioned the same way, with the same settings, and is
- * refused naming the first setting that differs. One run at a time may use a folder.
+ * refused naming the first setting that differs.
+ *
+ * <p>One run at a time may use a folder: {@link #open} creates {@value #LOCK} in it, naming the
+ * process (pid, host, start time), and {@link #close} deletes it. A second process opening the
+ * folder while that process runs is refused; a lock left by a process that is certainly gone (a
+ * killed run on this host) is taken over, with a warning. The process holding the lock may open
+ * the folder again (a fit after the command line's early check).
  */
-public final class TrainingCheckpoint {
+public final class TrainingCheckpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoint.class);
   private static final Pattern EPOCH = Pattern.compile("epoch-(\\d{6})");
   private static final Pattern TEMP = Pattern.compile("\\.epoch-\\d{6}\\.tmp-[0-9a-f]{8}");
   private static final String STATE = "state";
   private static final String LABELS = "labels";
+  /** The lock file naming the process that uses the folder. */
+  public static final String LOCK = "_cce-lock.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;
   private final Path dir;
   private final Configuration conf;
   private final boolean resume;
+  private boolean locked;
 
   private TrainingCheckpoint(FileSystem fs, Path dir, Configuration conf, boolean resume) {
     this.fs = fs;
@@ -98,7 +110,7 @@ public final class TrainingCheckpoint {
    * @param dir the folder, local or on any file system Spark can write to
    * @param resume whether to continue from the latest checkpoint in it
    * @throws IllegalArgumentException if the folder holds a checkpoint or other files and
-   *     {@code resume} is false, or is a file
+   *     {@code resume} is false, is a file, or is in use by another running process
    */
   public static TrainingCheckpoint open(Configuration conf, String dir, boolean resume) {
     try {
@@ -108,7 +120,12 @@ public final class TrainingCheckpoint {
         fs = local.getRawFileSystem(); // no .crc files beside the checkpoint's
       }
       TrainingCheckpoint c = new TrainingCheckpoint(fs, fs.makeQualified(p), conf, resume);
-      c.check();
+      try {
+        c.check();
+      } catch (IOException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
       return c;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open checkpoint folder '" + dir + "'", e);
@@ -116,17 +133,16 @@ public final class TrainingCheckpoint {
   }
 
   private void check() throws IOException {
-    if (!fs.exists(dir)) {
-      return;
-    }
-    if (fs.getFileStatus(dir).isFile()) {
+    if (fs.exists(dir) && fs.getFileStatus(dir).isFile()) {
       throw new IllegalArgumentException("Checkpoint folder '" + dir + "' is a file.");
     }
+    lock();
     removeTemporary();
     if (resume) {
       return;
     }
-    FileStatus[] entries = fs.listStatus(dir);
+    FileStatus[] entries = Arrays.stream(fs.listStatus(dir))
+        .filter(s -> !s.getPath().getName().equals(LOCK)).toArray(FileStatus[]::new);
     if (entries.length > 0) {
       int latest = latestEpoch();
       throw new IllegalArgumentException("Checkpoint folder '" + dir + "' is not empty ("
@@ -134,6 +150,80 @@ public final class TrainingCheckpoint {
               : "it holds " + entries[0].getPath().getName())
           + "): pass --resume (estimator param resume) to continue that run, or choose an empty"
           + " or new folder.");
+    }
+  }
+
+  /**
+   * Takes the folder for this process: creates {@value #LOCK} (atomically: it must not exist), or
+   * takes over one whose process is certainly gone.
+   *
+   * @throws IllegalArgumentException if another process that may still be running holds it
+   */
+  private void lock() throws IOException {
+    fs.mkdirs(dir);
+    Path lock = new Path(dir, LOCK);
+    ProcessOwner self = ProcessOwner.current();
+    byte[] mine = JSON.writeValueAsBytes(self);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      if (createNew(lock, mine)) {
+        locked = true;
+        return;
+      }
+      ProcessOwner holder = null;
+      try (InputStream in = fs.open(lock)) {
+        holder = JSON.readValue(in, ProcessOwner.class);
+      } catch (IOException e) {
+        // being written, or not ours: judged below as an unknown process
+      }
+      if (self.equals(holder)) {
+        locked = true;
+        return;
+      }
+      if (holder != null && holder.gone()) {
+        LOG.warn("taking over checkpoint folder {}: its lock names {}, which is no longer running",
+            dir, holder.describe());
+        fs.delete(lock, false);
+        continue;
+      }
+      throw new IllegalArgumentException("Checkpoint folder '" + dir + "' is in use by another"
+          + " run (" + (holder == null ? "an unknown process" : holder.describe()) + ", lock file "
+          + LOCK + "): two runs cannot share a checkpoint folder. Wait for that run to end or"
+          + " choose another folder; if no run uses it any more, delete " + lock + ".");
+    }
+    throw new IOException("cannot take the lock " + lock);
+  }
+
+  /** Creates {@code file} with {@code bytes} if it does not exist, atomically; false if it does. */
+  private boolean createNew(Path file, byte[] bytes) throws IOException {
+    if (fs instanceof RawLocalFileSystem) {
+      try (OutputStream out = java.nio.file.Files.newOutputStream(
+          java.nio.file.Path.of(file.toUri()), java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        out.write(bytes);
+        return true;
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      }
+    }
+    try (OutputStream out = fs.create(file, false)) {
+      out.write(bytes);
+      return true;
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  /** Releases the folder: deletes the lock file if this process took it. */
+  @Override
+  public void close() {
+    if (!locked) {
+      return;
+    }
+    locked = false;
+    try {
+      fs.delete(new Path(dir, LOCK), false);
+    } catch (IOException e) {
+      LOG.warn("could not delete the lock file in {}: {}", dir, e.toString());
     }
   }
 

@@ -222,6 +222,30 @@ class BadInputTest {
     }
   }
 
+  /**
+   * Features scaled by 1e-300: every probability vector is uniform to the last bit, so every
+   * prediction is cluster 0 (the lowest index on ties), while the logits still differ in their
+   * last digits. {@code clusterSizes} in metrics.json must count the predictions as written.
+   */
+  @Test
+  void clusterSizesCountThePredictionsEvenWhenProbabilitiesTie() throws IOException {
+    List<String> lines = new ArrayList<>(List.of("x0,x1,label"));
+    for (String line : blobLines(60).subList(1, 61)) {
+      String[] f = line.split(",");
+      lines.add(String.format("%se-300,%se-300,%s", f[0], f[1], f[2]));
+    }
+    Path csv = Files.write(tmp.resolve("tiny.csv"), lines);
+    Path out = tmp.resolve("out");
+    Outcome r = MainTest.run(cluster(csv, out, "--label-col", "label"));
+    assertEquals(Main.OK, r.status(), r.err());
+    long[] counted = new long[3];
+    for (String line : Files.readAllLines(out.resolve("predictions.csv")).subList(1, 61)) {
+      counted[Integer.parseInt(line.substring(line.lastIndexOf(',') + 1))]++;
+    }
+    JsonNode sizes = JSON.readTree(out.resolve("metrics.json").toFile()).get("clusterSizes");
+    assertEquals(Arrays.toString(counted), sizes.toString().replace(",", ", "));
+  }
+
   @Test
   void nullLabelsAreLeftOutOfTheScoresAndCounted() throws IOException {
     List<String> lines = blobLines(36);
@@ -272,6 +296,120 @@ class BadInputTest {
     assertTrue(m.get("nmi").asDouble() > 0 && m.get("nmi").asDouble() < 1, m.toString());
   }
 
+  /** One LibSVM index of 2e9: refused before any row is made dense, naming size and limit. */
+  @Test
+  void aHugeLibSvmIndexIsRefusedNamingTheDimensionAndTheLimit() throws IOException {
+    Path svm = Files.write(tmp.resolve("huge.libsvm"),
+        List.of("0 1:0.1 2:0.2", "1 2000000000:1", "0 1:0 2:1", "1 1:3 2:3"));
+    Path out = tmp.resolve("out");
+    assertFails(MainTest.run(cluster(svm, out, "--k", "2")), Main.FAILED, out,
+        "has 2000000000 features", "limit of 16777216", "huge.libsvm");
+  }
+
+  /** More partitions than rows: refused after reading (before: minutes of empty tasks). */
+  @Test
+  void morePartitionsThanRowsAreRefused() throws IOException {
+    Path csv = Files.write(tmp.resolve("nine.csv"), blobLines(9));
+    Path out = tmp.resolve("out");
+    assertFails(MainTest.run(cluster(csv, out, "--partitions", "100000")), Main.FAILED, out,
+        "--partitions 100000 is more than the number of rows (9)");
+  }
+
+  /** A value with a NUL byte and a line break (a binary file read as CSV): escaped, one line. */
+  @Test
+  void aBinaryValueIsEscapedAndTheMessageKeepsFileAndColumn() throws IOException {
+    Path csv = tmp.resolve("binary.csv");
+    Files.writeString(csv, "a,b\n1,x\u0000y\u000bz\u0085w\n2,3\n3,4\n");
+    Path out = tmp.resolve("out");
+    assertFails(MainTest.run(cluster(csv, out, "--k", "2")), Main.FAILED, out,
+        "non-numeric value 'x\\u0000y\\u000bz\\u0085w' in feature column 'b'", csv.toString());
+  }
+
+  /**
+   * Paths Hadoop reads differently from the shell: brackets (a glob; the message says so and how
+   * to escape them, and the escaped path works) and a colon before the first slash (a URI scheme).
+   */
+  @Test
+  void globCharactersAndColonsInPathsAreExplained() throws IOException {
+    Path csv = Files.write(tmp.resolve("run[1].csv"), blobLines(30));
+    Path out = tmp.resolve("out");
+    assertFails(MainTest.run(cluster(csv, out)), Main.FAILED, out,
+        "matches no file", "Hadoop glob pattern", "run\\[1\\].csv");
+    String escaped = csv.toString().replace("[", "\\[").replace("]", "\\]");
+    Outcome ok = MainTest.run(cluster(Path.of(escaped), out));
+    assertEquals(Main.OK, ok.status(), ok.err());
+
+    Path out2 = tmp.resolve("out2");
+    assertFails(MainTest.run("cluster", "--input", "data:run.csv", "--k", "2", "--output",
+        out2.toString()), Main.FAILED, out2, "'data:run.csv' is not a valid Hadoop path",
+        "./data:run.csv");
+    Outcome k = MainTest.run(cluster(csv, out2, "--k", "99999999999"));
+    assertEquals(Main.USAGE, k.status());
+    assertTrue(k.err().contains("--k must be an integer of at most 2147483647, got 99999999999"),
+        k.err());
+    Outcome partitions = MainTest.run(cluster(csv, out2, "--partitions", "99999999999"));
+    assertEquals(Main.USAGE, partitions.status());
+    assertTrue(partitions.err().contains("--partitions must be an integer from 1 to at most"
+        + " 2147483647, got 99999999999"), partitions.err());
+  }
+
+  /**
+   * {@code --format auto} on a folder goes by the files at its top level, which Spark reads: an
+   * earlier run's metrics.json in a subfolder does not count; a README.txt beside CSV parts is
+   * refused naming both kinds (Spark would read it as CSV too).
+   */
+  @Test
+  void formatAutoOnAFolderGoesByTheFilesSparkReads() throws IOException {
+    Path parts = Files.createDirectories(tmp.resolve("parts"));
+    List<String> lines = blobLines(30);
+    Files.write(parts.resolve("part-00000.csv"), lines.subList(0, 16));
+    List<String> second = new ArrayList<>(List.of(lines.get(0)));
+    second.addAll(lines.subList(16, 31));
+    Files.write(parts.resolve("part-00001.csv"), second);
+    Files.writeString(Files.createDirectories(parts.resolve("old-run")).resolve("metrics.json"),
+        "{}");
+    Path out = tmp.resolve("out");
+    Outcome r = MainTest.run(cluster(parts, out));
+    assertEquals(Main.OK, r.status(), r.err());
+    JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
+    assertEquals("csv", m.get("input").get("format").asText());
+    assertEquals(30, m.get("rows").asLong());
+
+    Files.writeString(parts.resolve("README.txt"), "These are my parts.\n");
+    Path out2 = tmp.resolve("out2");
+    assertFails(MainTest.run(cluster(parts, out2)), Main.FAILED, out2,
+        "holds files of different kinds", "README.txt: libsvm", "part-00000.csv: csv");
+  }
+
+  /** A Parquet file whose footer length is garbage: the message names the file. */
+  @Test
+  void aParquetFileWithAGarbageFooterIsNamed() throws IOException {
+    StructType s = new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType));
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      data.add(RowFactory.create((Object) new Double[] {(double) i, i * 2.0}));
+    }
+    Path table = tmp.resolve("table");
+    SharedSpark.session().createDataFrame(data, s).coalesce(1).write().parquet(table.toString());
+    Path part;
+    try (Stream<Path> files = Files.list(table)) {
+      part = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] whole = Files.readAllBytes(part);
+    // the first half, then a footer length of 2,633,068,531 and the tail magic
+    byte[] cut = Arrays.copyOf(whole, whole.length / 2 + 8);
+    int n = whole.length / 2;
+    long length = 2_633_068_531L;
+    for (int i = 0; i < 4; i++) {
+      cut[n + i] = (byte) (length >>> (8 * i));
+    }
+    System.arraycopy("PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, cut, n + 4,
+        4);
+    Path broken = Files.write(tmp.resolve("broken.parquet"), cut);
+    Path out = tmp.resolve("out");
+    assertFails(MainTest.run(cluster(broken, out)), Main.FAILED, out, "broken.parquet");
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
       "--k, 1", "--k, abc", "--lambda, -1", "--lambda, NaN", "--lambda, Infinity",
@@ -279,7 +417,8 @@ class BadInputTest {
       "--weight-decay, -0.1", "--optimizer, rmsprop", "--momentum, 1", "--momentum, -0.5",
       "--em-max-iter, 0", "--em-tol, 0", "--seed, 1.5", "--schedule, daily",
       "--pgd-step-size, -1", "--method, dec", "--format, json", "--partitions, 0",
-      "--on-invalid, ignore"})
+      "--on-invalid, ignore", "--features-col, label", "--features-col, row",
+      "--k, 99999999999"})
   void anOptionOutOfRangeIsAUsageErrorNamingIt(String option, String value) throws IOException {
     Path csv = Files.write(tmp.resolve("ok.csv"), blobLines(9));
     Path out = tmp.resolve("out");

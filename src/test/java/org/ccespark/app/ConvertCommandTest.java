@@ -100,8 +100,9 @@ class ConvertCommandTest {
         "--limit", "25");
     assertEquals(Main.OK, c.status(), c.err());
     try (Stream<Path> top = Files.list(png)) {
-      assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "_dataset.json",
-          "images.csv"), top.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(List.of(OutputDir.MARKER, "0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+          "_dataset.json", "images.csv"), top.map(p -> p.getFileName().toString()).sorted()
+          .toList());
     }
     assertTrue(Files.isRegularFile(png.resolve("3/0013.png")));
     List<String> csv = Files.readAllLines(png.resolve(ConvertCommand.IMAGES_CSV));

@@ -175,6 +175,8 @@ class InterruptedRunTest {
         + " not written; temporary folder \\." + Pattern.quote(out.getFileName().toString())
         + "\\.tmp-[0-9a-f]{8} removed").matcher(log);
     assertTrue(m.find(), log);
+    assertEquals(List.of(), log.lines().filter(l -> l.startsWith("error: ")).toList(),
+        "no internal error line beside 'interrupted:'");
   }
 
   @Test

@@ -195,6 +195,7 @@ class MainTest {
   void overwriteReplacesAnExistingOutput() throws IOException {
     Path out = Files.createDirectory(tmp.resolve("old"));
     Files.writeString(out.resolve("marker.txt"), "old");
+    Files.writeString(out.resolve(OutputDir.MARKER), ""); // an earlier output of cce
     Outcome r = run(clusterArgs(blobsCsv(), out, "--overwrite"));
 
     assertEquals(Main.OK, r.status(), r.err());

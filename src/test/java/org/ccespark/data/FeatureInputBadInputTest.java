@@ -138,7 +138,7 @@ class FeatureInputBadInputTest {
       IllegalArgumentException e = fails(p, false);
       assertMentions(e, "Line " + lines.length + " of '", p.getFileName().toString(),
           "is not a LibSVM line", cases[c][cases[c].length - 1],
-          "\"" + lines[lines.length - 1] + "\"");
+          "'" + lines[lines.length - 1] + "'");
       // Skipping does not apply to a line Spark cannot parse: it fails the same way.
       assertEquals(e.getMessage(), fails(p, true).getMessage());
     }

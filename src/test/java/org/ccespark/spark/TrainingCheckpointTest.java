@@ -73,7 +73,8 @@ class TrainingCheckpointTest {
   /** Epochs with a checkpoint folder in {@code dir}. */
   private static List<String> checkpoints(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(TrainingCheckpoint.LOCK)).sorted().toList();
     }
   }
 
@@ -175,7 +176,42 @@ class TrainingCheckpointTest {
     Path stale = dir.resolve(".epoch-000003.tmp-0123abcd");
     Files.createDirectories(stale.resolve("labels"));
     Path other = Files.createDirectories(dir.resolve("notes"));
-    TrainingCheckpoint.open(conf, dir.toString(), true);
+    TrainingCheckpoint.open(conf, dir.toString(), true).close();
     assertTrue(!Files.exists(stale) && Files.exists(other));
+  }
+
+  /**
+   * The lock: a folder whose lock names another live process (a real one, {@code sleep}) is
+   * refused naming it, with or without resume, and nothing in it is touched; once that process is
+   * gone the lock is taken over, and closing releases it.
+   */
+  @Test
+  void aFolderInUseByAnotherRunningProcessIsRefused() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("c3"));
+    Process other = new ProcessBuilder("sleep", "60").start();
+    try {
+      ProcessOwner holder = new ProcessOwner(other.pid(), ProcessOwner.current().host(),
+          other.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L));
+      byte[] lock = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(holder);
+      Files.write(dir.resolve(TrainingCheckpoint.LOCK), lock);
+      Path stale = Files.createDirectories(dir.resolve(".epoch-000002.tmp-0123abcd"));
+      for (boolean resume : new boolean[] {false, true}) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> TrainingCheckpoint.open(conf, dir.toString(), resume));
+        assertTrue(e.getMessage().contains("is in use by another run (process " + other.pid()),
+            e.getMessage());
+      }
+      assertArrayEquals(lock, Files.readAllBytes(dir.resolve(TrainingCheckpoint.LOCK)));
+      assertTrue(Files.exists(stale), "nothing touched while the other run holds the folder");
+    } finally {
+      other.destroyForcibly();
+      other.waitFor();
+    }
+    try (TrainingCheckpoint c = TrainingCheckpoint.open(conf, dir.toString(), false)) {
+      assertEquals(ProcessOwner.current(), new com.fasterxml.jackson.databind.ObjectMapper()
+          .readValue(dir.resolve(TrainingCheckpoint.LOCK).toFile(), ProcessOwner.class));
+    }
+    assertEquals(List.of(), checkpoints(dir));
+    assertTrue(!Files.exists(dir.resolve(TrainingCheckpoint.LOCK)), "released");
   }
 }
