@@ -42,9 +42,11 @@ public final class KryoRegistration implements KryoRegistrator {
   static final List<String> FIELD_SERIALIZED = List.of(
       "org.ccespark.spark.PartitionData",
       "org.ccespark.spark.PartitionData$Info",
+      "org.ccespark.spark.CollisionTrainer$BatchShare",
+      "org.ccespark.math.ExactPseudoLabels$Partial",
       "org.ccespark.data.ImageFrames$Item",
       "[Lorg.ccespark.data.ImageFrames$Item;",
-      "[[D", "[D", "[J", "[I", "[B", "[Ljava.lang.String;", "[Ljava.lang.Object;",
+      "[[D", "[D", "[J", "[I", "[B", "[Z", "[Ljava.lang.String;", "[Ljava.lang.Object;",
       // rows the project parallelizes (train-deep's feature rows) and the vectors in them
       "org.apache.spark.sql.catalyst.expressions.GenericRow",
       "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
