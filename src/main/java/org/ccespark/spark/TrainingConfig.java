@@ -36,17 +36,23 @@ public record TrainingConfig(int k, double lambda, int epochs, int batchSize, do
 
   /** Default of {@link #solver()}. */
   public static final String DEFAULT_SOLVER = "exact";
-  /** Default of {@link #init()}. */
-  public static final String DEFAULT_INIT = "random";
+  /**
+   * The estimator's default of {@link #init()}: measured better than the paper's random start on
+   * every data set tried (strong features: ACC 0.82 with all 10 clusters against 0.63 with three
+   * empty; demo digits, seeds 1 and 2: 0.60 and 0.52 against 0.45 and 0.50).
+   */
+  public static final String DEFAULT_INIT = "kmeans";
+  /** The paper's start (Kaiming-uniform W, zero b), used by the shorter constructors. */
+  public static final String PAPER_INIT = "random";
   /** The values of {@link #init()}. */
   public static final java.util.List<String> INITS = java.util.List.of("random", "kmeans");
 
-  /** With the default start and one fit. */
+  /** With the paper's random start and one fit. */
   public TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
       double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
       String schedule, String method, double pgdStepSize, double seedLabelWeight, String solver) {
     this(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer, momentum, emMaxIter, emTol,
-        seed, schedule, method, pgdStepSize, seedLabelWeight, solver, DEFAULT_INIT, 1);
+        seed, schedule, method, pgdStepSize, seedLabelWeight, solver, PAPER_INIT, 1);
   }
 
   /** With the default solver. */
