@@ -136,8 +136,8 @@ public final class ColumnScales {
    * {@code g} the median of the non-zero {@link #divisors()} (the typical column's standard
    * deviation, a power of two), every column is divided by {@code base = 1} if
    * {@code 1/16 ≤ g ≤ 16}, else by {@code base = g}; a column whose own standard deviation
-   * {@code s_d} exceeds {@code 16·base} is divided by {@code s_d/16} instead, so no column stands
-   * out by more than a factor 16 over the typical one. Small columns are never enlarged relative
+   * {@code s_d} exceeds {@code 16·g} is divided by {@code base·s_d/g} instead, which brings it to
+   * the typical column's scale. Small columns are never enlarged relative
    * to the others (on pixels, per-column standardization enlarges rarely used pixels and costs
    * 0.1 of accuracy). Constant columns get 0, as in {@link #divisors()}. Every divisor is 0 or a
    * power of two.
@@ -154,7 +154,8 @@ public final class ColumnScales {
     double base = g >= 1.0 / 16 && g <= 16 ? 1 : g;
     double[] out = new double[dim];
     for (int d = 0; d < dim; d++) {
-      out[d] = s[d] == 0 ? 0 : Math.max(base, s[d] / 16);
+      // an outlier column is brought to the typical column's scale: s_d / (g / base)
+      out[d] = s[d] == 0 ? 0 : s[d] > 16 * g ? base * (s[d] / g) : base;
     }
     return out;
   }

@@ -334,7 +334,7 @@ public interface CollisionClusteringParams extends Params {
    * features as they are. The divisors ({@code math.ColumnScales#robustDivisors}, powers of two,
    * so the conversion is exact; not centred; a column without variance is left out and gets zero
    * weights) bring the typical column's standard deviation to scale 1 when it is outside
-   * [1/16, 16] and shrink any column more than 16 times the typical one: the fit does not depend
+   * [1/16, 16] and bring any column more than 16 times the typical one to its scale: the fit does not depend
    * on the features' scale (×1e-300 to ×1e9, one column ×1e19), and data already at scale 1 is
    * trained as given (full per-column standardization cost 0.1 of accuracy on pixels). Default
    * true.
@@ -584,7 +584,7 @@ public interface CollisionClusteringParams extends Params {
           "continue from the latest checkpoint in checkpointDir (settings and data must match)");
       standardization = new BooleanParam(owner, "standardization",
           "train on features brought to scale 1 (typical column standard deviation to 1 when"
-              + " outside [1/16, 16], no column over 16 times the typical one; powers of two, not"
+              + " outside [1/16, 16], a column over 16 times the typical one to its scale; powers of two, not"
               + " centred, constant columns left out), the model converted back to the original"
               + " feature space");
 

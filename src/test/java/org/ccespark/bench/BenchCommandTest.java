@@ -70,7 +70,7 @@ class BenchCommandTest {
     for (JsonNode perK : emPgd.get("results")) {
       // em, em-squarem and one row per PGD step size
       int steps = EmVsPgdBenchmark.stepSizes(perK.get("k").asInt(), 20).length;
-      assertEquals(2 + steps, perK.get("solvers").size());
+      assertEquals(3 + steps, perK.get("solvers").size()); // em, em-squarem, exact, PGD steps
       for (JsonNode s : perK.get("solvers")) {
         assertTrue(s.get("iterations").asInt() >= 1);
         assertTrue(s.get("secondsToConvergence").get("median").asDouble() >= 0);

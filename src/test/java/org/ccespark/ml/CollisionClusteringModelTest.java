@@ -194,14 +194,6 @@ class CollisionClusteringModelTest {
         assertThrows(IllegalArgumentException.class, () -> model().transform(df));
     assertTrue(e.getMessage().contains("'features'") && e.getMessage().contains("string"),
         e.getMessage());
-
-    Dataset<Row> arrays = spark().createDataFrame(
-        List.of(RowFactory.create((Object) new double[] {1, 2})),
-        new StructType().add("vec", DataTypes.createArrayType(DataTypes.DoubleType)));
-    IllegalArgumentException fitError = assertThrows(IllegalArgumentException.class,
-        () -> new CollisionClustering().setFeaturesCol("vec").fit(arrays));
-    assertTrue(fitError.getMessage().contains("'vec'")
-        && fitError.getMessage().contains("array<double>"), fitError.getMessage());
   }
 
   @Test

@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CollisionClusteringParamsTest {
 
   private static final List<String> ALL_PARAMS = List.of("batchSize", "checkpointDir",
-      "emMaxIter", "emTol", "featuresCol", "k", "lambda", "maxIter", "method", "momentum",
-      "optimizer", "pgdStepSize", "predictionCol", "probabilityCol", "resume", "schedule", "seed",
-      "seedLabelCol", "seedLabelWeight", "standardization", "stepSize", "weightDecay");
+      "emMaxIter", "emTol", "featuresCol", "init", "k", "lambda", "maxIter", "method", "momentum",
+      "numRestarts", "optimizer", "pgdStepSize", "predictionCol", "probabilityCol", "resume",
+      "schedule", "seed", "seedLabelCol", "seedLabelWeight", "solver", "standardization",
+      "stepSize", "weightDecay");
 
   @Test
   void defaultsAreDocumentedValues() {
@@ -209,8 +210,9 @@ class CollisionClusteringParamsTest {
     TrainingConfig cfg = new CollisionClustering().setK(4).setLambda(2.5).setMaxIter(3)
         .setBatchSize(64).setStepSize(0.01).setWeightDecay(0.5).setOptimizer("adam")
         .setMomentum(0.9).setEmMaxIter(7).setEmTol(1e-4).setSeed(42).setSchedule("fulldata")
-        .trainingConfig();
+        .setSolver("squarem").setInit("random").setNumRestarts(3).trainingConfig();
     assertEquals(new TrainingConfig(4, 2.5, 3, 64, 0.01, 0.5, "adam", 0.9, 7, 1e-4, 42L,
-        "fulldata"), cfg);
+        "fulldata", "cce", TrainingConfig.DEFAULT_PGD_STEP_SIZE,
+        TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT, "squarem", "random", 3), cfg);
   }
 }

@@ -121,7 +121,7 @@ class SelfLabelingObjectivesTest {
     double[] sigma = randomSimplexRows(rows, k, 3);
     double[] a = sigma.clone();
     double[] b = sigma.clone();
-    int it = new CollisionEm(100, 300, 1e-6).solve(sigma, a, rows, k, null);
+    int it = new CollisionEm(100, 300, 1e-6, "squarem").solve(sigma, a, rows, k, null);
     PseudoLabelEm.Result r = PseudoLabelEm.solveAccelerated(sigma, b, rows, k, 100, 300, 1e-6);
     assertEquals(r.iterations(), it);
     assertArrayEquals(b, a, 0);
@@ -143,7 +143,7 @@ class SelfLabelingObjectivesTest {
     double previous = SelfLabelingLoss.ccePlus(sigma, start, rows, k, 10);
     for (int iters = 1; iters <= 20; iters++) {
       double[] y = start.clone();
-      new CollisionEm(10, iters, 0).solve(sigma, y, rows, k, fixed);
+      new CollisionEm(10, iters, 0, "squarem").solve(sigma, y, rows, k, fixed);
       double loss = SelfLabelingLoss.ccePlus(sigma, y, rows, k, 10);
       assertTrue(loss <= previous + 1e-10, iters + ": " + loss + " > " + previous);
       previous = loss;
@@ -158,7 +158,7 @@ class SelfLabelingObjectivesTest {
       return; // plain EM converges in ~λ·K iterations: checked on the smaller K only
     }
     double[] y = start.clone();
-    CollisionEm em = new CollisionEm(10, 20000, 1e-9);
+    CollisionEm em = new CollisionEm(10, 20000, 1e-9, "squarem");
     em.solve(sigma, y, rows, k, fixed);
     double[] again = y.clone();
     assertTrue(em.solve(sigma, again, rows, k, fixed) <= 2, "converged");
@@ -177,7 +177,7 @@ class SelfLabelingObjectivesTest {
     double[] start = sigma.clone();
     double before = SelfLabelingLoss.ccePlus(sigma, start, rows, k, 10);
     double[] y = start.clone();
-    int it = new CollisionEm(10, 5000, 1e-9).solve(sigma, y, rows, k, fixed);
+    int it = new CollisionEm(10, 5000, 1e-9, "squarem").solve(sigma, y, rows, k, fixed);
     assertTrue(it > 1 && it < 5000, "iterations " + it);
     assertTrue(SelfLabelingLoss.ccePlus(sigma, y, rows, k, 10) < before);
     assertArrayEquals(Arrays.copyOfRange(start, 7 * k, 8 * k), Arrays.copyOfRange(y, 7 * k, 8 * k), 0);
