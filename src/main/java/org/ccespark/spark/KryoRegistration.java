@@ -51,7 +51,14 @@ public final class KryoRegistration implements KryoRegistrator {
       "org.apache.spark.sql.catalyst.expressions.GenericRow",
       "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
       "org.apache.spark.ml.linalg.DenseVector",
-      "org.apache.spark.ml.linalg.SparseVector");
+      "org.apache.spark.ml.linalg.SparseVector",
+      // MLlib K-means, which starts the classifier (init = kmeans)
+      "org.apache.spark.mllib.clustering.VectorWithNorm",
+      "[Lorg.apache.spark.mllib.clustering.VectorWithNorm;",
+      "org.apache.spark.mllib.linalg.DenseVector",
+      "org.apache.spark.mllib.linalg.SparseVector",
+      "[Lorg.apache.spark.mllib.linalg.Vector;",
+      "scala.Tuple2", "[Lscala.Tuple2;", "[[Lorg.apache.spark.mllib.clustering.VectorWithNorm;");
 
   /** Classes written with Java serialization inside Kryo (composite, rarely shipped). */
   static final List<String> JAVA_SERIALIZED = List.of(
