@@ -91,10 +91,6 @@ public final class ExactPseudoLabels {
    */
   public static final double DEFAULT_TOL = 1e-10;
 
-  private static final double ARMIJO = 1e-4;
-  private static final int MAX_BACKTRACKS = 40;
-  /** Debug output of each Newton iteration, or null. */
-  static java.util.function.Consumer<String> trace;
 
   private ExactPseudoLabels() {}
 
@@ -436,9 +432,6 @@ public final class ExactPseudoLabels {
       at = copyOf(next);
       dual = nextDual;
       residual = nextResidual;
-      if (trace != null) {
-        trace.accept(it + " mu=" + mu + " residual " + residual + " mixed " + at.pairs);
-      }
     }
     double[] mean = mean(at, m);
     double kl = 0;
