@@ -49,21 +49,15 @@ import scala.Option;
  *       share's gradient sums {@code Σ x_i g_iᵀ}; the driver averages them over the batch, adds
  *       weight decay and takes one optimiser step. The fairness term is over the whole batch, so
  *       the partitioning changes only which rows are batched together, never the objective.</li>
- *     <li><b>{@code fulldata}</b> — per epoch, {@code σ} of every point is computed once (one pass),
- *       then EM runs on the whole data set: one pass over the cached {@code σ} and {@code y} per EM
- *       iteration, each returning partial column sums {@code Σ_i y_ik} that the driver adds up for the
- *       next E-step (eq. 14 with {@code M = N}). EM starts from σ in the first epoch and from the
- *       previous epoch's pseudo-labels after that, so its iterations accumulate over the epochs;
- *       each iterate is checkpointed, so lineage never grows (reliably with a checkpoint
- *       directory, else on the executors in two copies: either way the loss of an executor
- *       loses no iterate). This EM is plain (not
- *       extrapolated), so each of up
- *       to {@code emMaxIter} iterations is one Spark job: lower {@code emMaxIter} for large data.
- *       The epoch's classifier steps then use these global
- *       pseudo-labels in mini-batches of {@code batchSize} with the same plan as above.
- *       <i>Approximation:</i> the fairness term is exact over all N points, but {@code y} is held
- *       fixed while the classifier takes an epoch of steps (block-coordinate descent) instead of
- *       being re-estimated every batch.</li>
+ *   <li><b>{@code fulldata}</b> — per epoch, eq. 11 over all N points with the classifier fixed:
+ *       with the default solver by the exact dual ({@link #fullDataSolve}: one Spark job per pass,
+ *       each partition returning {@link ExactPseudoLabels.Partial} sums at the driver's prices),
+ *       with {@code em}/{@code squarem} by the paper's plain EM (one job per iteration, partial
+ *       column sums {@code Σ_i y_ik}, starting from the previous epoch's labels). The labels are
+ *       checkpointed (lineage one step deep: reliably with a checkpoint directory, else on the
+ *       executors in two copies) and held fixed while the epoch's mini-batch steps (one job
+ *       each) train the classifier. <i>Approximation:</i> {@code y} is not re-estimated between
+ *       the epoch's steps (block-coordinate descent).</li>
  * </ul>
  *
  * <p>Determinism: batches depend only on the seed and the partitioning, and per-partition results
