@@ -62,17 +62,14 @@ class CollisionTrainerTest {
         c.schedule(), c.method(), c.pgdStepSize(), c.seedLabelWeight(), "em");
   }
 
-  /**
-   * The exact solver distributed over 3 partitions (one job per pass, partial sums) gives the
-   * pseudo-labels and loss of the exact solver on all rows in one array.
-   */
-  @Test
-  void fullDataExactEqualsLocalExact() {
-    int n = 90;
+  /** One full-data solve over 3 partitions, its labels per block, and σ of all rows in order. */
+  private record FullDataRun(CollisionTrainer.FullDataEm em, List<double[][]> parts,
+      double[] sigma) {}
+
+  /** {@code n} random 5-d rows, a fixed classifier (Kaiming weights, b_0 = 0.2), one epoch's solve. */
+  private FullDataRun fullDataRun(int n, int k, TrainingConfig cfg) {
     int dim = 5;
-    int k = 4;
     double[][] rows = randomRows(n, dim, 1);
-    TrainingConfig cfg = config(k, "fulldata", 1, 50, 40);
     double[] params = new double[dim * k + k];
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
     params[dim * k] = 0.2;
@@ -89,6 +86,22 @@ class CollisionTrainerTest {
     double[] sigma = new double[n * k];
     LinearSoftmax.probabilities(params, Arrays.copyOfRange(params, dim * k, params.length), dim, k,
         x, 0, n, sigma);
+    return new FullDataRun(em, parts, sigma);
+  }
+
+  /**
+   * The exact solver distributed over 3 partitions (one job per pass, partial sums) gives the
+   * pseudo-labels and loss of the exact solver on all rows in one array.
+   */
+  @Test
+  void fullDataExactEqualsLocalExact() {
+    int n = 90;
+    int k = 4;
+    TrainingConfig cfg = config(k, "fulldata", 1, 50, 40);
+    FullDataRun run = fullDataRun(n, k, cfg);
+    CollisionTrainer.FullDataEm em = run.em();
+    List<double[][]> parts = run.parts();
+    double[] sigma = run.sigma();
     double[] y = new double[n * k];
     org.ccespark.math.ExactPseudoLabels.Result local = org.ccespark.math.ExactPseudoLabels.solve(
         sigma, y, n, k, null, cfg.lambda(), null, 100, 1e-10);
@@ -114,26 +127,12 @@ class CollisionTrainerTest {
   @Test
   void fullDataEmEqualsLocalEm() {
     int n = 300;
-    int dim = 5;
     int k = 4;
-    double[][] rows = randomRows(n, dim, 1);
     TrainingConfig cfg = emConfig(k, "fulldata", 1, 50, 40);
-    double[] params = new double[dim * k + k];
-    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
-    params[dim * k] = 0.2;
-    FeatureBlocks blocks = FeatureBlocks.cache(frame(rows, 3), "features");
-    CollisionTrainer.FullDataEm em = CollisionTrainer.fullDataEm(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks, params, cfg, null);
-    List<double[][]> parts = em.labels().collect();
-    em.labels().unpersist(false);
-    blocks.unpersist();
-
-    double[] x = new double[n * dim];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(rows[i], 0, x, i * dim, dim);
-    }
-    double[] sigma = new double[n * k];
-    LinearSoftmax.probabilities(params, Arrays.copyOfRange(params, dim * k, params.length), dim, k, x, 0, n, sigma);
+    FullDataRun run = fullDataRun(n, k, cfg);
+    CollisionTrainer.FullDataEm em = run.em();
+    List<double[][]> parts = run.parts();
+    double[] sigma = run.sigma();
     double[] y = sigma.clone();
     PseudoLabelEm.Result local = PseudoLabelEm.solve(sigma, y, n, k, cfg.lambda(), cfg.emMaxIter(), cfg.emTol());
     assertEquals(local.iterations(), em.iterations());
