@@ -13,6 +13,20 @@ final class Cholesky {
    *     definite in floating point
    */
   static boolean solveInPlace(double[] a, int n, double[] b) {
+    if (!factorInPlace(a, n)) {
+      return false;
+    }
+    solveFactored(a, n, b);
+    return true;
+  }
+
+  /**
+   * Overwrites the lower triangle of {@code a} with its factor {@code L}.
+   *
+   * @return false (with {@code a} partly overwritten) if {@code A} is not positive definite in
+   *     floating point
+   */
+  static boolean factorInPlace(double[] a, int n) {
     for (int j = 0; j < n; j++) {
       int rj = j * n;
       double d = a[rj + j];
@@ -33,6 +47,11 @@ final class Cholesky {
         a[ri + j] = s / ljj;
       }
     }
+    return true;
+  }
+
+  /** Solves {@code L Lᵀ x = b} in place with the factor from {@link #factorInPlace}. */
+  static void solveFactored(double[] a, int n, double[] b) {
     for (int i = 0; i < n; i++) { // L z = b
       int ri = i * n;
       double s = b[i];
@@ -48,6 +67,5 @@ final class Cholesky {
       }
       b[i] = s / a[i * n + i];
     }
-    return true;
   }
 }

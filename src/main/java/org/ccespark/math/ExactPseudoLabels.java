@@ -62,21 +62,22 @@ import java.util.function.Function;
  * ({@code O(MK)} for the walks) plus the factorisation; {@link #solveDual} takes the pass as a
  * function, so a distributed caller runs it as a Spark job returning {@link Partial} sums.
  *
- * <h2>Where it does not converge</h2>
+ * <h2>Degenerate optima: the interior-point method</h2>
  *
  * The dual is differentiable where each point's optimum is unique. When many classes compete for
- * few points (measured: K = 200 with M = 250 to 2,500 points; K = 1000) the optimum has points
- * with three or more active classes, {@code D} is not differentiable there, and the iteration
- * stalls before the tolerance. The solver then follows the entropy-smoothed duals
- * ({@link SmoothedDual}, ε from 0.1 down to 1e-9; only while K²M ≤ 2.5·10⁶, as a pass
- * assembles a K×K Hessian per point) from the start prices and retries the exact iteration from where they end; if that does not converge either, it returns the better of the
- * smoothed and the exact labels with {@link Result#converged()} false and {@link Result#gap()} a
- * valid bound {@code P(y) − D(c)} on its distance to the optimum, and callers fall back to EM
- * when that bound is not small ({@code selflabel.CollisionEm}). Classes with identical σ columns
- * (for example σ underflowed to 0 for every point) are merged before solving, which removes the
- * commonest such case. Measured on random blocks of M = 250 points: K = 2 always converges, K = 10
- * in about 20 iterations (30 passes) except at λ = 1e4, K = 20 only for small λ. Making the
- * iteration robust at such non-differentiable points (a bundle or active-set method) is open.
+ * few points, or λ is large, the optimum has points with three or more active classes, {@code D}
+ * is not differentiable there, and the Newton iteration stalls. After {@value #DUAL_PASSES}
+ * passes without converging the solver hands over to a primal–dual interior-point method on eq.
+ * 11 itself ({@link InteriorPoint}; only while {@code K²(K + M)} ≤ 10⁸, as each of its iterations
+ * assembles a K×K system from the points), which does not care about degeneracy. Its labels come
+ * with {@link Result#converged()} false and {@link Result#gap()} a valid bound on their distance to
+ * the optimum: the smaller of the interior-point certificate and {@code P(y) − D(c)} at its
+ * prices. Callers fall back to EM when that bound is not small ({@code selflabel.CollisionEm}).
+ * Classes with identical σ columns (for example σ underflowed to 0 for every point) are merged
+ * before solving. Measured on random blocks of M = 250 points ({@code ExactPseudoLabelsTest}):
+ * every K = 2 block converges, K = 10 and 20 for λ ≤ 100; the others (λ = 1e4, 1e6) are certified
+ * within 1e-9 of the optimum by the interior-point method; at K = 200 the certificate is about
+ * 1e-7 relative (λ from 1 to 1e4).
  *
  * <p>Rows with fixed labels enter {@code ȳ} (and {@code D}) with their labels and are not
  * changed. With λ = 0 the fairness term vanishes and each free point takes its most likely class.
@@ -253,49 +254,51 @@ public final class ExactPseudoLabels {
       return evaluate(sigma, 0, rows, k, c, y, fixed, null, scratch);
     };
     double[] start = prices != null ? prices.clone() : filled(k, lambda);
-    Result r = solveDual(k, lambda, u, rows, pass, start, maxIter, tol);
+    Result r = solveDual(k, lambda, u, rows, pass, start, maxIter, tol, DUAL_PASSES);
     if (r.converged()) {
       scratch.clear();
       evaluate(sigma, 0, rows, k, r.prices(), y, fixed, y, scratch);
       return r;
     }
-    if ((long) k * k * rows > SMOOTHING_WORK) {
+    if ((long) k * k * (k + rows) > INTERIOR_WORK) {
       scratch.clear();
       evaluate(sigma, 0, rows, k, r.prices(), y, fixed, y, scratch);
-      return r; // the smoothed Hessian (K×K per point) would cost more than EM
+      return r; // an interior-point iteration (K²M + K³) would cost more than EM
     }
-    // Stalled at a (near-)kink: follow the entropy-smoothed duals down to ε = 1e-9, then try the
-    // exact iteration again from there.
-    double[] c = start.clone();
-    double[] smooth = y.clone(); // fixed rows hold their labels
-    int passes = r.passes() + SmoothedDual.solve(sigma, smooth, rows, k, fixed, lambda, u, c,
-        SMOOTHING, 30);
-    Result polished = solveDual(k, lambda, u, rows, pass, c, maxIter, tol);
-    passes += polished.passes();
+    // Stalled (a degenerate optimum, where the dual is not differentiable): the interior-point
+    // method on the primal, certified by the better of its own bound and the exact dual at its
+    // prices (down to the rounding floor of prices of size λ).
+    InteriorPoint.Outcome ip = InteriorPoint.solve(sigma, y, rows, k, fixed, lambda, u,
+        INTERIOR_ITERATIONS, INTERIOR_TOL);
     scratch.clear();
-    evaluate(sigma, 0, rows, k, polished.prices(), y, fixed, y, scratch);
-    Partial at = copyOf(scratch);
-    double dual = dualValue(at, polished.prices(), lambda, u, rows) - fixedCollision(sigma, y,
-        rows, k, fixed) / rows;
-    double exactPrimal = primal(sigma, y, rows, k, lambda, u);
-    double smoothPrimal = primal(sigma, smooth, rows, k, lambda, u);
-    if (!polished.converged() && smoothPrimal < exactPrimal) {
-      System.arraycopy(smooth, 0, y, 0, y.length);
+    evaluate(sigma, 0, rows, k, ip.prices(), y, fixed, null, scratch);
+    double dual = dualValue(scratch, ip.prices(), lambda, u, rows)
+        - fixedCollision(sigma, y, rows, k, fixed) / rows;
+    double floor = 4e-16 * k * (1 + lambda);
+    double gap = Math.min(ip.bound(), Math.max(floor, ip.primal() - dual));
+    int passes = r.passes() + ip.passes() + 1;
+    if (r.gap() < gap) { // the stalled dual's labels are the closer ones (tiny λ, empty classes)
+      scratch.clear();
+      evaluate(sigma, 0, rows, k, r.prices(), y, fixed, y, scratch);
+      return new Result(r.iterations() + ip.iterations(), passes + 1, false, r.primal(),
+          r.gap(), r.prices());
     }
-    double best = polished.converged() ? polished.primal() : Math.min(exactPrimal, smoothPrimal);
-    double gap = polished.converged() ? polished.gap() : Math.max(0, best - dual);
-    return new Result(r.iterations() + polished.iterations(), passes, polished.converged(), best,
-        gap, polished.prices());
+    return new Result(r.iterations() + ip.iterations(), passes, false, ip.primal(), gap,
+        ip.prices());
   }
 
-  /**
-   * Largest {@code K²·M} for which the smoothed duals are tried (K = 100 with M = 250): at K = 200,
-   * M = 250 they took 72 s against SQUAREM EM's 6 s (bench em-vs-pgd).
-   */
-  private static final long SMOOTHING_WORK = 2_500_000L;
+  /** Largest number of passes of a dual solve before it counts as stalled. */
+  private static final int DUAL_PASSES = 100;
 
-  /** The smoothing levels ε of the continuation (see {@link SmoothedDual}). */
-  private static final double[] SMOOTHING = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9};
+  /**
+   * Largest {@code K²(K + M)} for which the interior-point method is tried (K = 200 with M = 250
+   * takes about 1 s; K = 1000 about 23 s, more than EM).
+   */
+  private static final long INTERIOR_WORK = 100_000_000L;
+
+  /** Iterations and tolerance of the interior-point method where the dual stalls. */
+  private static final int INTERIOR_ITERATIONS = 80;
+  private static final double INTERIOR_TOL = 1e-13;
 
   /** {@code Σ −ln σᵀy} over the fixed rows (the constant left out of {@link #dualValue}). */
   private static double fixedCollision(double[] sigma, double[] y, int rows, int k,
@@ -307,17 +310,6 @@ public final class ExactPseudoLabels {
       }
     }
     return s;
-  }
-
-  /** {@code P(y)} of eq. 11 with class weights {@code u}. */
-  private static double primal(double[] sigma, double[] y, int rows, int k, double lambda,
-      double[] u) {
-    double[] mean = SelfLabelingLoss.meanLabel(y, rows, k);
-    double kl = 0;
-    for (int j = 0; j < k; j++) {
-      kl += u[j] * Math.log(u[j] / mean[j]);
-    }
-    return SelfLabelingLoss.meanCollision(sigma, y, rows, k) + lambda * kl;
   }
 
   /**
@@ -332,7 +324,7 @@ public final class ExactPseudoLabels {
    */
   public static Result solveDual(int k, double lambda, long m, Function<double[], Partial> pass,
       double[] start, int maxIter, double tol) {
-    return solveDual(k, lambda, uniform(k), m, pass, start, maxIter, tol);
+    return solveDual(k, lambda, uniform(k), m, pass, start, maxIter, tol, 20 * maxIter);
   }
 
   /**
@@ -340,7 +332,7 @@ public final class ExactPseudoLabels {
    * {@code u} (summing to 1) in the fairness term {@code λ KL(u‖ȳ)}.
    */
   static Result solveDual(int k, double lambda, double[] u, long m,
-      Function<double[], Partial> pass, double[] start, int maxIter, double tol) {
+      Function<double[], Partial> pass, double[] start, int maxIter, double tol, int maxPasses) {
     double[] c = start.clone();
     for (int j = 0; j < k; j++) {
       if (!(c[j] > 0) || !Double.isFinite(c[j])) {
@@ -360,7 +352,7 @@ public final class ExactPseudoLabels {
     tol = Math.max(tol, 4e-16 * k * (1 + lambda));
     int it = 0;
     double mu = -1; // Levenberg–Marquardt damping, set from the first Hessian
-    while (residual > tol && it < maxIter) {
+    while (residual > tol && it < maxIter && passes < maxPasses) {
       for (int j = 0; j < k; j++) {
         grad[j] = lambda * u[j] / c[j] - at.labelSums[j] / m;
       }
@@ -420,13 +412,13 @@ public final class ExactPseudoLabels {
         } else {
           mu *= 4;
         }
-        if (passes > 20 * maxIter) {
+        if (passes >= maxPasses) {
           break;
         }
       }
       it++;
       if (next == null) {
-        break; // no ascent left at this precision
+        break; // no ascent left at this precision, or out of passes
       }
       System.arraycopy(trial, 0, c, 0, k);
       at = copyOf(next);

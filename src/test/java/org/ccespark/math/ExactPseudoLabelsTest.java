@@ -86,6 +86,9 @@ class ExactPseudoLabelsTest {
           certified++;
         }
         if (!r.converged()) {
+          // the interior-point labels of a degenerate optimum: KKT to 1e-8 relative to λ
+          assertTrue(kktViolation(sigma, y, m, k, lambda, null) <= 10 * kktTolerance(k, lambda),
+              at + " KKT " + kktViolation(sigma, y, m, k, lambda, null));
           continue;
         }
         converged++;
@@ -102,8 +105,8 @@ class ExactPseudoLabelsTest {
             at + " KKT " + kktViolation(sigma, y, m, k, lambda, null));
       }
     }
-    assertTrue(converged >= 13, converged + " of 18 converged");
-    assertTrue(certified >= 15, certified + " of 18 within 1e-9 of the optimum by the gap");
+    assertTrue(converged >= 12, converged + " of 18 converged");
+    assertTrue(certified == 18, certified + " of 18 within 1e-9 of the optimum by the gap");
   }
 
   /** The block: EM needs 10^5 iterations to get where the dual solver gets at once. */
