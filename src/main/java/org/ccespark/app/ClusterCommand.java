@@ -171,13 +171,11 @@ final class ClusterCommand {
       }
     }
     List<String> keepCols = keepCols(args.string("--keep-cols", null));
-    List<String> taken = new ArrayList<>(RESERVED);
-    taken.add(featuresCol);
     for (String c : keepCols == null ? List.<String>of() : keepCols) {
-      if (taken.contains(c) || c.equals(labelCol) || c.equals(seedLabelCol)) {
+      if (!keepable(c, featuresCol, labelCol, seedLabelCol)) {
         throw new UsageException("--keep-cols: '" + c + "' cannot be kept: it is the label,"
             + " seed-label or features column, or the name of an output column ("
-            + String.join(", ", taken) + ")");
+            + String.join(", ", RESERVED) + ")");
       }
     }
     int partitions = args.integer("--partitions", 0, 1);
@@ -295,6 +293,16 @@ final class ClusterCommand {
   }
 
   /**
+   * Whether a column can be kept as it is: it is not the features, label or seed-label column
+   * (either may be null) and has no output column's name ({@link #RESERVED}).
+   */
+  private static boolean keepable(String column, String featuresCol, String labelCol,
+      String seedLabelCol) {
+    return !RESERVED.contains(column) && !column.equals(featuresCol) && !column.equals(labelCol)
+        && !column.equals(seedLabelCol);
+  }
+
+  /**
    * The columns to keep: the requested ones, each of which the input must have, or by default
    * those of {@link #DEFAULT_KEEP_COLS} that it has and that are not otherwise used.
    *
@@ -305,8 +313,8 @@ final class ClusterCommand {
   static List<String> keptColumns(List<String> columns, List<String> requested, String input,
       String featuresCol, String labelCol, String seedLabelCol) {
     if (requested == null) {
-      return DEFAULT_KEEP_COLS.stream().filter(c -> columns.contains(c) && !c.equals(featuresCol)
-          && !c.equals(labelCol) && !c.equals(seedLabelCol) && !RESERVED.contains(c)).toList();
+      return DEFAULT_KEEP_COLS.stream().filter(c -> columns.contains(c)
+          && keepable(c, featuresCol, labelCol, seedLabelCol)).toList();
     }
     for (String c : requested) {
       if (!columns.contains(c)) {
