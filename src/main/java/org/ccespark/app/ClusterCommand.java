@@ -353,7 +353,7 @@ final class ClusterCommand {
 
     Dataset<Row> predictions = result.predictions();
     List<String> csvColumns = new ArrayList<>(List.of(FeatureInput.ROW_COL));
-    keepCols.forEach(c -> csvColumns.add("`" + c.replace("`", "``") + "`"));
+    keepCols.forEach(c -> csvColumns.add(ClusteringRun.quoted(c)));
     if (in.hasLabel()) {
       csvColumns.add(FeatureInput.LABEL_COL);
     }

@@ -310,7 +310,7 @@ final class ClusteringRun {
     cols.add(transformed.col(FeatureInput.ROW_COL));
     for (String c : transformed.columns()) {
       if (!c.equals(FeatureInput.ROW_COL) && !c.equals(featuresCol) && !last.contains(c)) {
-        cols.add(transformed.col("`" + c.replace("`", "``") + "`"));
+        cols.add(transformed.col(quoted(c)));
       }
     }
     for (String c : last) {
@@ -320,6 +320,14 @@ final class ClusteringRun {
       }
     }
     return transformed.select(cols.toArray(new Column[0])).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * A column name quoted for Spark's column resolution, so that a dot or a backtick in it is
+   * taken literally.
+   */
+  static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   /**
