@@ -19,6 +19,7 @@ import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.LoadedInput;
+import org.ccespark.features.ImageFeatures;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.spark.TrainingCheckpoint;
@@ -37,9 +38,10 @@ final class ClusterCommand {
       "cluster the rows of a feature file (CCE or K-means); write predictions, metrics, model",
       "Reads PATH (Parquet, CSV with a header row, or LibSVM), clusters its rows into K clusters"
           + " with collision cross-entropy self-labeling (or MLlib K-means, for comparison) and"
-          + " writes into DIR: predictions.csv (header row,label,prediction; label only with"
-          + " --label-col; ordered by row, the 0-based row index in the input), predictions/"
-          + " (Parquet: row, label, prediction, and for CCE the probability vector), metrics.json"
+          + " writes into DIR: predictions.csv (header row,id,path,label,prediction: the kept"
+          + " columns of --keep-cols, label only with --label-col; ordered by row, the 0-based"
+          + " row index in the input), predictions/ (Parquet: the same columns, and for CCE the"
+          + " probability vector), metrics.json"
           + " (ACC, NMI and ARI when labels are given, loss and EM iterations per epoch, cluster"
           + " sizes, rows, seconds, method, every parameter, Spark version and master) and model/"
           + " (Spark ML persistence: CollisionClusteringModel.load or KMeansModel.load)."
@@ -85,6 +87,11 @@ final class ClusterCommand {
         "semi-supervised mode: column of seed labels, a class index in [0, K) or null for an"
             + " unlabelled row (Parquet or CSV; not a feature); kept as 'seedLabel' in the"
             + " outputs. Not with --method kmeans"));
+    options.add(Option.value("--keep-cols", "NAME,...|none", "id,path (those the input has)",
+        "columns carried unchanged into predictions.csv and predictions/, such as the image id"
+            + " and path extract writes, so each row's cluster can be traced back; for CSV they"
+            + " are not features. By default id and path when the input has them (other than"
+            + " the label, seed-label or features column); none keeps no column"));
     options.add(Option.value("--features-col", "NAME", FeatureInput.DEFAULT_FEATURES_COL,
         "Parquet: the column of feature vectors or numeric arrays. CSV: every column other than"
             + " the label column is a feature, in order (each value must be a number), and this"
@@ -163,6 +170,14 @@ final class ClusterCommand {
             + ": " + e.getMessage());
       }
     }
+    List<String> keepCols = keepCols(args.string("--keep-cols", null));
+    for (String c : keepCols == null ? List.<String>of() : keepCols) {
+      if (!keepable(c, featuresCol, labelCol, seedLabelCol)) {
+        throw new UsageException("--keep-cols: '" + c + "' cannot be kept: it is the label,"
+            + " seed-label or features column, or the name of an output column ("
+            + String.join(", ", RESERVED) + ")");
+      }
+    }
     int partitions = args.integer("--partitions", 0, 1);
     boolean overwrite = args.has("--overwrite");
     String checkpointDir = args.string("--checkpoint-dir", null);
@@ -187,9 +202,12 @@ final class ClusterCommand {
         TrainingCheckpoint.open(spark.sparkContext().hadoopConfiguration(), checkpointDir, resume)
             .close();
       }
-      out.printf("reading %s (format %s)%n", input, format);
+      keepCols = keptColumns(FeatureInput.columns(spark, input, format), keepCols, input,
+          featuresCol, labelCol, seedLabelCol);
+      out.printf("reading %s (format %s)%s%n", input, format, keepCols.isEmpty() ? ""
+          : "; keeping " + String.join(", ", keepCols));
       LoadedInput in = FeatureInput.read(spark, input, format, featuresCol, labelCol,
-          seedLabelCol, skipInvalid);
+          seedLabelCol, skipInvalid, keepCols);
       if (in.skippedRows() > 0) {
         out.printf("skipped %d invalid rows of %s (--on-invalid skip)%n", in.skippedRows(), input);
       }
@@ -223,7 +241,8 @@ final class ClusterCommand {
                 in.featuresCol());
         Map<String, Object> metrics;
         try {
-          metrics = write(spark, dir, in, k, result, partitions, seedLabelCol, seeded, t0);
+          metrics = write(spark, dir, in, k, result, partitions, seedLabelCol, seeded, keepCols,
+              t0);
         } finally {
           result.release();
         }
@@ -235,10 +254,81 @@ final class ClusterCommand {
     }
   }
 
+  /** Names of the output columns, which no kept column may have. */
+  private static final List<String> RESERVED = List.of(FeatureInput.ROW_COL,
+      FeatureInput.LABEL_COL, FeatureInput.SEED_LABEL_COL, ClusteringRun.PREDICTION_COL,
+      ClusteringRun.PROBABILITY_COL);
+
+  /** The columns kept by default, when the input has them. */
+  static final List<String> DEFAULT_KEEP_COLS = List.of(ImageFeatures.ID_COL,
+      ExtractCommand.PATH_COL);
+
+  /**
+   * The column names of {@code --keep-cols}.
+   *
+   * @param text the option's value, or null when it is not given
+   * @return the names in order (empty for {@code none}), or null for the default
+   * @throws UsageException for an empty name or a name given twice
+   */
+  static List<String> keepCols(String text) {
+    if (text == null) {
+      return null;
+    }
+    if (text.trim().equals("none")) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      String name = part.trim();
+      if (name.isEmpty()) {
+        throw new UsageException("--keep-cols: empty column name in '" + text + "'; give"
+            + " comma-separated names, or none");
+      }
+      if (names.contains(name)) {
+        throw new UsageException("--keep-cols: column '" + name + "' is given twice");
+      }
+      names.add(name);
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * Whether a column can be kept as it is: it is not the features, label or seed-label column
+   * (either may be null) and has no output column's name ({@link #RESERVED}).
+   */
+  private static boolean keepable(String column, String featuresCol, String labelCol,
+      String seedLabelCol) {
+    return !RESERVED.contains(column) && !column.equals(featuresCol) && !column.equals(labelCol)
+        && !column.equals(seedLabelCol);
+  }
+
+  /**
+   * The columns to keep: the requested ones, each of which the input must have, or by default
+   * those of {@link #DEFAULT_KEEP_COLS} that it has and that are not otherwise used.
+   *
+   * @param columns the input's columns
+   * @param requested the names of {@code --keep-cols}, or null for the default
+   * @throws UsageException naming a requested column the input does not have, and its columns
+   */
+  static List<String> keptColumns(List<String> columns, List<String> requested, String input,
+      String featuresCol, String labelCol, String seedLabelCol) {
+    if (requested == null) {
+      return DEFAULT_KEEP_COLS.stream().filter(c -> columns.contains(c)
+          && keepable(c, featuresCol, labelCol, seedLabelCol)).toList();
+    }
+    for (String c : requested) {
+      if (!columns.contains(c)) {
+        throw new UsageException("--keep-cols: column '" + c + "' is not in '" + input
+            + "', whose columns are " + String.join(", ", columns));
+      }
+    }
+    return requested;
+  }
+
   /** Scores the clustering and writes every output into the temporary folder; returns the metrics. */
   private Map<String, Object> write(SparkSession spark, OutputDir dir, LoadedInput in, int k,
-      ClusteringRun.Result result, int partitions, String seedLabelCol, long seeded, long t0)
-      throws IOException {
+      ClusteringRun.Result result, int partitions, String seedLabelCol, long seeded,
+      List<String> keepCols, long t0) throws IOException {
     Map<String, Object> scores = in.hasLabel() ? ClusteringRun.scores(result.predictions())
         : Map.of();
     Map<String, Object> unlabelled = null;
@@ -263,6 +353,7 @@ final class ClusterCommand {
 
     Dataset<Row> predictions = result.predictions();
     List<String> csvColumns = new ArrayList<>(List.of(FeatureInput.ROW_COL));
+    keepCols.forEach(c -> csvColumns.add(ClusteringRun.quoted(c)));
     if (in.hasLabel()) {
       csvColumns.add(FeatureInput.LABEL_COL);
     }
@@ -307,6 +398,7 @@ final class ClusterCommand {
     input.put("features", in.numFeatures());
     input.put("featuresCol", in.featuresCol());
     input.put("labelCol", args.string("--label-col", null));
+    input.put("keepCols", keepCols);
     input.put("partitions", partitions > 0 ? partitions : null);
     metrics.put("input", input);
     metrics.put("params", result.params());

@@ -85,8 +85,9 @@ final class ClusteringRun {
    * How a clustering went.
    *
    * @param method {@code cce} or {@code kmeans}
-   * @param predictions {@code row}, {@code label} (if the input has one), {@code prediction} and,
-   *     for CCE, {@code probability}; persisted: call {@link #release()} when done
+   * @param predictions {@code row}, the kept columns, {@code label} and {@code seedLabel} (if the
+   *     input has them), {@code prediction} and, for CCE, {@code probability}: every column of the
+   *     data but the features; persisted: call {@link #release()} when done
    * @param model the fitted model, to save
    * @param clusterSizes rows per cluster
    * @param fitSeconds wall-clock seconds of the estimator's {@code fit}
@@ -254,8 +255,8 @@ final class ClusteringRun {
       training.put("restartLosses", summary.restartLosses());
       training.put("chosenRestart", summary.chosenRestart());
     }
-    return new Result(estimator.getMethod(), outputColumns(summary.predictions(), true), model,
-        summary.clusterSizes(), seconds, params(estimator), training);
+    return new Result(estimator.getMethod(), outputColumns(summary.predictions(), featuresCol,
+        true), model, summary.clusterSizes(), seconds, params(estimator), training);
   }
 
   /** Fits MLlib K-means (its defaults, with the given k and seed) on {@code data}. */
@@ -291,27 +292,42 @@ final class ClusteringRun {
       training.put("chosenRestart", java.util.Arrays.asList(
           java.util.Arrays.stream(costs).boxed().toArray()).indexOf(model.summary().trainingCost()));
     }
-    return new Result("kmeans", outputColumns(model.summary().predictions(), false), model,
+    return new Result("kmeans", outputColumns(model.summary().predictions(), featuresCol,
+        false), model,
         model.summary().clusterSizes(), seconds, params(estimator), training);
   }
 
   /**
-   * {@code row}, {@code label} and {@code seedLabel} if present, prediction and (CCE)
-   * probability; persisted.
+   * Every column of the clustered data but the features, then the prediction and (CCE) the
+   * probability: {@code row}, the kept columns (such as an image's {@code id} and {@code path}),
+   * {@code label} and {@code seedLabel} if present; persisted.
    */
-  private static Dataset<Row> outputColumns(Dataset<Row> transformed, boolean probability) {
+  private static Dataset<Row> outputColumns(Dataset<Row> transformed, String featuresCol,
+      boolean probability) {
+    List<String> last = List.of(FeatureInput.LABEL_COL, FeatureInput.SEED_LABEL_COL,
+        PREDICTION_COL, PROBABILITY_COL);
     List<Column> cols = new ArrayList<>();
     cols.add(transformed.col(FeatureInput.ROW_COL));
-    for (String c : List.of(FeatureInput.LABEL_COL, FeatureInput.SEED_LABEL_COL)) {
-      if (Arrays.asList(transformed.columns()).contains(c)) {
+    for (String c : transformed.columns()) {
+      if (!c.equals(FeatureInput.ROW_COL) && !c.equals(featuresCol) && !last.contains(c)) {
+        cols.add(transformed.col(quoted(c)));
+      }
+    }
+    for (String c : last) {
+      if ((probability || !c.equals(PROBABILITY_COL))
+          && Arrays.asList(transformed.columns()).contains(c)) {
         cols.add(transformed.col(c));
       }
     }
-    cols.add(transformed.col(PREDICTION_COL));
-    if (probability) {
-      cols.add(transformed.col(PROBABILITY_COL));
-    }
     return transformed.select(cols.toArray(new Column[0])).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * A column name quoted for Spark's column resolution, so that a dot or a backtick in it is
+   * taken literally.
+   */
+  static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   /**

@@ -2,13 +2,16 @@ package org.ccespark.app;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
@@ -27,10 +30,17 @@ import org.ccespark.features.ModelSpec;
 import org.ccespark.features.Preprocessing;
 
 /**
- * {@code extract}: image dataset to a Parquet folder of {@code id}, {@code label}, {@code features}
- * that {@code cluster --input DIR} reads directly.
+ * {@code extract}: image dataset to a Parquet folder of {@code id}, {@code path}, {@code label},
+ * {@code features} that {@code cluster --input DIR} reads directly (keeping {@code id} and
+ * {@code path} in its predictions).
  */
 final class ExtractCommand {
+  /**
+   * Name of the column of each image's path: for a folder of image files the absolute path of its
+   * file, otherwise its id.
+   */
+  static final String PATH_COL = "path";
+
   /** Dataset formats, as {@link ImageDatasets#open} takes them. */
   static final List<String> FORMATS = ImageDatasets.FORMATS;
 
@@ -42,10 +52,12 @@ final class ExtractCommand {
           + " preprocesses them as the model expects (pixels to [0, 1], grey to three channels,"
           + " shorter side resized to --resize by bilinear interpolation, centre crop of"
           + " --input-size, ImageNet mean and standard deviation), runs the model in batches and"
-          + " writes DIR: Parquet part files with the columns id (string: file path or index),"
-          + " label (int, only when the dataset has classes) and features (ML vector), in the"
-          + " dataset's order, plus _extract.json (model, sizes, counts, timings). Then run"
-          + " 'cluster --input DIR --label-col label --k K'."
+          + " writes DIR: Parquet part files with the columns id (string: the file's path under"
+          + " the folder, or file#index), path (string: for a folder of image files the"
+          + " absolute path of the image's file, otherwise the id), label (int, only when the"
+          + " dataset has classes) and features (ML vector), in the dataset's order, plus"
+          + " _extract.json (model, sizes, counts, timings). Then run 'cluster --input DIR"
+          + " --label-col label --k K', whose predictions keep id and path."
           + "\n\nModels (DJL's PyTorch engine, offline from the bundled libtorch): FILE, a"
           + " TorchScript file (--layer picks the output); " + ModelSpec.ZOO_RESNET50 + ", DJL's"
           + " model-zoo ResNet-50 with ImageNet weights (downloaded once, needs network access;"
@@ -153,7 +165,7 @@ final class ExtractCommand {
       long tWrite = System.nanoTime();
       try (ProgressMonitor monitor = mode.equals("executors")
           ? new ProgressMonitor(ex, out) : null) {
-        ex.rows().write().mode(SaveMode.Append).parquet(dir.root());
+        withPath(ex.rows(), input, format).write().mode(SaveMode.Append).parquet(dir.root());
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       long written = ex.size() - ex.skipped();
@@ -188,10 +200,36 @@ final class ExtractCommand {
           ex.dimension(), seconds, ex.size() / seconds,
           ex.skipped() > 0 ? String.format("; skipped %,d unreadable: %s", ex.skipped(),
               String.join("; ", ex.skippedExamples())) : "");
-      out.printf("wrote %s: Parquet (id%s, features), _extract.json; next: %s cluster --input %s%s"
+      out.printf("wrote %s: Parquet (id, path%s, features), _extract.json; next: %s cluster --input %s%s"
           + " --k K --output DIR%n", dir.display(), ex.hasLabel() ? ", label" : "",
           CommandLine.PROGRAM, dir.display(), ex.hasLabel() ? " --label-col label" : "");
     }
+  }
+
+  /**
+   * The extracted rows with a {@value #PATH_COL} column after {@code id}: for a folder of image
+   * files the absolute path of each image's file (the folder joined with the id, the file's path
+   * under it); otherwise (images stored in dataset files, a dataset name, a feature table) the id
+   * itself, which names the file and the image's position in it.
+   *
+   * @param rows {@code id}, then the other columns
+   * @param input the dataset's path or name, as given
+   * @param format the dataset's format, as given
+   */
+  static Dataset<Row> withPath(Dataset<Row> rows, String input, String format) {
+    Column id = functions.col(ImageFeatures.ID_COL);
+    Column path = id;
+    if (!DeepInput.isTable(input, format) && ImageDatasets.isImageFolder(input, format)) {
+      String folder = Path.of(input).toAbsolutePath().normalize().toString();
+      path = functions.concat(functions.lit(folder.endsWith("/") ? folder : folder + "/"), id);
+    }
+    List<Column> columns = new ArrayList<>(List.of(id, path.as(PATH_COL)));
+    for (String c : rows.columns()) {
+      if (!c.equals(ImageFeatures.ID_COL)) {
+        columns.add(rows.col(c));
+      }
+    }
+    return rows.select(columns.toArray(new Column[0]));
   }
 
   /** The options of the ImageNet-style models that a train-deep network does not take. */
@@ -219,7 +257,7 @@ final class ExtractCommand {
       out.printf("reading %s (format %s); model %s, on the driver, batch %d%n", input, format,
           modelDir, batch);
       NetworkFeatures f = networkFeatures(spark, modelDir, input, format, device, batch);
-      f.rows().write().mode(SaveMode.Append).parquet(dir.root());
+      withPath(f.rows(), input, format).write().mode(SaveMode.Append).parquet(dir.root());
       int d = f.dimension();
       double seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> meta = new LinkedHashMap<>();
@@ -248,7 +286,7 @@ final class ExtractCommand {
       dir.commit();
       out.printf("extracted %,d images x %d features (%s) in %.1f s (%.1f images/s)%n",
           f.images(), d, f.network(), seconds, f.images() / seconds);
-      out.printf("wrote %s: Parquet (id%s, features), _extract.json; next: %s cluster --input %s%s"
+      out.printf("wrote %s: Parquet (id, path%s, features), _extract.json; next: %s cluster --input %s%s"
           + " --k K --output DIR%n", dir.display(), f.hasLabel() ? ", label" : "",
           CommandLine.PROGRAM, dir.display(), f.hasLabel() ? " --label-col label" : "");
     }

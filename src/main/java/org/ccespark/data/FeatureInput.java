@@ -235,13 +235,20 @@ public final class FeatureInput {
    * @return the names, in order
    * @throws IllegalArgumentException if the path does not exist or the format is unknown or
    *     cannot be inferred
+   * @throws IllegalStateException naming the path, as {@code read} does, if Parquet input cannot
+   *     be read (a corrupt footer) and Spark's message does not name the file
    */
   public static List<String> columns(SparkSession spark, String path, String format) {
     String fmt = resolveFormat(spark, path, format, existingPaths(spark, path));
     if (fmt.equals("libsvm")) {
       return List.of(LABEL_COL, DEFAULT_FEATURES_COL);
     }
-    return List.of(spark.read().format(fmt).option("header", "true").load(path).columns());
+    try {
+      return List.of(spark.read().format(fmt).option("header", "true").load(path).columns());
+    } catch (Exception e) { // Spark's exceptions are checked, thrown unchecked by Scala
+      throw fmt.equals("parquet") ? namingThePath(e, path)
+          : FeatureInput.<RuntimeException>rethrow(e);
+    }
   }
 
   // ---------------------------------------------------------------------------------- formats

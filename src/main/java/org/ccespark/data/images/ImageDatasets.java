@@ -95,6 +95,24 @@ public final class ImageDatasets {
   }
 
   /**
+   * Whether {@link #open} reads {@code path} as a folder of image files (format {@code folder}, or
+   * {@code auto} on a folder that is not a CIFAR-10 one), whose images' ids are their paths
+   * relative to it.
+   *
+   * @param path a path as for {@link #open}
+   * @param format as for {@link #open}
+   * @return false for a file, a missing path (a dataset name) or another format
+   */
+  public static boolean isImageFolder(String path, String format) {
+    String f = format == null ? "auto" : format.trim().toLowerCase(Locale.ROOT);
+    Path p = Path.of(path);
+    if (!Files.isDirectory(p)) {
+      return false;
+    }
+    return f.equals("folder") || (f.equals("auto") && guessFormat(p).equals("folder"));
+  }
+
+  /**
    * The format {@code auto} chooses for an existing path.
    *
    * @param p the path
