@@ -88,6 +88,8 @@ final class InteriorPoint {
     final double[] u;
     final int free;
     final double[] z;
+    final double[] dInv;
+    final double[] hv;
     final double[] nu;
     final double[] t;
     final double[] fixedMean;
@@ -118,6 +120,7 @@ final class InteriorPoint {
     double[] tInverse;
     double beta;
     double fixedCollision;
+    double minInverseCoupling;
 
     Run(double[] sigma, double[] y, int rows, int k, boolean[] fixed, double lambda,
         double[] u) {
@@ -144,6 +147,8 @@ final class InteriorPoint {
       }
       free = f;
       z = new double[rows * k];
+      dInv = new double[rows * k];
+      hv = new double[rows * k];
       nu = new double[rows];
       t = new double[rows];
       mean = new double[k];
@@ -192,6 +197,7 @@ final class InteriorPoint {
       // the best iterate is kept.
       while (bestBound > tol * (1 + Math.abs(bestPrimal)) && it < maxIter && sinceBest < 4) {
         double mu = complementarity() / ((double) free * k);
+        cache();
         assemble();
         if (!factorise()) {
           break;
@@ -265,6 +271,20 @@ final class InteriorPoint {
         nu[i] = top + Math.max(1, top - bottom);
         for (int j = 0; j < k; j++) {
           z[o + j] = nu[i] - sigma[o + j] / t[i] - c[j];
+        }
+      }
+    }
+
+    /** {@code y/z} and {@code h = σ/t} of the current iterate, used by every pass. */
+    void cache() {
+      for (int i = 0; i < rows; i++) {
+        if (isFixed(i)) {
+          continue;
+        }
+        double inverse = 1 / t[i];
+        for (int j = i * k; j < i * k + k; j++) {
+          dInv[j] = y[j] / z[j];
+          hv[j] = sigma[j] * inverse;
         }
       }
     }
@@ -349,14 +369,13 @@ final class InteriorPoint {
      */
     int factorPoint(int i) {
       int o = i * k;
-      double ti = t[i];
       int a = 0;
       double hq = 0;
       double sumQ = 0;
       double sumD = 0;
       for (int j = 0; j < k; j++) {
-        double d = y[o + j] / z[o + j];
-        double h = sigma[o + j] / ti;
+        double d = dInv[o + j];
+        double h = hv[o + j];
         if (d * h * h > KEEP) {
           inner[j] = false;
           keptIndex[a++] = j;
@@ -372,15 +391,15 @@ final class InteriorPoint {
       beta = 1 + hq;
       double sb = sumQ / beta;
       for (int j = 0; j < k; j++) {
-        v2[j] = inner[j] ? y[o + j] / z[o + j] - q[j] * sb : 0;
+        v2[j] = inner[j] ? dInv[o + j] - q[j] * sb : 0;
       }
       int n = a + 1;
       for (int p = 0; p < a; p++) {
         int jp = keptIndex[p];
-        double hp = sigma[o + jp] / ti;
+        double hp = hv[o + jp];
         for (int r = 0; r < a; r++) {
           int jr = keptIndex[r];
-          tMatrix[p * n + r] = hp * (sigma[o + jr] / ti) / beta
+          tMatrix[p * n + r] = hp * (hv[o + jr]) / beta
               + (p == r ? z[o + jp] / y[o + jp] : 0);
         }
         tMatrix[p * n + a] = 1 - hp * sb;
@@ -399,7 +418,6 @@ final class InteriorPoint {
     double solvePoint(int i, int a, double[] x, double r, double[] out) {
       int o = i * k;
       int n = a + 1;
-      double ti = t[i];
       // s = A_II⁻¹ x_I
       double qx = 0;
       for (int j = 0; j < k; j++) {
@@ -411,16 +429,16 @@ final class InteriorPoint {
       double ones = 0;
       for (int j = 0; j < k; j++) {
         if (inner[j]) {
-          double sj = y[o + j] / z[o + j] * x[j] - q[j] * qx / beta;
+          double sj = dInv[o + j] * x[j] - q[j] * qx / beta;
           out[o + j] = sj;
-          hs += sigma[o + j] / ti * sj;
+          hs += hv[o + j] * sj;
           ones += sj;
         }
       }
       // kept part: T [Δ_K; Δν] = [x_K − h_K (h_Iᵀs); r − 1ᵀs]
       for (int p = 0; p < a; p++) {
         int jp = keptIndex[p];
-        reduced[p] = x[jp] - sigma[o + jp] / ti * hs;
+        reduced[p] = x[jp] - hv[o + jp] * hs;
       }
       reduced[a] = r - ones;
       double hk = 0;
@@ -432,7 +450,7 @@ final class InteriorPoint {
         }
         if (p < a) {
           out[o + keptIndex[p]] = sum;
-          hk += sigma[o + keptIndex[p]] / ti * sum;
+          hk += hv[o + keptIndex[p]] * sum;
         } else {
           dn = sum;
         }
@@ -459,19 +477,18 @@ final class InteriorPoint {
     void addPoint(int i, int a) {
       int o = i * k;
       int n = a + 1;
-      double ti = t[i];
       // P = R T⁻¹ Rᵀ with R = [[h_Kᵀ, 0], [0, 1]]; ρ1_l = (h_Kᵀ T⁻¹)_l, ρ2_l = (T⁻¹)_{ν,l}
       for (int col = 0; col < n; col++) {
         double sum = 0;
         for (int p = 0; p < a; p++) {
-          sum += sigma[o + keptIndex[p]] / ti * tInverse[p * n + col];
+          sum += hv[o + keptIndex[p]] * tInverse[p * n + col];
         }
         rho1[col] = sum;
         rho2[col] = tInverse[a * n + col];
       }
       double p11 = 0;
       for (int p = 0; p < a; p++) {
-        p11 += rho1[p] * sigma[o + keptIndex[p]] / ti;
+        p11 += rho1[p] * hv[o + keptIndex[p]];
       }
       double p12 = rho1[a];
       double p22 = rho2[a];
@@ -482,12 +499,17 @@ final class InteriorPoint {
       double big = 0;
       for (int j = 0; j < k; j++) {
         if (inner[j]) {
-          s[j * k + j] += y[o + j] / z[o + j] * inv;
+          s[j * k + j] += dInv[o + j] * inv;
           big = Math.max(big, Math.max(Math.abs(q[j]), Math.abs(v2[j])));
         }
       }
       int m = 0;
-      for (int j = 0; j < k; j++) {
+      // the rank-two part is skipped where all of it is below rounding of S's smallest
+      // eigenvalue (at least min G⁻¹): late in the iteration, for points whose inner classes
+      // all have y of order μ, so such a pass costs O(K) per point
+      boolean negligible = (Math.abs(c11) + 2 * Math.abs(c12) + Math.abs(c22)) * big * big
+          <= 1e-17 * minInverseCoupling;
+      for (int j = 0; j < k && !negligible; j++) {
         if (inner[j] && (Math.abs(q[j]) > 1e-17 * big || Math.abs(v2[j]) > 1e-17 * big)) {
           active[m++] = j;
         }
@@ -531,6 +553,10 @@ final class InteriorPoint {
     /** {@code S = G⁻¹ + (1/M) Σ_i B_i}, lower triangle. */
     void assemble() {
       Arrays.fill(s, 0);
+      minInverseCoupling = Double.POSITIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        minInverseCoupling = Math.min(minInverseCoupling, mean[j] * mean[j] / (lambda * u[j]));
+      }
       for (int i = 0; i < rows; i++) {
         if (!isFixed(i)) {
           addPoint(i, factorPoint(i));
@@ -649,7 +675,7 @@ final class InteriorPoint {
     void pointRhs(int i, double target, double second, boolean corrector) {
       int o = i * k;
       for (int j = 0; j < k; j++) {
-        double rd = nu[i] - sigma[o + j] / t[i] - c[j] - z[o + j];
+        double rd = nu[i] - hv[o + j] - c[j] - z[o + j];
         double rc = target - y[o + j] * z[o + j]
             - (corrector ? second * dyAff[o + j] * dzAff[o + j] : 0);
         g[j] = -rd + rc / y[o + j];

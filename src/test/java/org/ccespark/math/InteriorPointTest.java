@@ -38,6 +38,7 @@ class InteriorPointTest {
       System.arraycopy(y, 0, run.y, 0, k);
       System.arraycopy(z, 0, run.z, 0, k);
       run.refresh();
+      run.cache();
       int kept = run.factorPoint(0);
       Arrays.fill(run.s, 0);
       run.addPoint(0, kept);
