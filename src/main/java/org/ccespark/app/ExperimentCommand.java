@@ -118,6 +118,8 @@ final class ExperimentCommand {
   private long started;
   private int done;
   private int total;
+  /** Fits per reported run (the configuration's {@code restarts}). */
+  private int restarts = 1;
 
   ExperimentCommand(Parsed args, PrintStream out) {
     this.args = args;
@@ -134,6 +136,7 @@ final class ExperimentCommand {
   void run() {
     Path file = Path.of(args.required("--config"));
     ExperimentConfig cfg = ExperimentConfig.load(file, METHODS);
+    restarts = cfg.restarts;
     if (cfg.outputs.contains("table5")) {
       for (String m : cfg.semiMethods) {
         if (!cceEstimator(m).hasParam(SEED_LABEL_PARAM)) {
@@ -690,10 +693,12 @@ final class ExperimentCommand {
       double fraction, Set<Long> labelled) {
     ClusteringRun.Result result;
     String paramsText = paramsText(params);
+    int fits = phase.equals("tune") ? 1 : restarts;
     if (method.equals("kmeans")) {
-      result = ClusteringRun.kmeans(data.k(), seed, data.rows(), data.featuresCol());
+      result = ClusteringRun.kmeans(data.k(), seed, fits, data.rows(), data.featuresCol());
     } else {
       CollisionClustering estimator = cceEstimator(method);
+      estimator.setNumRestarts(fits);
       params.forEach((p, v) -> ExperimentConfig.setParam(estimator, p, v, "params." + method + "."
           + p));
       estimator.setK(data.k()).setSeed(seed);

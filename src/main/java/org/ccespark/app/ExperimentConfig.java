@@ -64,6 +64,9 @@ final class ExperimentConfig {
       new String[] {"methods", "cce,kmeans", "methods, comma-separated, among those the build"
           + " provides (cce, kmeans, and the estimator's other values of its method param)"},
       new String[] {"seeds", "6", "reported seeds are 1..N"},
+      new String[] {"restarts", "1", "fits per reported run, the same for every method: CCE and"
+          + " the other self-labeling methods keep the one of lowest final loss (numRestarts),"
+          + " K-means the one of lowest cost (seeds seed..seed+N-1); tuning fits use 1"},
       new String[] {"params.METHOD.PARAM", "the estimator's default", "a fixed value of an"
           + " estimator param (Spark ML name, e.g. params.cce.lambda=100, params.cce.maxIter=10);"
           + " K-means takes none (MLlib defaults with k and the seed)"},
@@ -121,6 +124,7 @@ final class ExperimentConfig {
   final List<String> clusteringDatasets;
   final List<String> methods;
   final int seeds;
+  final int restarts;
   /** Fixed params per method: param name to its text. */
   final Map<String, Map<String, String>> params;
   /** Grid per method: param name to its values (as text), in file order. */
@@ -187,6 +191,7 @@ final class ExperimentConfig {
         OUTPUTS);
     methods = choices("methods", List.of("cce", "kmeans"), catalog.methods());
     seeds = integer("seeds", 6, 1);
+    restarts = integer("restarts", 1, 1);
     boolean clustering = outputs.stream().anyMatch(CLUSTERING_OUTPUTS::contains);
     List<String> datasetNames = list("datasets", List.of());
     if ((clustering || outputs.contains("table5")) && datasetNames.isEmpty()

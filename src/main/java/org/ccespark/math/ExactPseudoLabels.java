@@ -254,20 +254,15 @@ public final class ExactPseudoLabels {
       return evaluate(sigma, 0, rows, k, c, y, fixed, null, scratch);
     };
     double[] start = prices != null ? prices.clone() : filled(k, lambda);
-    Result r = solveDual(k, lambda, u, rows, pass, start, maxIter, tol, DUAL_PASSES);
-    if (r.converged()) {
+    if ((long) k * k * (k + rows) > INTERIOR_WORK) {
+      // an interior-point iteration (K²M + K³) would cost more than EM: the dual alone
+      Result r = solveDual(k, lambda, u, rows, pass, start, maxIter, tol, 20 * maxIter);
       scratch.clear();
       evaluate(sigma, 0, rows, k, r.prices(), y, fixed, y, scratch);
       return r;
     }
-    if ((long) k * k * (k + rows) > INTERIOR_WORK) {
-      scratch.clear();
-      evaluate(sigma, 0, rows, k, r.prices(), y, fixed, y, scratch);
-      return r; // an interior-point iteration (K²M + K³) would cost more than EM
-    }
-    // Stalled (a degenerate optimum, where the dual is not differentiable): the interior-point
-    // method on the primal, certified by the better of its own bound and the exact dual at its
-    // prices (down to the rounding floor of prices of size λ).
+    // The interior-point method, certified by the better of its own bound and the exact dual at
+    // its prices (down to the rounding floor of prices of size λ).
     InteriorPoint.Outcome ip = InteriorPoint.solve(sigma, y, rows, k, fixed, lambda, u,
         INTERIOR_ITERATIONS, INTERIOR_TOL);
     scratch.clear();
@@ -276,14 +271,23 @@ public final class ExactPseudoLabels {
         - fixedCollision(sigma, y, rows, k, fixed) / rows;
     double floor = 4e-16 * k * (1 + lambda);
     double gap = Math.min(ip.bound(), Math.max(floor, ip.primal() - dual));
-    int passes = r.passes() + ip.passes() + 1;
-    if (r.gap() < gap) { // the stalled dual's labels are the closer ones (tiny λ, empty classes)
+    int passes = ip.passes() + 1;
+    if (gap <= Math.max(tol * (1 + Math.abs(ip.primal())), floor)) {
+      return new Result(ip.iterations(), passes, true, ip.primal(), gap, ip.prices());
+    }
+    // Not certified (measured: tiny λ with classes no point prefers; K in the hundreds): Newton
+    // on the dual from the interior-point prices, keeping whichever labels are certified closer.
+    double[] interior = y.clone();
+    Result r = solveDual(k, lambda, u, rows, pass, ip.prices(), maxIter, tol, DUAL_PASSES);
+    passes += r.passes();
+    if (r.converged() || r.gap() < gap) {
       scratch.clear();
       evaluate(sigma, 0, rows, k, r.prices(), y, fixed, y, scratch);
-      return new Result(r.iterations() + ip.iterations(), passes + 1, false, r.primal(),
+      return new Result(ip.iterations() + r.iterations(), passes + 1, r.converged(), r.primal(),
           r.gap(), r.prices());
     }
-    return new Result(r.iterations() + ip.iterations(), passes, false, ip.primal(), gap,
+    System.arraycopy(interior, 0, y, 0, y.length);
+    return new Result(ip.iterations() + r.iterations(), passes, false, ip.primal(), gap,
         ip.prices());
   }
 
@@ -296,7 +300,7 @@ public final class ExactPseudoLabels {
    */
   private static final long INTERIOR_WORK = 100_000_000L;
 
-  /** Iterations and tolerance of the interior-point method where the dual stalls. */
+  /** Iterations and tolerance of the interior-point method. */
   private static final int INTERIOR_ITERATIONS = 80;
   private static final double INTERIOR_TOL = 1e-13;
 

@@ -60,16 +60,16 @@ class ExactPseudoLabelsTest {
   }
 
   /**
-   * Where the dual iteration converges, the labels meet the KKT conditions of eq. 11 and the gap
-   * is at most 1e-10. Where the dual iteration stalls (a degenerate optimum), the interior-point
-   * labels meet the KKT conditions to 1e-8 relative to λ and every one of the 18 blocks is
-   * certified by the gap within 1e-9 of the optimum (or of the rounding floor of prices of size λ,
-   * 4e-16·K·(1 + λ)). At least 12 of the 18 converge in the dual.
+   * On 18 random blocks of 250 points (K = 2, 10, 20; λ from 1e-6 to 1e6) every solve is
+   * certified within 1e-9 (relative) of the optimum by the gap (or within the rounding floor of
+   * prices of size λ, 4e-16·K·(1 + λ)), at least 16 of them within 1e-10, with labels on the
+   * simplex that meet the KKT conditions of eq. 11 to 1e-9 relative to λ (or that floor). Several
+   * of these optima are degenerate (points with three active classes, where Newton's method on
+   * the dual stalls).
    */
   @Test
   void meetsKktAndGapAcrossKAndLambda() {
-    int converged = 0;
-    int certified = 0;
+    int tight = 0;
     for (int k : new int[] {2, 10, 20}) {
       for (double lambda : new double[] {1e-6, 1e-2, 1, 100, 1e4, 1e6}) {
         int m = 250;
@@ -81,33 +81,15 @@ class ExactPseudoLabelsTest {
         assertOnSimplex(y, m, k);
         assertEquals(SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda), r.primal(),
             1e-12 * (1 + lambda), at);
+        double floor = 4e-16 * k * (1 + lambda);
         assertTrue(r.gap() >= 0, at);
-        // within 1e-9 of the optimum, or of the rounding floor of prices of size λ (the solver's)
-        if (r.gap() <= Math.max(1e-9 * (1 + r.primal()), 4e-16 * k * (1 + lambda))) {
-          certified++;
-        }
-        if (!r.converged()) {
-          // the interior-point labels of a degenerate optimum: KKT to 1e-8 relative to λ
-          assertTrue(kktViolation(sigma, y, m, k, lambda, null) <= 10 * kktTolerance(k, lambda),
-              at + " KKT " + kktViolation(sigma, y, m, k, lambda, null));
-          continue;
-        }
-        converged++;
-        // the optimum is (almost) hard: at most two classes per point
-        for (int i = 0; i < m; i++) {
-          int support = 0;
-          for (int c = 0; c < k; c++) {
-            support += y[i * k + c] > 0 ? 1 : 0;
-          }
-          assertTrue(support <= 2, at);
-        }
-        assertTrue(r.gap() <= 1e-10 && r.gap() >= 0, at);
+        assertTrue(r.gap() <= Math.max(1e-9 * (1 + r.primal()), floor), at);
+        tight += r.gap() <= Math.max(1e-10 * (1 + r.primal()), floor) ? 1 : 0;
         assertTrue(kktViolation(sigma, y, m, k, lambda, null) <= kktTolerance(k, lambda),
             at + " KKT " + kktViolation(sigma, y, m, k, lambda, null));
       }
     }
-    assertTrue(converged >= 12, converged + " of 18 converged");
-    assertTrue(certified == 18, certified + " of 18 certified by the gap");
+    assertTrue(tight >= 16, tight + " of 18 within 1e-10");
   }
 
   /** The block: EM needs 10^5 iterations to get where the dual solver gets at once. */
