@@ -1,6 +1,7 @@
 package org.ccespark.spark;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -249,6 +250,76 @@ public final class CollisionTrainer {
         }, start, ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
     bc.destroy();
     return r;
+  }
+
+  /**
+   * Largest {@code N·K} for which {@code fulldata} solves eq. 11 on the driver where the
+   * distributed dual stalls (σ, the labels and the interior-point method's state, about 10 arrays
+   * of N·K doubles: 160 MB at the limit).
+   */
+  static final long LOCAL_FULL_DATA = 2_000_000L;
+
+  /**
+   * Eq. 11 over all rows solved on the driver ({@link ExactPseudoLabels#solve}, interior-point
+   * method included): σ and the given labels are collected in partition order, and the labels
+   * are returned per partition, concatenated over its blocks.
+   */
+  private static double[][] solveOnDriver(FeatureBlocks blocks, Broadcast<double[]> bp, int dim,
+      int k, double lambda, ExactPseudoLabels.Result[] result) {
+    // per partition: [σ of block 0, given labels of block 0 (empty if none), σ of block 1, ...]
+    List<double[][]> parts = blocks.rdd.map(part -> {
+      double[] params = bp.value();
+      double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+      double[][] out = new double[2 * part.blocks.length][];
+      for (int j = 0; j < part.blocks.length; j++) {
+        int rows = part.blockRows(j);
+        out[2 * j] = new double[rows * k];
+        LinearSoftmax.probabilities(params, b, dim, k, part.blocks[j], 0, rows, out[2 * j]);
+        out[2 * j + 1] = new double[part.targets == null ? 0 : rows * k];
+        for (int i = 0; part.targets != null && i < rows; i++) {
+          if (!part.copyTarget(j * PartitionData.BLOCK_ROWS + i, k, out[2 * j + 1], i * k)) {
+            out[2 * j + 1][i * k] = Double.NaN; // a free row
+          }
+        }
+      }
+      return out;
+    }).collect();
+    int n = 0;
+    for (double[][] part : parts) {
+      for (int j = 0; j < part.length; j += 2) {
+        n += part[j].length / k;
+      }
+    }
+    double[] sigma = new double[n * k];
+    double[] y = new double[n * k];
+    boolean[] fixed = new boolean[n];
+    int row = 0;
+    for (double[][] part : parts) {
+      for (int j = 0; j < part.length; j += 2) {
+        int rows = part[j].length / k;
+        System.arraycopy(part[j], 0, sigma, row * k, rows * k);
+        for (int i = 0; i < rows && part[j + 1].length > 0; i++) {
+          if (!Double.isNaN(part[j + 1][i * k])) {
+            fixed[row + i] = true;
+            System.arraycopy(part[j + 1], i * k, y, (row + i) * k, k);
+          }
+        }
+        row += rows;
+      }
+    }
+    result[0] = ExactPseudoLabels.solve(sigma, y, n, k, fixed, lambda, null,
+        ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+    double[][] out = new double[parts.size()][];
+    row = 0;
+    for (int p = 0; p < out.length; p++) {
+      int size = 0;
+      for (int j = 0; j < parts.get(p).length; j += 2) {
+        size += parts.get(p)[j].length;
+      }
+      out[p] = Arrays.copyOfRange(y, row * k, row * k + size);
+      row += size / k;
+    }
+    return out;
   }
 
   /**
@@ -641,14 +712,47 @@ public final class CollisionTrainer {
       ExactPseudoLabels.Result r = fullDataSolve(jsc, blocks, params, cfg, null);
       double[] prices = r.prices();
       Broadcast<double[]> bp = jsc.broadcast(params);
-      JavaRDD<double[][]> labels = blocks.rdd.map(part -> {
-        double[][] out = new double[part.blocks.length][];
-        evaluatePartition(part, bp.value(), dim, k, prices, out);
-        return out;
-      });
+      double[][] local = null;
+      if (!r.converged() && n * k <= LOCAL_FULL_DATA) {
+        // the dual stalled (a degenerate optimum): solve on the driver, where the interior-point
+        // method is, if it is certified closer to the optimum
+        ExactPseudoLabels.Result[] solved = new ExactPseudoLabels.Result[1];
+        local = solveOnDriver(blocks, bp, dim, k, cfg.lambda(), solved);
+        if (solved[0].gap() < r.gap()) {
+          LOG.info("full-data pseudo-labels: the distributed dual stalled ({} passes, gap {});"
+              + " solved on the driver: {} passes, gap {}", r.passes(), r.gap(),
+              solved[0].passes(), solved[0].gap());
+          r = solved[0];
+        } else {
+          local = null;
+        }
+      }
+      Broadcast<double[][]> bl = local == null ? null : jsc.broadcast(local);
+      JavaRDD<double[][]> labels = blocks.rdd.mapPartitionsWithIndex((index, parts) -> {
+        List<double[][]> out = new ArrayList<>();
+        while (parts.hasNext()) {
+          PartitionData part = parts.next();
+          double[][] y = new double[part.blocks.length][];
+          if (bl == null) {
+            evaluatePartition(part, bp.value(), dim, k, prices, y);
+          } else {
+            double[] all = bl.value()[index];
+            int at = 0;
+            for (int j = 0; j < y.length; j++) {
+              y[j] = Arrays.copyOfRange(all, at, at + part.blockRows(j) * k);
+              at += y[j].length;
+            }
+          }
+          out.add(y);
+        }
+        return out.iterator();
+      }, true);
       cutLineage(jsc, labels);
       labels.count();
       bp.unpersist(false); // not destroyed: the checkpointed labels' closure still refers to it
+      if (bl != null) {
+        bl.unpersist(false);
+      }
       if (start != null) {
         release(jsc, start);
       }
