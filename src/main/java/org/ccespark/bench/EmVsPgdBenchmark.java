@@ -183,8 +183,8 @@ public final class EmVsPgdBenchmark {
   }
 
   /**
-   * The exact solver; its "iterations" are passes over the block (evaluations of ȳ(c), and the
-   * interior-point method's passes where the dual stalls).
+   * The exact solver; its "iterations" are passes over the block (two per interior-point
+   * iteration, one per evaluation of the dual).
    */
   private static Row exact(Config cfg, double[] sigma, int m, int k) {
     double[] y = new double[sigma.length];

@@ -198,8 +198,8 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
-   * Pseudo-label solver of {@code cce} (eq. 11): {@code exact} (default: the optimum through the
-   * Lagrange dual, {@code math.ExactPseudoLabels}, with SQUAREM EM where it stalls),
+   * Pseudo-label solver of {@code cce} (eq. 11): {@code exact} (default: the certified optimum,
+   * {@code math.ExactPseudoLabels}, with SQUAREM EM where it is not within 1e-6 of it),
    * {@code squarem} (the paper's EM with squared extrapolation) or {@code em} (the paper's plain
    * EM). {@code emMaxIter} and {@code emTol} bound the two EM solvers (and the exact solver's
    * fallback).
@@ -542,8 +542,8 @@ public interface CollisionClusteringParams extends Params {
           "EM stops when no pseudo-label entry moved by more than this (> 0)",
           finite(ParamValidators.gt(0)));
       solver = new Param<>(owner, "solver",
-          "pseudo-label solver of cce: exact (the optimum of eq. 11 through its dual, EM where it"
-              + " stalls), squarem (EM with squared extrapolation) or em (the paper's plain EM);"
+          "pseudo-label solver of cce: exact (the certified optimum of eq. 11, EM where it is not"
+              + " within 1e-6), squarem (EM with squared extrapolation) or em (the paper's plain EM);"
               + " supported: " + String.join(", ", org.ccespark.selflabel.CollisionEm.SOLVERS),
           ParamValidators.inArray(org.ccespark.selflabel.CollisionEm.SOLVERS.toArray(new String[0])));
       init = new Param<>(owner, "init",

@@ -11,9 +11,9 @@ import org.ccespark.math.SelfLabelingLoss;
  * (eq. 11) with the collision cross-entropy {@code H2(y, σ) = -ln Σ_k y_k σ_k} (eq. 9).
  *
  * <ul>
- *   <li>Pseudo-labels, solver {@code exact} (the default): the optimum of eq. 11 through its dual
- *       ({@link ExactPseudoLabels}), with SQUAREM EM from its labels where the dual iteration
- *       stalls. Solvers {@code squarem} and {@code em}:</li>
+ *   <li>Pseudo-labels, solver {@code exact} (the default): the certified optimum of eq. 11
+ *       ({@link ExactPseudoLabels}), with SQUAREM EM from its labels where they are not certified
+ *       within {@link #CERTIFIED} of it. Solvers {@code squarem} and {@code em}:</li>
  *   <li>the paper's EM (E-step eq. 14, Newton M-step of Theorem 1), from the start
  *       given ({@code y = σ}), accelerated by SQUAREM ({@link PseudoLabelEm#solveAccelerated}).
  *       Fixed rows count in every E-step (column sums over all rows) but are not updated: for
