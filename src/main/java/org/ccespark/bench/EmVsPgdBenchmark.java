@@ -128,15 +128,14 @@ public final class EmVsPgdBenchmark {
       Row em = kRows.get(0);
       Row sq = kRows.get(1);
       Row ex = kRows.get(2);
-      j.put("speedupExactOverSquarem", !ex.converged() ? null
-          : sq.seconds().median() / ex.seconds().median());
+      // the exact solver's time to its certified precision (exactRelativeGap, which at K = 200
+      // is not 1e-9) against SQUAREM's to its own stopping rule
+      j.put("speedupExactOverSquarem", sq.seconds().median() / ex.seconds().median());
       j.put("exactPasses", ex.iterations());
       j.put("exactGap", ex.gap());
       j.put("exactRelativeGap", ex.gap() / (1 + Math.abs(ex.loss())));
-      if (ex.converged()) {
-        j.put("emRelativeExcessLoss", (em.loss() - ex.loss()) / Math.abs(ex.loss()));
-        j.put("squaremRelativeExcessLoss", (sq.loss() - ex.loss()) / Math.abs(ex.loss()));
-      }
+      j.put("emRelativeExcessLoss", (em.loss() - ex.loss()) / Math.abs(ex.loss()));
+      j.put("squaremRelativeExcessLoss", (sq.loss() - ex.loss()) / Math.abs(ex.loss()));
       j.put("speedupEmOverBestPgd", best == null || !em.converged() ? null
           : best.seconds().median() / em.seconds().median());
       j.put("speedupSquaremOverBestPgd", best == null || !sq.converged() ? null
@@ -283,12 +282,11 @@ public final class EmVsPgdBenchmark {
           + " than it%n", j.get("k"), j.get("bestPgdStepSize") == null ? "none (no step size"
           + " converged)" : String.format("%.2g/M", (Double) j.get("bestPgdStepSize") * cfg.block()),
           times(j.get("speedupEmOverBestPgd")), times(j.get("speedupSquaremOverBestPgd"))));
-      sb.append(String.format("  K=%s: exact solver %s passes (certified within %s of the optimum),"
-          + " %s faster than EM+SQUAREM; final L_CCE+ above the exact optimum (relative): EM %s,"
-          + " EM+SQUAREM %s%n", j.get("k"), j.get("exactPasses"), rel(j.get("exactRelativeGap")),
-          j.get("speedupExactOverSquarem") == null ? "n/a (not within 1e-9)"
-              : times(j.get("speedupExactOverSquarem")), rel(j.get("emRelativeExcessLoss")),
-          rel(j.get("squaremRelativeExcessLoss"))));
+      sb.append(String.format("  K=%s: exact solver %s passes, certified within %s (relative) of"
+          + " the optimum, %s faster than EM+SQUAREM; final L_CCE+ above the exact solver's"
+          + " (relative): EM %s, EM+SQUAREM %s%n", j.get("k"), j.get("exactPasses"),
+          rel(j.get("exactRelativeGap")), times(j.get("speedupExactOverSquarem")),
+          rel(j.get("emRelativeExcessLoss")), rel(j.get("squaremRelativeExcessLoss"))));
     }
     return sb.toString();
   }
