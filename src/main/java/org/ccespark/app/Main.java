@@ -80,9 +80,10 @@ public final class Main {
         // to the user; the output folder's shutdown hook prints the one 'interrupted:' line
         return FAILED;
       }
+      String message = describe(e);
       Path log = TaskFailureLog.written();
-      err.println("error: " + describe(e)
-          + (log == null ? "" : "; Spark's report of the failed tasks is in " + log));
+      err.println("error: " + message + (log == null ? ""
+          : (message.endsWith(".") ? " " : ". ") + "Spark's report of the failed tasks: " + log));
       if (System.getenv("CCE_DEBUG") != null && !System.getenv("CCE_DEBUG").isEmpty()) {
         e.printStackTrace(err);
       }

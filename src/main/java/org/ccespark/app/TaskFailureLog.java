@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.logging.log4j.LogManager;
@@ -43,12 +44,16 @@ final class TaskFailureLog {
   /** Loggers whose reports are about failed tasks (with their stack traces) or jobs they failed. */
   private static final List<String> TASK_LOGGERS = List.of(
       "org.apache.spark.executor.Executor",
-      "org.apache.spark.scheduler.TaskSetManager",
       "org.apache.spark.sql.execution.datasources.FileFormatWriter",
       "org.apache.spark.internal.io.SparkHadoopWriter");
-  /** Spark's utility logger: its {@value #ABORTING_TASK} reports (a failed write) go to the file. */
-  private static final String UTILS = "org.apache.spark.util.Utils";
-  private static final String ABORTING_TASK = "Aborting task";
+  /**
+   * Loggers of which only some reports are about failed tasks, by the pattern of those messages;
+   * their other reports (such as the scheduler's "task of very large size") stay on the terminal.
+   */
+  private static final Map<String, Pattern> TASK_MESSAGES = Map.of(
+      "org.apache.spark.scheduler.TaskSetManager",
+      Pattern.compile("(Lost task |Task .* aborting job).*", Pattern.DOTALL),
+      "org.apache.spark.util.Utils", Pattern.compile("Aborting task.*", Pattern.DOTALL));
   private static final String APPENDER = "cce-task-failures";
   /** Hadoop shutdown-hook priority: before Spark's hooks, which stop the running jobs. */
   private static final int SHUTDOWN_PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 40;
@@ -91,12 +96,16 @@ final class TaskFailureLog {
       LoggerConfig logger = replace(config, name);
       logger.addAppender(appender, null, null);
     }
-    List<Appender> terminal = inherited(config.getLoggerConfig(UTILS));
-    LoggerConfig utils = replace(config, UTILS);
-    utils.addAppender(appender, null, new AbortingTask(Filter.Result.NEUTRAL, Filter.Result.DENY));
-    for (Appender a : terminal) {
-      utils.addAppender(a, null, new AbortingTask(Filter.Result.DENY, Filter.Result.NEUTRAL));
-    }
+    TASK_MESSAGES.forEach((name, messages) -> {
+      List<Appender> before = inherited(config.getLoggerConfig(name));
+      LoggerConfig logger = replace(config, name);
+      logger.addAppender(appender, null,
+          new Matching(messages, Filter.Result.NEUTRAL, Filter.Result.DENY));
+      for (Appender a : before) {
+        logger.addAppender(a, null, new Matching(messages, Filter.Result.DENY,
+            Filter.Result.NEUTRAL));
+      }
+    });
     context.updateLoggers();
     file = target;
     shutdownHook = () -> everythingToTheFile(context, appender);
@@ -169,10 +178,13 @@ final class TaskFailureLog {
     context.updateLoggers();
   }
 
-  /** Matches Spark's {@value #ABORTING_TASK} reports (a task that failed while writing). */
-  private static final class AbortingTask extends AbstractFilter {
-    AbortingTask(Result onMatch, Result onMismatch) {
+  /** Decides by whether an event's message matches a pattern. */
+  private static final class Matching extends AbstractFilter {
+    private final Pattern messages;
+
+    Matching(Pattern messages, Result onMatch, Result onMismatch) {
       super(onMatch, onMismatch);
+      this.messages = messages;
       start();
     }
 
@@ -180,7 +192,7 @@ final class TaskFailureLog {
     public Result filter(LogEvent event) {
       String message = event.getMessage() == null ? null
           : event.getMessage().getFormattedMessage();
-      return message != null && message.startsWith(ABORTING_TASK) ? onMatch : onMismatch;
+      return message != null && messages.matcher(message).matches() ? onMatch : onMismatch;
     }
   }
 }

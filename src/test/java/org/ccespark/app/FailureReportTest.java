@@ -42,7 +42,7 @@ class FailureReportTest {
   private static final Pattern TRACE =
       Pattern.compile("\\s+at .*|\\s*\\.\\.\\. \\d+ more|\\s*Caused by: .*|Exception in thread .*");
   private static final Pattern TASK_LOG =
-      Pattern.compile("; Spark's report of the failed tasks is in (\\S+)$");
+      Pattern.compile("\\. Spark's report of the failed tasks: (\\S+)$");
 
   @TempDir
   Path tmp;
