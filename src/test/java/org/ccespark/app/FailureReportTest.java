@@ -90,7 +90,7 @@ class FailureReportTest {
     return errors.get(0);
   }
 
-  /** The log file the error line names: it holds Spark's report of the failed task, trace and all. */
+  /** The log file the error line names: it holds Spark's report of the failed task and its trace. */
   private static Path assertNamesTheTaskLog(String line, String reported) throws IOException {
     Matcher m = TASK_LOG.matcher(line);
     assertTrue(m.find(), "the log of the failed tasks is named: " + line);
@@ -187,14 +187,16 @@ class FailureReportTest {
     Path out = tmp.resolve("out");
     String full = Pattern.quote(checkpoints.toString()) + "/\\.epoch-.*/"
         + (schedule.equals("minibatch") ? "state" : "labels/.*");
-    Run r = run(fullDisk(full), "cluster", "--input", input.toString(), "--label-col", "label",
-        "--k", "3", "--epochs", "2", "--batch-size", "16", "--schedule", schedule,
-        "--checkpoint-dir", checkpoints.toString(), "--output", out.toString());
+    Run r = run(fullDisk(full, "-Dcce.task.log=" + tmp.resolve("tasks.log")), "cluster",
+        "--input", input.toString(), "--label-col", "label", "--k", "3", "--epochs", "2",
+        "--batch-size", "16", "--schedule", schedule, "--checkpoint-dir", checkpoints.toString(),
+        "--output", out.toString());
     String line = assertOneLine(r, "Cannot write the checkpoint of epoch 1 into '"
         + checkpoints.toUri().toString().replace("file:///", "file:/").replaceAll("/$", "")
         + "': No space left on device");
     if (schedule.equals("fulldata")) {
-      assertNamesTheTaskLog(line, "No space left on device");
+      assertEquals(tmp.resolve("tasks.log"), assertNamesTheTaskLog(line,
+          "No space left on device"));
     } else {
       assertFalse(TASK_LOG.matcher(line).find(), "no task failed: " + line);
     }
@@ -218,8 +220,9 @@ class FailureReportTest {
     Path out = tmp.resolve("out");
     String full = Pattern.quote(tmp.toString()) + "/\\.out\\.tmp-[0-9a-f]{8}/"
         + (file.equals("predictions") ? ".*part-.*" : "metrics\\.json");
-    Run r = run(fullDisk(full, "-Dcce.task.log=" + tmp.resolve("tasks.log")), "cluster", "--input", input.toString(), "--label-col", "label", "--k", "3", "--epochs",
-        "1", "--batch-size", "16", "--output", out.toString());
+    Run r = run(fullDisk(full, "-Dcce.task.log=" + tmp.resolve("tasks.log")), "cluster",
+        "--input", input.toString(), "--label-col", "label", "--k", "3", "--epochs", "1",
+        "--batch-size", "16", "--output", out.toString());
     if (file.equals("predictions")) {
       String line = assertOneLine(r, "error: No space left on device while writing output "
           + out + " (file file:" + tmp + "/.out.tmp-", "of its temporary folder, now removed)");

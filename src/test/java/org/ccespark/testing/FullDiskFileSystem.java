@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * on a full disk: such a file is created as a symbolic link to {@code /dev/full}, whose every write
  * fails in the kernel with {@code ENOSPC} ("No space left on device"), and is then opened by
  * Hadoop's own {@link RawLocalFileSystem} code, so the failure reaches the program exactly as on a
- * real full disk (Hadoop turns it into an {@code FSError}). Needs no root and no mount; a test skips
- * where {@link #available()} is false.
+ * real full disk (Hadoop turns it into an {@code FSError}). Needs no root and no mount; a test
+ * skips where {@link #available()} is false.
  *
  * <p>Used in a child JVM: {@code -Dspark.hadoop.fs.file.impl=} this class and
  * {@code -D}{@value #PATTERN_PROPERTY}{@code =REGEX}, matched against the whole local path of each
