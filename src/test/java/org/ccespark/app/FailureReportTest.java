@@ -90,7 +90,7 @@ class FailureReportTest {
     return errors.get(0);
   }
 
-  /** The log file the error line names: it holds Spark's report of the failed task and its trace. */
+  /** The log file the error line names: Spark's report of the failed task, with its trace. */
   private static Path assertNamesTheTaskLog(String line, String reported) throws IOException {
     Matcher m = TASK_LOG.matcher(line);
     assertTrue(m.find(), "the log of the failed tasks is named: " + line);
