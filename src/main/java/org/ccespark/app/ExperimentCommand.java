@@ -150,7 +150,7 @@ final class ExperimentCommand {
     started = System.nanoTime();
     SparkSession spark = Main.session();
     List<OutputDir.Other> inputs = new ArrayList<>(List.of(
-        OutputDir.Other.input("--config", file.toString())));
+        OutputDir.Other.text("--config", file.toString())));
     for (ExperimentConfig.DatasetSpec d : cfg.datasets) {
       inputs.add(OutputDir.Other.input("dataset." + d.name() + ".path", d.path()));
     }

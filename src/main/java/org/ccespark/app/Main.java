@@ -3,12 +3,15 @@ package org.ccespark.app;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkException;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.UsageException;
@@ -21,7 +24,9 @@ import org.ccespark.app.CommandLine.UsageException;
  * setting come from the launcher ({@code spark-submit --master ...} or {@code -Dspark.master=...}),
  * and an existing session is reused, which is how tests call {@link #run(String[], PrintStream,
  * PrintStream)} in-process. Every failure is reported as one line {@code error: ...} on the error
- * stream, with a non-zero exit status.
+ * stream, with a non-zero exit status. On the command line ({@link #main}) Spark's reports of
+ * failed tasks, stack traces and all, go to a log file instead of the terminal, and the line names
+ * it ({@link TaskFailureLog}).
  */
 public final class Main {
   /** Exit status of a successful run. */
@@ -34,6 +39,8 @@ public final class Main {
   private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
       BenchCommand.COMMAND, ExperimentCommand.COMMAND, ConvertCommand.COMMAND,
       ExtractCommand.COMMAND, TrainDeepCommand.COMMAND);
+  /** The message of {@code ENOSPC}, as the JVM and Hadoop report it. */
+  private static final String NO_SPACE = "No space left on device";
 
   private Main() {}
 
@@ -43,7 +50,9 @@ public final class Main {
    * @param args the command line, e.g. {@code cluster --input x.csv --k 10 --output out}
    */
   public static void main(String[] args) {
+    TaskFailureLog.enable();
     int status = run(args, System.out, System.err);
+    TaskFailureLog.finish();
     if (SparkSession.getDefaultSession().isDefined()) {
       SparkSession.getDefaultSession().get().stop();
     }
@@ -65,13 +74,16 @@ public final class Main {
     } catch (UsageException e) {
       err.println("error: " + oneLine(e.getMessage()));
       return USAGE;
-    } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
+    } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError | FSError e) {
       if (ShutdownHookManager.get().isShutdownInProgress()) {
         // SIGTERM or Ctrl-C: Spark was stopped under the running job, whose failure says nothing
         // to the user; the output folder's shutdown hook prints the one 'interrupted:' line
         return FAILED;
       }
-      err.println("error: " + describe(e));
+      String message = describe(e);
+      Path log = TaskFailureLog.written();
+      err.println("error: " + message + (log == null ? ""
+          : (message.endsWith(".") ? " " : ". ") + "Spark's report of the failed tasks: " + log));
       if (System.getenv("CCE_DEBUG") != null && !System.getenv("CCE_DEBUG").isEmpty()) {
         e.printStackTrace(err);
       }
@@ -150,7 +162,9 @@ public final class Main {
       builder.appName("cce-spark");
     }
     try {
-      return builder.getOrCreate();
+      SparkSession session = builder.getOrCreate();
+      TaskFailureLog.install();
+      return session;
     } catch (RuntimeException e) {
       String message = String.valueOf(describe(e));
       if (message.contains("master URL must be set")) {
@@ -180,11 +194,47 @@ public final class Main {
     if (t instanceof OutOfMemoryError) {
       message = "out of memory (" + message + "); raise CCE_DRIVER_MEMORY or Spark's memory settings";
     }
-    return oneLine(message);
+    return oneLine(withWriteFailure(e, message));
+  }
+
+  /**
+   * A message that names the cause of a failed write (a full disk: "No space left on device", or
+   * any write error of Hadoop's local file system, {@link FSError}) and, where Spark's writer names
+   * it, the file; {@code message} as it is for other failures. A file in an output's temporary
+   * folder is reported with the output it belongs to.
+   */
+  private static String withWriteFailure(Throwable e, String message) {
+    Throwable failure = null;
+    String path = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (path == null && t instanceof SparkThrowable s && s.getMessageParameters() != null) {
+        path = s.getMessageParameters().get("path");
+      }
+      if (failure == null && (t instanceof FSError
+          || (t.getMessage() != null && t.getMessage().contains(NO_SPACE)))) {
+        failure = t;
+      }
+    }
+    if (failure == null) {
+      return message;
+    }
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String reason = oneLine(root.getMessage() == null ? root.getClass().getSimpleName()
+        : root.getMessage());
+    if (path != null) {
+      String output = OutputDir.outputOf(path);
+      return reason + " while writing " + (output == null ? path
+          : "output " + output + " (file " + path + " of its temporary folder, now removed)");
+    }
+    return oneLine(message).contains(reason) ? message : oneLine(message) + ": " + reason;
   }
 
   private static boolean isWrapper(Throwable t) {
     return t instanceof SparkException
+        || t instanceof FSError // Hadoop's local file system: the IOException of a failed write
         || t instanceof InvocationTargetException
         || t instanceof ExecutionException
         || t instanceof CompletionException

@@ -12,8 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -65,6 +67,8 @@ final class OutputDir implements AutoCloseable {
    * system is still open.
    */
   private static final int SHUTDOWN_PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 20;
+  /** The name of a temporary folder, {@code .NAME.tmp-<8 hex digits>}; group 1 is NAME. */
+  private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.tmp-[0-9a-f]{8}");
 
   private final FileSystem fs;
   private final Path target;
@@ -89,16 +93,29 @@ final class OutputDir implements AutoCloseable {
    * @param path the path as given (null: none)
    * @param existingOnly whether only existing paths count: an input may also be a dataset name or
    *     a Hadoop glob (then its matches count), and a missing input fails later on its own
+   * @param regular whether what it names must be regular files or folders (data read through
+   *     Hadoop and Spark, which read a named pipe or a device as empty)
    */
-  record Other(String option, String path, boolean existingOnly) {
-    /** A file, folder or glob the command reads (or a dataset name, which does not count). */
+  record Other(String option, String path, boolean existingOnly, boolean regular) {
+    /**
+     * Data the command reads through Hadoop or Spark: a file, folder or glob (or a dataset name,
+     * which does not count).
+     */
     static Other input(String option, String path) {
-      return new Other(option, path, true);
+      return new Other(option, path, true, true);
+    }
+
+    /**
+     * A file the command reads itself, such as a configuration file: it may also be a named pipe
+     * ({@code --config <(...)} in bash).
+     */
+    static Other text(String option, String path) {
+      return new Other(option, path, true, false);
     }
 
     /** A folder the command writes besides its output, such as {@code --checkpoint-dir}. */
     static Other folder(String option, String path) {
-      return new Other(option, path, false);
+      return new Other(option, path, false, false);
     }
   }
 
@@ -106,15 +123,17 @@ final class OutputDir implements AutoCloseable {
    * Checks the destination and creates the temporary folder beside it. This is the one place that
    * decides where a command may write and what {@code --overwrite} may replace: the destination
    * must not be a file-system root, the working folder or one of its parents, and must not be,
-   * contain or lie inside any of {@code others}; an existing destination is replaced only with
-   * {@code overwrite}, and only if it is a folder written by this tool (it holds {@value #MARKER}).
+   * contain or lie inside any of {@code others}; the inputs among {@code others} must name regular
+   * files or folders; an existing destination is replaced only with {@code overwrite}, and only
+   * if it is a folder written by this tool (it holds {@value #MARKER}).
    *
    * @param conf Hadoop configuration (Spark's)
    * @param dir the destination folder, as given to {@code --output}
    * @param overwrite whether an existing destination may be replaced
    * @param others the command's inputs and other folders, which the destination must keep apart
    *     from
-   * @throws UsageException if the destination may not be written (nothing is touched)
+   * @throws UsageException if the destination may not be written or an input is a named pipe,
+   *     a device or a socket (nothing is touched)
    * @throws IllegalArgumentException if the destination exists and {@code overwrite} is false
    */
   static OutputDir open(Configuration conf, String dir, boolean overwrite, Other... others) {
@@ -158,8 +177,9 @@ final class OutputDir implements AutoCloseable {
 
   /**
    * Refuses a destination that is the working folder or one of its parents, or that is, contains
-   * or lies inside one of {@code others}. Paths are compared after resolving symbolic links
-   * (local files) or as fully qualified URIs (other file systems).
+   * or lies inside one of {@code others}, and an input that names a named pipe, a device or a
+   * socket ({@link Other#regular()}). Paths are compared after resolving symbolic links (local
+   * files) or as fully qualified URIs (other file systems).
    */
   private void checkPlace(Configuration conf, String given, Other... others) throws IOException {
     String here = key(fs, fs.getWorkingDirectory());
@@ -186,6 +206,13 @@ final class OutputDir implements AutoCloseable {
         matches = ofs.globStatus(p);
       } catch (IOException | IllegalArgumentException e) {
         // not a valid glob: the path as given
+      }
+      if (matches != null && o.regular()) {
+        try {
+          FeatureInput.requireFilesOrFolders(o.option(), o.path(), matches);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
       }
       if (matches != null) {
         for (int i = 0; i < matches.length && i < 10_000; i++) {
@@ -317,6 +344,31 @@ final class OutputDir implements AutoCloseable {
     System.err.flush();
   }
 
+  /**
+   * The output folder whose temporary folder holds {@code path}, for a message about a file being
+   * written there.
+   *
+   * @param path a file or folder, as a path or URI
+   * @return the output beside the temporary folder ({@code /data/out} for
+   *     {@code file:/data/.out.tmp-1a2b3c4d/part-0.csv}), or null if {@code path} is not inside one
+   */
+  static String outputOf(String path) {
+    Path p;
+    try {
+      p = new Path(path);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    for (; p != null && p.getParent() != null; p = p.getParent()) {
+      Matcher m = TEMPORARY.matcher(p.getName());
+      if (m.matches()) {
+        Path out = new Path(p.getParent(), m.group(1));
+        return "file".equals(out.toUri().getScheme()) ? out.toUri().getPath() : out.toString();
+      }
+    }
+    return null;
+  }
+
   /** @return the destination: a plain path for the local file system, else the full URI */
   String display() {
     return "file".equals(target.toUri().getScheme()) ? target.toUri().getPath() : target.toString();
@@ -346,6 +398,8 @@ final class OutputDir implements AutoCloseable {
       os.write(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + name + " into " + tmp, e);
+    } catch (FSError e) { // Hadoop's local file system: a full disk, for example
+      throw new IllegalStateException("Cannot write " + name + " into " + tmp, e);
     }
   }
 

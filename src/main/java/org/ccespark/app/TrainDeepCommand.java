@@ -238,7 +238,7 @@ final class TrainDeepCommand {
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
             args.has("--overwrite"), OutputDir.Other.input("--input", input),
             OutputDir.Other.input("--held-out", args.string("--held-out", null)),
-            OutputDir.Other.input("--config", args.string("--config", null)),
+            OutputDir.Other.text("--config", args.string("--config", null)),
             OutputDir.Other.input("--init", args.string("--init", null)),
             OutputDir.Other.folder("--checkpoint-dir", args.string("--checkpoint-dir", null)));
         DeepInput trainInput = DeepInput.open(spark, input,

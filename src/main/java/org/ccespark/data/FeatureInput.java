@@ -2,6 +2,8 @@ package org.ccespark.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -633,7 +635,7 @@ public final class FeatureInput {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       FileStatus[] matches = fs.globStatus(p);
       if (matches == null || matches.length == 0) {
-        if (path.matches(".*[\\[\\]{}*?].*")) {
+        if (isGlob(path)) {
           boolean literal = fs.exists(p);
           throw new IllegalArgumentException("Input path '" + path + "' matches no file: it is"
               + " read as a Hadoop glob pattern, in which * ? [ ] { } are special"
@@ -643,10 +645,74 @@ public final class FeatureInput {
         }
         throw new IllegalArgumentException("Input path '" + path + "' does not exist.");
       }
+      requireFilesOrFolders("Input path", path, matches);
       return matches;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot access input path '" + path + "'", e);
     }
+  }
+
+  /**
+   * Refuses an input that names something other than regular files and folders: a named pipe
+   * (FIFO), a device or a socket. Spark reads only regular files: such a path would read as empty
+   * and fail later on a missing column or no rows.
+   *
+   * @param what how the message names the input, e.g. {@code Input path} or {@code --input}
+   * @param given the path as given (a glob too)
+   * @param matches the files and folders it names
+   * @throws IllegalArgumentException naming the path and what it is
+   */
+  public static void requireFilesOrFolders(String what, String given, FileStatus[] matches) {
+    for (FileStatus m : matches) {
+      String kind = m.isDirectory() ? null : specialFileKind(m.getPath());
+      if (kind != null) {
+        throw new IllegalArgumentException(what + " '" + given + "' "
+            + (isGlob(given) ? "matches " + m.getPath().toUri().getPath() + ", " : "is ") + kind
+            + ", not a regular file or folder: only regular files (or folders of them) can be"
+            + " read; write the data into a file and pass that.");
+      }
+    }
+  }
+
+  /**
+   * What a local path is when it is neither a regular file nor a folder.
+   *
+   * @return {@code a named pipe (FIFO)}, {@code a character device}, {@code a block device},
+   *     {@code a socket} or {@code a special file}; null for a regular file, a folder, a missing
+   *     path or a path on another file system than the local one
+   */
+  private static String specialFileKind(Path path) {
+    String scheme = path.toUri().getScheme();
+    if (scheme != null && !scheme.equals("file")) {
+      return null;
+    }
+    java.nio.file.Path local = java.nio.file.Path.of(path.toUri().getPath());
+    try {
+      if (!Files.readAttributes(local, BasicFileAttributes.class).isOther()) {
+        return null;
+      }
+      switch ((Integer) Files.getAttribute(local, "unix:mode") & 0170000) {
+        case 0010000:
+          return "a named pipe (FIFO)";
+        case 0020000:
+          return "a character device";
+        case 0060000:
+          return "a block device";
+        case 0140000:
+          return "a socket";
+        default:
+          return "a special file";
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return "a special file"; // no unix attribute view: isOther() said enough
+    } catch (IOException e) {
+      return null; // gone or unreadable: reading it fails with its own message
+    }
+  }
+
+  /** Whether Hadoop reads {@code path} as a glob pattern: it has one of * ? [ ] { }. */
+  private static boolean isGlob(String path) {
+    return path.matches(".*[\\[\\]{}*?].*");
   }
 
   private static String resolveFormat(

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -289,6 +290,10 @@ public final class TrainingCheckpoint implements AutoCloseable {
    *
    * @param labels the epoch's fulldata pseudo-labels (one {@code double[][]} per partition), or
    *     null
+   * @throws UncheckedIOException if a file cannot be written, or {@link IllegalStateException}
+   *     if a write failed with Hadoop's {@link FSError} (a full local disk) or the executors could
+   *     not write the pseudo-labels; either way the temporary folder is removed and the previous
+   *     checkpoint kept
    */
   void save(JavaSparkContext jsc, State state, JavaRDD<double[][]> labels) {
     String name = epochName(state.epochs());
@@ -326,14 +331,18 @@ public final class TrainingCheckpoint implements AutoCloseable {
           fs.delete(new Path(dir, epochName(epoch)), true);
         }
       }
-    } catch (IOException e) {
+    } catch (Exception | FSError e) {
+      // FSError: Hadoop's local file system reports a failed write (a full disk) as an Error;
+      // SparkException: the executors' failure to write the pseudo-labels
       try {
         fs.delete(tmp, true);
       } catch (IOException ignored) {
         // The original error matters more.
       }
-      throw new UncheckedIOException("Cannot write the checkpoint of epoch " + state.epochs()
-          + " into '" + dir + "'", e);
+      String message = "Cannot write the checkpoint of epoch " + state.epochs() + " into '" + dir
+          + "'";
+      throw e instanceof IOException io ? new UncheckedIOException(message, io)
+          : new IllegalStateException(message, e);
     }
   }
 

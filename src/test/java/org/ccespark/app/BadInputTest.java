@@ -2,7 +2,9 @@ package org.ccespark.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +22,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.ccespark.app.MainTest.Outcome;
+import org.ccespark.data.FeatureInput;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Bad input through the command line ({@link Main#run}, in-process, shared Spark session), as a
  * user meets it: {@code --on-invalid skip}, malformed LibSVM lines, corrupt Parquet, a features
- * column that is not a vector, constant features, null and extra labels, and every option out of
- * range. RELIABILITY.md lists each with what the program does.
+ * column that is not a vector, constant features, null and extra labels, a named pipe as input,
+ * and every option out of range. RELIABILITY.md lists each with what the program does.
  */
 class BadInputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +48,7 @@ class BadInputTest {
   }
 
   /** {@code n} rows of three blobs in 2-D, label i % 3, as CSV lines (header first). */
-  private static List<String> blobLines(int n) {
+  static List<String> blobLines(int n) {
     Random rnd = new Random(11);
     List<String> lines = new ArrayList<>(List.of("x0,x1,label"));
     for (int i = 0; i < n; i++) {
@@ -351,6 +354,33 @@ class BadInputTest {
     assertEquals(Main.USAGE, partitions.status());
     assertTrue(partitions.err().contains("--partitions must be an integer from 1 to at most"
         + " 2147483647, got 99999999999"), partitions.err());
+  }
+
+  /**
+   * An input that is a named pipe (a FIFO made by {@code mkfifo}), directly or as a glob's match,
+   * or a character device ({@code /dev/null}): refused before anything is read or written, naming
+   * the path and what it is (Spark would read it as empty); {@code FeatureInput.read} alike.
+   */
+  @Test
+  void aNamedPipeOrADeviceIsNotAnInput() throws Exception {
+    Path fifo = tmp.resolve("pipe.csv");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true)
+        .start();
+    assumeTrue(mkfifo.waitFor() == 0 && Files.exists(fifo),
+        "mkfifo is not available here: " + new String(mkfifo.getInputStream().readAllBytes()));
+    Path out = tmp.resolve("out");
+    assertFails(MainTest.run(cluster(fifo, out, "--label-col", "label")), Main.USAGE, out,
+        "--input '" + fifo + "' is a named pipe (FIFO), not a regular file or folder");
+    assertFails(MainTest.run(cluster(tmp.resolve("pipe*"), out)), Main.USAGE, out,
+        "matches " + fifo + ", a named pipe (FIFO), not a regular file or folder");
+    assertFails(MainTest.run(cluster(Path.of("/dev/null"), out, "--format", "csv")), Main.USAGE,
+        out, "--input '/dev/null' is a character device, not a regular file or folder");
+    assertTrue(Files.exists(fifo), "the pipe is left alone");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FeatureInput.read(SharedSpark.session(), fifo.toString(), "csv", null, null));
+    assertTrue(e.getMessage().contains("Input path '" + fifo + "' is a named pipe (FIFO)"),
+        e.getMessage());
   }
 
   /**

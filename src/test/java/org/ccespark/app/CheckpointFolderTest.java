@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import org.ccespark.app.MainTest.Outcome;
 import org.ccespark.data.GaussianBlobs;
 import org.ccespark.spark.ProcessOwner;
 import org.ccespark.spark.TrainingCheckpoint;
+import org.ccespark.testing.CceProcess;
 import org.ccespark.testing.SharedSpark;
 import org.ccespark.testing.StandaloneCluster;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,22 +111,10 @@ class CheckpointFolderTest {
     GaussianBlobs.generate(SharedSpark.session(), 1000, 8, 4, 1, 2).write()
         .parquet(data.toString());
     Path checkpoints = tmp.resolve("checkpoints");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(StandaloneCluster.sparkJvmFlags());
-    command.addAll(List.of("-Xmx1g", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
-        "-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath()
-            .toUri(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(cluster(data, tmp.resolve("first"), checkpoints, "--epochs", "4",
-        "--batch-size", "250", "--em-max-iter", "30", "--seed", "3", "--partitions", "2")));
     Path log = tmp.resolve("first.log");
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().keySet().removeIf(k -> k.startsWith("SPARK_"));
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process first = pb.start();
+    Process first = CceProcess.builder(log, List.of("-Xmx1g", "-Dspark.master=local[2]"),
+        List.of(cluster(data, tmp.resolve("first"), checkpoints, "--epochs", "4", "--batch-size",
+            "250", "--em-max-iter", "30", "--seed", "3", "--partitions", "2"))).start();
     try {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (!Files.isDirectory(checkpoints.resolve("epoch-000001"))) {

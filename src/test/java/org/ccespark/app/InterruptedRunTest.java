@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.ccespark.data.GaussianBlobs;
+import org.ccespark.testing.CceProcess;
 import org.ccespark.testing.SharedSpark;
 import org.ccespark.testing.StandaloneCluster;
 import org.junit.jupiter.api.AfterEach;
@@ -78,19 +78,8 @@ class InterruptedRunTest {
 
   /** Starts {@code cce} with the arguments in a child JVM logging to {@code name.log}. */
   private Process start(String name, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(StandaloneCluster.sparkJvmFlags());
-    command.addAll(List.of("-Xmx1g", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
-        "-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath().toUri(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log(name).toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().keySet().removeIf(k -> k.startsWith("SPARK_"));
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
+    Process p = CceProcess.builder(log(name), List.of("-Xmx1g", "-Dspark.master=local[2]"), args)
+        .start();
     children.add(p);
     return p;
   }
@@ -177,6 +166,8 @@ class InterruptedRunTest {
     assertTrue(m.find(), log);
     assertEquals(List.of(), log.lines().filter(l -> l.startsWith("error: ")).toList(),
         "no internal error line beside 'interrupted:'");
+    assertEquals(List.of(), log.lines().filter(l -> l.matches("\\s+at .*|\\s*Caused by: .*"))
+        .toList(), "no stack trace of the jobs Spark stopped (they go to the task log)");
   }
 
   @Test

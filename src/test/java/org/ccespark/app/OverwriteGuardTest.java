@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ccespark.app.MainTest.Outcome;
+import org.ccespark.testing.CceProcess;
 import org.ccespark.testing.SharedSpark;
-import org.ccespark.testing.StandaloneCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,21 +184,9 @@ class OverwriteGuardTest {
     Files.writeString(tmp.resolve("work").resolve("other.txt"), "keep me");
     Map<String, String> before = snapshot(tmp.resolve("work"));
 
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(StandaloneCluster.sparkJvmFlags());
-    command.addAll(List.of("-Xmx512m", "-Dspark.master=local[1]", "-Dspark.ui.enabled=false",
-        "-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath()
-            .toUri(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(cluster(input, output, "--overwrite")));
     Path log = tmp.resolve("child.log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(here.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().keySet().removeIf(k -> k.startsWith("SPARK_"));
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
+    Process p = CceProcess.builder(log, List.of("-Xmx512m", "-Dspark.master=local[1]"),
+        List.of(cluster(input, output, "--overwrite"))).directory(here.toFile()).start();
     try {
       assertTrue(p.waitFor(300, TimeUnit.SECONDS), "did not end");
     } finally {
