@@ -203,8 +203,8 @@ final class CommandLine {
         Option o = command.option("--" + e.getKey());
         if (o == null) {
           throw new UsageException(source + ": unknown option '" + e.getKey() + "'"
-              + didYouMean(e.getKey(), command.options().stream()
-                  .map(x -> x.name().substring(2)).toList()));
+              + didYouMean(e.getKey(), command.optionNames().stream()
+                  .map(n -> n.substring(2)).toList()));
         }
         String v = e.getValue().trim();
         if (o.isFlag()) {
