@@ -40,7 +40,7 @@ final class BenchCommand {
 
   static final Command COMMAND = new Command("bench",
       "[--only NAME[,NAME...]] [--sizes N,N,...] [--dim D] [--k K] [--output DIR] [options]",
-      "performance benchmarks: EM vs PGD, EM kernel throughput, end to end vs K-means, scale-out",
+      "performance benchmarks: EM vs PGD, EM kernel, end to end vs K-means, scale-out",
       "Runs the benchmarks and prints a table for each: em-vs-pgd (the paper's Table 1: one block"
           + " of pseudo-labels solved by projected gradient descent on eq. 10 at several step"
           + " sizes and by EM on eq. 11, plain and SQUAREM-accelerated, same tolerance, single"

@@ -35,7 +35,7 @@ final class ClusterCommand {
 
   static final Command COMMAND = new Command("cluster",
       "--input PATH --k K --output DIR [options]",
-      "cluster the rows of a feature file (CCE or K-means); write predictions, metrics, model",
+      "cluster the rows of a feature file (CCE or K-means): predictions, metrics, model",
       "Reads PATH (Parquet, CSV with a header row, or LibSVM), clusters its rows into K clusters"
           + " with collision cross-entropy self-labeling (or MLlib K-means, for comparison) and"
           + " writes into DIR: predictions.csv (header row,id,path,label,prediction: the kept"

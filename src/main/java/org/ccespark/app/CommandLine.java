@@ -20,6 +20,11 @@ final class CommandLine {
   private static final int WIDTH = 100;
   private static final int OPTION_COLUMN = 26;
 
+  /** The spellings of the help flag, as the help lists them. */
+  static final String HELP_FLAGS = "-h, --help";
+  /** The spellings of the version flag, as the help lists them. */
+  static final String VERSION_FLAGS = "-V, --version";
+
   /** A command-line error (unknown or malformed option, missing or invalid value): exit code 2. */
   static final class UsageException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -67,6 +72,11 @@ final class CommandLine {
    */
   record Command(String name, String synopsis, String summary, String description,
       List<Option> options) {
+    /** The names of its options with their dashes, in help order (without {@code --help}). */
+    List<String> optionNames() {
+      return options.stream().map(Option::name).toList();
+    }
+
     Option option(String optionName) {
       for (Option o : options) {
         if (o.name().equals(optionName)) {
@@ -86,22 +96,15 @@ final class CommandLine {
       }
       sb.append("options:\n");
       for (Option o : options) {
-        String head = "  " + o.name() + (o.isFlag() ? "" : " " + o.metavar());
         String text = o.help();
         if (o.required()) {
           text += " (required)";
         } else if (o.defaultText() != null) {
           text += " [default: " + o.defaultText() + "]";
         }
-        if (head.length() + 2 > OPTION_COLUMN) {
-          sb.append(head).append('\n').append(" ".repeat(OPTION_COLUMN));
-        } else {
-          sb.append(head).append(" ".repeat(OPTION_COLUMN - head.length()));
-        }
-        sb.append(wrap(text, OPTION_COLUMN).stripLeading()).append('\n');
+        sb.append(row(o.name() + (o.isFlag() ? "" : " " + o.metavar()), text, OPTION_COLUMN));
       }
-      sb.append(String.format("  %-" + (OPTION_COLUMN - 2) + "s%s%n", "-h, --help",
-          "print this help and exit"));
+      sb.append(row(HELP_FLAGS, "print this help and exit", OPTION_COLUMN));
       return sb.toString();
     }
   }
@@ -199,7 +202,9 @@ final class CommandLine {
       for (Map.Entry<String, String> e : defaults.entrySet()) {
         Option o = command.option("--" + e.getKey());
         if (o == null) {
-          throw new UsageException(source + ": unknown option '" + e.getKey() + "'");
+          throw new UsageException(source + ": unknown option '" + e.getKey() + "'"
+              + didYouMean(e.getKey(), command.optionNames().stream()
+                  .map(n -> n.substring(2)).toList()));
         }
         String v = e.getValue().trim();
         if (o.isFlag()) {
@@ -257,7 +262,7 @@ final class CommandLine {
       Option option = command.option(name);
       if (option == null) {
         throw new UsageException("unknown option '" + name + "' for '" + command.name() + "'"
-            + seeHelp);
+            + didYouMean(name, command.optionNames()) + seeHelp);
       }
       String value;
       if (option.isFlag()) {
@@ -292,12 +297,20 @@ final class CommandLine {
         ": clustering by self-labeling with the collision cross-entropy (CCE) on Apache Spark\n\n");
     sb.append("usage: ").append(PROGRAM).append(" <command> [options]\n")
         .append("       ").append(PROGRAM).append(" <command> --help\n")
-        .append("       ").append(PROGRAM).append(" help [<command>]\n\n");
+        .append("       ").append(PROGRAM).append(" help [<command>]\n")
+        .append("       ").append(PROGRAM).append(" --version\n\n");
+    List<String> heads = new ArrayList<>(commands.stream().map(Command::name).toList());
+    heads.addAll(List.of("help", HELP_FLAGS, VERSION_FLAGS));
+    int column = 2 + heads.stream().mapToInt(String::length).max().orElse(0) + 3;
     sb.append("commands:\n");
     for (Command c : commands) {
-      sb.append(String.format("  %-10s%s%n", c.name(), c.summary()));
+      sb.append(row(c.name(), c.summary(), column));
     }
-    sb.append(String.format("  %-10s%s%n", "help", "print this help, or a command's options"));
+    sb.append(row("help", "print this help, or a command's options", column));
+    sb.append("\noptions:\n")
+        .append(row(HELP_FLAGS, "print this help and exit", column))
+        .append(row(VERSION_FLAGS,
+            "print the versions of cce-spark, Spark, Scala and Java, and exit", column));
     sb.append('\n').append(wrap("The Spark master and settings come from the launcher:"
         + " submit/cce runs an embedded local Spark (CCE_MASTER, default local[*]; CCE_DRIVER_MEMORY,"
         + " default 4g); submit/spark-submit-cce submits to any master. Exit status: 0 on success,"
@@ -305,6 +318,80 @@ final class CommandLine {
         + " printed as one line 'error: ...' on standard error; set CCE_DEBUG=1 to also print the"
         + " stack trace.", 0)).append('\n');
     return sb.toString();
+  }
+
+  /**
+   * One row of a two-column list: {@code head} indented by two spaces, then {@code text} starting
+   * at {@code column} and word-wrapped under itself. A head too long to leave two spaces before the
+   * column gets a line of its own, so that a name never runs into its description.
+   */
+  static String row(String head, String text, int column) {
+    String indented = "  " + head;
+    StringBuilder sb = new StringBuilder(indented);
+    if (indented.length() + 2 > column) {
+      sb.append('\n').append(" ".repeat(column));
+    } else {
+      sb.append(" ".repeat(column - indented.length()));
+    }
+    return sb.append(wrap(text, column).stripLeading()).append('\n').toString();
+  }
+
+  /**
+   * The {@code "; did you mean 'x'?"} clause for a mistyped name: the candidates closest to it by
+   * edit distance (insertions, deletions, substitutions and swaps of adjacent characters), if
+   * within a third of its length without dashes (at least 1, at most 3 edits, and fewer than its
+   * length); empty if none is that close.
+   *
+   * @param given the name as typed, e.g. {@code --sed} or {@code clustr}
+   * @param candidates the valid names, in the order to list ties
+   */
+  static String didYouMean(String given, List<String> candidates) {
+    int length = given.replaceFirst("^-+", "").length();
+    int limit = Math.min(Math.max(1, Math.min(3, length / 3)), length - 1);
+    int best = limit + 1;
+    List<String> closest = new ArrayList<>();
+    for (String c : candidates) {
+      int d = editDistance(given.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+      if (d > limit) {
+        continue;
+      }
+      if (d < best) {
+        best = d;
+        closest.clear();
+      }
+      if (d == best && !closest.contains(c)) {
+        closest.add(c);
+      }
+    }
+    if (closest.isEmpty()) {
+      return "";
+    }
+    return "; did you mean '" + String.join("' or '", closest) + "'?";
+  }
+
+  /**
+   * The optimal-string-alignment distance: the fewest insertions, deletions, substitutions and
+   * swaps of two adjacent characters that turn {@code a} into {@code b}.
+   */
+  static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   /** Word-wraps {@code text} to {@link #WIDTH} columns, indenting continuation lines. */

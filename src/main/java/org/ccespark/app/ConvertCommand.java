@@ -36,7 +36,7 @@ final class ConvertCommand {
   static final Command COMMAND = new Command("convert",
       "--input PATH|NAME --to parquet|png --output DIR [--format F] [--limit N] [--seed S]"
           + " [--partitions N] [--overwrite]",
-      "image dataset (IDX, CIFAR, STL-10, image folder, or a named dataset) to Parquet or PNG",
+      "image dataset (IDX, CIFAR, STL-10, image folder, named dataset) to Parquet or PNG",
       "Reads an image dataset and writes it as pixel features in Parquet or as PNG files. The"
           + " input is a path (IDX images file with its labels file beside it, CIFAR-10/100 or"
           + " STL-10 binary file, a CIFAR-10 folder of data batches, or a folder of PNG/JPEG"

@@ -46,7 +46,7 @@ final class ExtractCommand {
 
   static final Command COMMAND = new Command("extract",
       "--input PATH|NAME --output DIR [--model NAME|FILE|DIR] [options]",
-      "image features with a CNN (DJL, PyTorch): images to a Parquet feature folder for cluster",
+      "image features with a CNN (DJL, PyTorch) into a Parquet folder that cluster reads",
       "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"
           + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files),"
           + " preprocesses them as the model expects (pixels to [0, 1], grey to three channels,"

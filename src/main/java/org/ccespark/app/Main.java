@@ -1,15 +1,20 @@
 package org.ccespark.app;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.SparkBuildInfo;
 import org.apache.spark.SparkException;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +23,8 @@ import org.ccespark.app.CommandLine.UsageException;
 
 /**
  * The main class for {@code spark-submit} and {@code submit/cce}: {@code cluster}, {@code demo},
- * {@code bench}, {@code experiment}, {@code convert} and {@code help}. Run {@code cce --help} for the options.
+ * {@code bench}, {@code experiment}, {@code convert}, {@code extract}, {@code train-deep} and
+ * {@code help}, and {@code --version}. Run {@code cce --help} for the options.
  *
  * <p>The Spark session is {@code SparkSession.builder().getOrCreate()}: the master and every other
  * setting come from the launcher ({@code spark-submit --master ...} or {@code -Dspark.master=...}),
@@ -36,7 +42,11 @@ public final class Main {
   /** Exit status for a command line that cannot be accepted. */
   public static final int USAGE = 2;
 
-  private static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
+  /** The class-path resource, relative to this class, that holds the project's version. */
+  static final String VERSION_RESOURCE = "version.properties";
+
+  /** Every command, in the order the help lists them. */
+  static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
       BenchCommand.COMMAND, ExperimentCommand.COMMAND, ConvertCommand.COMMAND,
       ExtractCommand.COMMAND, TrainDeepCommand.COMMAND);
   /** The message of {@code ENOSPC}, as the JVM and Hadoop report it. */
@@ -96,11 +106,18 @@ public final class Main {
 
   private static int dispatch(String[] args, PrintStream out) throws Exception {
     if (args.length == 0) {
-      throw new UsageException("no command given; use " + commandNames() + " or '"
-          + CommandLine.PROGRAM + " --help'");
+      throw new UsageException("no command given (commands: " + commandNames() + "; see '"
+          + CommandLine.PROGRAM + " --help')");
     }
     String name = args[0];
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (name.equals("--version") || name.equals("-V")) {
+      if (rest.length > 0) {
+        throw new UsageException(name + " takes no arguments");
+      }
+      out.print(versions());
+      return OK;
+    }
     if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
       if (rest.length == 0) {
         out.print(CommandLine.toolHelp(COMMANDS));
@@ -141,8 +158,42 @@ public final class Main {
         return c;
       }
     }
-    throw new UsageException("unknown command '" + name + "'; use " + commandNames() + " or '"
-        + CommandLine.PROGRAM + " --help'");
+    List<String> known = new ArrayList<>(COMMANDS.stream().map(Command::name).toList());
+    known.addAll(List.of("help", "--help", "--version"));
+    throw new UsageException("unknown command '" + name + "'"
+        + CommandLine.didYouMean(name, known) + " (commands: " + commandNames() + "; see '"
+        + CommandLine.PROGRAM + " --help')");
+  }
+
+  /**
+   * What {@code cce --version} prints: the version of cce-spark (from the POM, filtered into
+   * {@value #VERSION_RESOURCE} at build time, else the jar manifest's
+   * {@code Implementation-Version}), then the versions of Spark and Scala on the class path and of
+   * the Java runtime, one per line.
+   */
+  static String versions() {
+    return CommandLine.PROGRAM + " (cce-spark) " + projectVersion() + "\n"
+        + "Spark " + SparkBuildInfo.spark_version() + ", Scala "
+        + scala.util.Properties.versionNumberString() + "\n"
+        + "Java " + System.getProperty("java.runtime.version", System.getProperty("java.version"))
+        + " (" + System.getProperty("java.vendor", "unknown vendor") + ")\n";
+  }
+
+  /** The project version the build wrote into {@value #VERSION_RESOURCE}, or "unknown". */
+  static String projectVersion() {
+    Properties p = new Properties();
+    try (InputStream in = Main.class.getResourceAsStream(VERSION_RESOURCE)) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // fall through to the manifest
+    }
+    String v = p.getProperty("version");
+    if (v == null || v.isBlank() || v.startsWith("${")) {
+      v = Main.class.getPackage().getImplementationVersion();
+    }
+    return v == null ? "unknown" : v;
   }
 
   private static String commandNames() {

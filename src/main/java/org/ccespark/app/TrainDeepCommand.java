@@ -52,7 +52,7 @@ final class TrainDeepCommand {
   static final Command COMMAND = new Command("train-deep",
       "--input PATH|NAME --output DIR [--network vgg4|vgg4-slim|resnet18|FILE.pt] [--k K]"
           + " [options]",
-      "deep clustering: train a network (VGG4, ResNet-18, TorchScript) with collision CE (DJL)",
+      "deep clustering: a network (VGG4, ResNet-18, TorchScript) trained by collision CE",
       "Trains a network and its linear softmax head jointly with pseudo-labels, the paper's"
           + " Algorithm 2 with a network (sections 5.2-5.3, appendix E): per batch of images the"
           + " pseudo-labels are warm-started from the network's output and solved by the"

@@ -55,6 +55,23 @@ class CommandLineTest {
   }
 
   @Test
+  void suggestsTheClosestNamesByEditDistance() {
+    assertEquals(0, CommandLine.editDistance("seed", "seed"));
+    assertEquals(1, CommandLine.editDistance("--sed", "--seed"));
+    assertEquals(1, CommandLine.editDistance("clsuter", "cluster")); // a swap counts once
+    assertEquals(3, CommandLine.editDistance("kitten", "sitting"));
+    List<String> options = List.of("--seed", "--seeds", "--k", "--lambda");
+    assertEquals("; did you mean '--seed'?", CommandLine.didYouMean("--sed", options));
+    assertEquals("; did you mean '--seed' or '--seeds'?",
+        CommandLine.didYouMean("--seedz", options));
+    assertEquals("; did you mean '--lambda'?", CommandLine.didYouMean("--LAMDA", options));
+    assertEquals("", CommandLine.didYouMean("--x", options));
+    assertEquals("", CommandLine.didYouMean("--output", options));
+    UsageException e = assertThrows(UsageException.class, () -> parse("--input", "x", "--forse"));
+    assertTrue(e.getMessage().contains("did you mean '--force'?"), e.getMessage());
+  }
+
+  @Test
   void cceOptionsSetTheEstimatorsParams() {
     CollisionClustering e = new CollisionClustering();
     ClusteringRun.set(e, "--epochs", "7");

@@ -303,6 +303,63 @@ class MainTest {
   }
 
   @Test
+  void helpNeverRunsANameIntoItsDescription() {
+    // every row of a two-column list: the name, then two spaces or the end of the line
+    String tool = run("--help").out();
+    for (String name : Stream.concat(Main.COMMANDS.stream().map(CommandLine.Command::name),
+        Stream.of("help", "-h, --help", "-V, --version")).toList()) {
+      assertTrue(tool.lines().anyMatch(l -> l.startsWith("  " + name + "  ")),
+          name + " in\n" + tool);
+    }
+    assertFalse(tool.contains("experimentthe"), tool);
+    for (CommandLine.Command c : Main.COMMANDS) {
+      String help = run(c.name(), "--help").out();
+      for (CommandLine.Option o : c.options()) {
+        String head = "  " + o.name() + (o.isFlag() ? "" : " " + o.metavar());
+        assertTrue(help.lines().anyMatch(l -> l.equals(head) || l.startsWith(head + "  ")),
+            c.name() + " " + o.name() + " in\n" + help);
+      }
+    }
+  }
+
+  @Test
+  void versionNamesTheProjectSparkAndJava() {
+    for (String flag : List.of("--version", "-V")) {
+      Outcome r = run(flag);
+      assertEquals(Main.OK, r.status(), r.err());
+      List<String> lines = r.out().lines().toList();
+      assertEquals(3, lines.size(), r.out());
+      assertTrue(lines.get(0).matches("cce \\(cce-spark\\) \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"),
+          r.out());
+      assertTrue(lines.get(1).startsWith("Spark " + org.apache.spark.SparkBuildInfo.spark_version()
+          + ", Scala 2.13."), r.out());
+      assertTrue(lines.get(2).startsWith("Java " + Runtime.version().feature() + "."), r.out());
+    }
+    assertEquals(Main.USAGE, run("--version", "cluster").status());
+  }
+
+  @Test
+  void mistypedCommandsAndOptionsGetASuggestion() {
+    for (String[] args : List.of(new String[] {"clustr"}, new String[] {"help", "clustr"})) {
+      Outcome r = run(args);
+      assertEquals(Main.USAGE, r.status());
+      assertEquals(1, r.errLines().size(), r.err());
+      assertTrue(r.errLines().get(0).startsWith("error: unknown command 'clustr'; did you mean"
+          + " 'cluster'?"), r.err());
+    }
+    assertTrue(run("--verison").err().contains("did you mean '--version'?"));
+    assertFalse(run("frobnicate").err().contains("did you mean"));
+
+    Path out = tmp.resolve("suggested");
+    Outcome r = run("cluster", "--input", "x.csv", "--k", "2", "--output", out.toString(),
+        "--sed", "1");
+    assertEquals(Main.USAGE, r.status());
+    assertEquals(List.of("error: unknown option '--sed' for 'cluster'; did you mean '--seed'?"
+        + " (see 'cce cluster --help')"), r.errLines());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void noCommandOrUnknownCommandIsAUsageError() {
     for (String[] args : List.of(new String[0], new String[] {"clusters"})) {
       Outcome r = run(args);
