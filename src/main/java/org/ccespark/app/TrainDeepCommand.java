@@ -42,6 +42,7 @@ import org.ccespark.deep.TrainingImages;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.features.ImageFeatures;
+import org.ccespark.spark.FolderLock;
 
 /**
  * {@code train-deep}: deep clustering (the paper's sections 5.2–5.3): a network trained from the
@@ -241,6 +242,8 @@ final class TrainDeepCommand {
             OutputDir.Other.text("--config", args.string("--config", null)),
             OutputDir.Other.input("--init", args.string("--init", null)),
             OutputDir.Other.folder("--checkpoint-dir", args.string("--checkpoint-dir", null)));
+        // one run at a time per checkpoint folder, refused before any input is read
+        FolderLock lock = checkpointDir == null ? null : FolderLock.takeLocal(checkpointDir);
         DeepInput trainInput = DeepInput.open(spark, input,
             new ImageFrames.Selection(limit, limit == 0 ? null : seed), inputOptions, null);
         DeepInput heldOutInput = args.has("--held-out") ? DeepInput.open(spark,

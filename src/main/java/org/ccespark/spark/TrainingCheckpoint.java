@@ -1,6 +1,5 @@
 package org.ccespark.spark;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
@@ -24,7 +23,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -67,14 +65,13 @@ public final class TrainingCheckpoint implements AutoCloseable {
   private static final String STATE = "state";
   private static final String LABELS = "labels";
   /** The lock file naming the process that uses the folder. */
-  public static final String LOCK = "_cce-lock.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final String LOCK = FolderLock.FILE;
 
   private final FileSystem fs;
   private final Path dir;
   private final Configuration conf;
   private final boolean resume;
-  private boolean locked;
+  private FolderLock folderLock;
 
   private TrainingCheckpoint(FileSystem fs, Path dir, Configuration conf, boolean resume) {
     this.fs = fs;
@@ -154,77 +151,17 @@ public final class TrainingCheckpoint implements AutoCloseable {
     }
   }
 
-  /**
-   * Takes the folder for this process: creates {@value #LOCK} (atomically: it must not exist), or
-   * takes over one whose process is certainly gone.
-   *
-   * @throws IllegalArgumentException if another process that may still be running holds it
-   */
+  /** Takes the folder for this process ({@link FolderLock}). */
   private void lock() throws IOException {
-    fs.mkdirs(dir);
-    Path lock = new Path(dir, LOCK);
-    ProcessOwner self = ProcessOwner.current();
-    byte[] mine = JSON.writeValueAsBytes(self);
-    for (int attempt = 0; attempt < 3; attempt++) {
-      if (createNew(lock, mine)) {
-        locked = true;
-        return;
-      }
-      ProcessOwner holder = null;
-      try (InputStream in = fs.open(lock)) {
-        holder = JSON.readValue(in, ProcessOwner.class);
-      } catch (IOException e) {
-        // being written, or not ours: judged below as an unknown process
-      }
-      if (self.equals(holder)) {
-        locked = true;
-        return;
-      }
-      if (holder != null && holder.gone()) {
-        LOG.warn("taking over checkpoint folder {}: its lock names {}, which is no longer running",
-            dir, holder.describe());
-        fs.delete(lock, false);
-        continue;
-      }
-      throw new IllegalArgumentException("Checkpoint folder '" + dir + "' is in use by another"
-          + " run (" + (holder == null ? "an unknown process" : holder.describe()) + ", lock file "
-          + LOCK + "): two runs cannot share a checkpoint folder. Wait for that run to end or"
-          + " choose another folder; if no run uses it any more, delete " + lock + ".");
-    }
-    throw new IOException("cannot take the lock " + lock);
-  }
-
-  /** Creates {@code file} with {@code bytes} if it does not exist, atomically; false if it does. */
-  private boolean createNew(Path file, byte[] bytes) throws IOException {
-    if (fs instanceof RawLocalFileSystem) {
-      try (OutputStream out = java.nio.file.Files.newOutputStream(
-          java.nio.file.Path.of(file.toUri()), java.nio.file.StandardOpenOption.CREATE_NEW,
-          java.nio.file.StandardOpenOption.WRITE)) {
-        out.write(bytes);
-        return true;
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        return false;
-      }
-    }
-    try (OutputStream out = fs.create(file, false)) {
-      out.write(bytes);
-      return true;
-    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
-      return false;
-    }
+    folderLock = FolderLock.take(fs, dir);
   }
 
   /** Releases the folder: deletes the lock file if this process took it. */
   @Override
   public void close() {
-    if (!locked) {
-      return;
-    }
-    locked = false;
-    try {
-      fs.delete(new Path(dir, LOCK), false);
-    } catch (IOException e) {
-      LOG.warn("could not delete the lock file in {}: {}", dir, e.toString());
+    if (folderLock != null) {
+      folderLock.close();
+      folderLock = null;
     }
   }
 

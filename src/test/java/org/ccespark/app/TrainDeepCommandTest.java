@@ -159,4 +159,35 @@ class TrainDeepCommandTest {
     assertEquals("1", metrics.get("settings").get("epochs").asText());
     assertEquals("0.0", metrics.get("settings").get("augmentationWeight").asText());
   }
+
+  /**
+   * A checkpoint folder whose lock names another running process (a real {@code sleep}) is
+   * refused before any input is read: one error line naming the process, no output, the lock
+   * untouched. Before, two train-deep runs could share a checkpoint folder.
+   */
+  @Test
+  void aCheckpointFolderInUseByAnotherRunIsRefused() throws Exception {
+    Path checkpoints = Files.createDirectories(tmp.resolve("ck"));
+    Process other = new ProcessBuilder("sleep", "60").start();
+    try {
+      org.ccespark.spark.ProcessOwner holder = new org.ccespark.spark.ProcessOwner(other.pid(),
+          org.ccespark.spark.ProcessOwner.current().host(),
+          other.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L));
+      byte[] lock = JSON.writeValueAsBytes(holder);
+      Files.write(checkpoints.resolve(org.ccespark.spark.FolderLock.FILE), lock);
+      Path out = tmp.resolve("locked-out");
+      var run = MainTest.run("train-deep", "--input", "demo", "--limit", "100", "--epochs", "1",
+          "--device", "cpu", "--checkpoint-dir", checkpoints.toString(), "--output",
+          out.toString());
+      assertEquals(1, run.status(), run.err());
+      assertTrue(run.err().contains("is in use by another run (process " + other.pid()),
+          run.err());
+      assertFalse(Files.exists(out));
+      assertArrayEquals(lock, Files.readAllBytes(checkpoints.resolve(
+          org.ccespark.spark.FolderLock.FILE)));
+    } finally {
+      other.destroyForcibly();
+      other.waitFor();
+    }
+  }
 }
