@@ -200,7 +200,19 @@ final class ExperimentCommand {
                 for (Map<String, String> point : cfg.grid(m)) {
                   Map<String, String> p = new LinkedHashMap<>(cfg.params.get(m));
                   p.putAll(point);
-                  Fit fit = fit("tune", tuneData, m, p, cfg.tuneSeed, 0, null);
+                  Fit fit;
+                  try {
+                    fit = fit("tune", tuneData, m, p, cfg.tuneSeed, 0, null);
+                  } catch (IllegalStateException e) {
+                    // A grid point whose training diverged (non-finite loss) is a tuning result,
+                    // not the end of the experiment: recorded as failed, never chosen.
+                    records.add(new RunRecord("tune", d, m, cfg.tuneSeed, 0, paramsText(p),
+                        Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        tuneData.count()));
+                    progress(String.format("tune %s %s seed %d [%s]: failed, not chosen (%s)", d,
+                        m, cfg.tuneSeed, paramsText(p), e.getMessage()));
+                    continue;
+                  }
                   records.add(fit.record());
                   details.add(fit.details());
                   double score = fit.record().metric(cfg.tuneMetric);

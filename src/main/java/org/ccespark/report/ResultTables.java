@@ -207,8 +207,9 @@ public final class ResultTables {
     for (RunRecord r : runs) {
       if (r.phase().equals("tune")) {
         boolean isChosen = r.params().equals(chosen.get(r.dataset() + "/" + r.method()));
-        b.add(List.of(r.dataset(), r.method(), r.params(), String.format("%.4f",
-            r.metric(metric)), isChosen ? "yes" : ""));
+        double score = r.metric(metric);
+        b.add(List.of(r.dataset(), r.method(), r.params(), Double.isNaN(score)
+            ? "failed (loss not finite)" : String.format("%.4f", score), isChosen ? "yes" : ""));
       }
     }
     return b.build();

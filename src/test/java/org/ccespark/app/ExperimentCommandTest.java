@@ -83,7 +83,7 @@ class ExperimentCommandTest {
     JsonNode chosen = JSON.readTree(output.resolve("chosen.json").toFile());
     RunRecord best = runs.stream().filter(r -> r.phase().equals("tune"))
         .reduce((a, b) -> b.acc() > a.acc() ? b : a).orElseThrow();
-    assertTrue(best.params().contains("stepSize=" + chosen.get("demo/cce").get("stepSize")
+    assertTrue(best.params().contains("stepSize=" + chosen.get("demo/cce-pgd").get("stepSize")
         .asText()));
     assertTrue(runs.stream().filter(r -> r.phase().equals("main") && r.method().equals("cce"))
         .allMatch(r -> r.params().equals(best.params())));
@@ -108,6 +108,34 @@ class ExperimentCommandTest {
     try (Stream<Path> s = Files.list(tmp)) {
       assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")));
     }
+  }
+
+  @Test
+  void aTuningPointWhoseTrainingDivergesIsRecordedAsFailedAndNotChosen() throws IOException {
+    Path config = tmp.resolve("diverging.properties");
+    Files.writeString(config, String.join("\n",
+        "datasets=demo", "dataset.demo.sample=200", "dataset.demo.features=pca:20",
+        "methods=cce-pgd", "seeds=1", "outputs=table2", "params.cce-pgd.maxIter=2",
+        "params.cce-pgd.batchSize=100", "params.cce-pgd.pgdStepSize=0.01",
+        "tune.cce-pgd.stepSize=1e300,0.1", "tune.sample=100", ""));
+    Path output = tmp.resolve("diverging");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = run(out, err, "experiment", "--config", config.toString(), "--output",
+        output.toString());
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8) + printed);
+    assertTrue(printed.contains("stepSize=1e300]: failed, not chosen (")
+        && printed.contains("not finite"), printed);
+    assertTrue(printed.contains("[3/3]"), printed);
+    JsonNode chosen = JSON.readTree(output.resolve("chosen.json").toFile());
+    assertEquals("0.1", chosen.get("demo/cce-pgd").get("stepSize").asText());
+    String tuning = Files.readString(output.resolve("tuning.md"));
+    assertTrue(tuning.contains("failed (loss not finite)"), tuning);
+    List<RunRecord> runs = RunRecord.fromTable(Table.parseCsv(
+        Files.readString(output.resolve("runs.csv"))));
+    assertEquals(3, runs.size());
+    assertTrue(Double.isNaN(runs.get(0).acc()) && !Double.isNaN(runs.get(1).acc()), runs.toString());
   }
 
   @Test
