@@ -3,20 +3,28 @@
 # Sets cce_root (the project folder) and defines:
 #   cce_build      builds with ./mvnw -q -DskipTests package when target/ is missing or older than
 #                  src/ or pom.xml (the same rule and build stamp as submit/cce)
-#   cce_app_jar    prints the application jar, target/cce-spark-<version>.jar
+#   cce_app_jar    prints the application jar: $CCE_APP_JAR when set, else
+#                  target/cce-spark_2.13-<version>-app.jar (the shaded jar of ./mvnw package)
 #   cce_java       prints the java command (JAVA_HOME's, else the one on the PATH)
 #   cce_jvm_flags  prints Spark's JVM flags for Java 17 (target/classes/cce-spark-jvm.options)
 #   cce_classpath  prints the runtime classpath with Spark (target/classpath.txt)
 #   cce_conf_value KEY  prints KEY's value in conf/spark-defaults.conf, if set there
 #   cce_native_jars     prints the libtorch jar(s) of target/classpath.txt (DJL's
 #                  ai.djl.pytorch:pytorch-native-cpu), comma-separated, for spark-submit --jars
+#   cce_prepare_spark_home DIR  makes DIR a SPARK_HOME for Workers and executors started from the
+#                  project's classpath: DIR/jars/ links every jar of target/classpath.txt (Spark
+#                  included), DIR/conf/log4j2.properties links conf/log4j2.properties
 
 cce_root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 
 cce_app_jar() {
   local jar
-  for jar in "$cce_root"/target/cce-spark-*.jar; do
-    case "$jar" in *-sources.jar|*-javadoc.jar|*-tests.jar) continue ;; esac
+  if [ -n "${CCE_APP_JAR:-}" ]; then
+    [ -f "$CCE_APP_JAR" ] || { echo "$(basename "$0"): CCE_APP_JAR=$CCE_APP_JAR is not a file" >&2; return 1; }
+    readlink -f "$CCE_APP_JAR"
+    return 0
+  fi
+  for jar in "$cce_root"/target/cce-spark_2.13-*-app.jar; do
     [ -f "$jar" ] && printf '%s\n' "$jar"
   done | head -n 1
 }
@@ -62,4 +70,15 @@ cce_conf_value() {
 
 cce_native_jars() {
   tr ':' '\n' < "$cce_root/target/classpath.txt" | grep '/pytorch-native-' | paste -sd, -
+}
+
+cce_prepare_spark_home() {
+  local dir="$1" jar
+  rm -rf "$dir"
+  mkdir -p "$dir/jars" "$dir/conf"
+  # (target/classpath.txt ends without a newline: "|| [ -n ]" keeps its last jar)
+  while IFS= read -r jar || [ -n "$jar" ]; do
+    case "$jar" in *.jar) ln -s "$jar" "$dir/jars/$(basename "$jar")" ;; esac
+  done < <(cce_classpath | tr ':' '\n')
+  ln -s "$cce_root/conf/log4j2.properties" "$dir/conf/log4j2.properties"
 }

@@ -371,11 +371,12 @@ final class ClusteringRun {
     return out;
   }
 
-  /** Spark version, master and application id, for metrics.json. */
+  /** Spark version, master, application name and id, for metrics.json. */
   static Map<String, Object> sparkInfo(SparkSession spark) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("version", spark.version());
     out.put("master", spark.sparkContext().master());
+    out.put("appName", spark.sparkContext().appName());
     out.put("applicationId", spark.sparkContext().applicationId());
     out.put("defaultParallelism", spark.sparkContext().defaultParallelism());
     return out;

@@ -262,16 +262,14 @@ public final class ScaleOutBenchmark {
     return root.toAbsolutePath().normalize();
   }
 
-  /** The application jar to ship to the executors: {@code target/cce-spark-<version>.jar}. */
+  /** The application jar for the executors: {@code target/cce-spark_2.13-<version>-app.jar}. */
   static Path applicationJar(Path root) {
     try (Stream<Path> files = Files.list(root.resolve("target"))) {
       return files.filter(p -> {
         String name = p.getFileName().toString();
-        return name.startsWith("cce-spark-") && name.endsWith(".jar")
-            && !name.endsWith("-sources.jar") && !name.endsWith("-javadoc.jar")
-            && !name.endsWith("-tests.jar");
+        return name.startsWith("cce-spark_2.13-") && name.endsWith("-app.jar");
       }).findFirst().orElseThrow(() -> new IllegalStateException("no application jar"
-          + " target/cce-spark-<version>.jar in " + root + ": build it with ./mvnw -DskipTests"
+          + " target/cce-spark_2.13-<version>-app.jar in " + root + ": build it with ./mvnw -DskipTests"
           + " package (submit/cce does)"));
     } catch (IOException e) {
       throw new IllegalStateException("no application jar in " + root.resolve("target")
