@@ -15,6 +15,7 @@ import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.data.ImageInputs;
 import org.ccespark.data.LoadedInput;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
@@ -114,12 +115,14 @@ final class ConvertCommand {
     boolean overwrite = args.has("--overwrite");
     ImageFrames.Selection selection = new ImageFrames.Selection(limit, seed);
 
-    SparkSession spark = to.equals("parquet") ? Main.session() : null;
+    // A Hadoop path (URI or glob) is listed with Spark's binaryFile source.
+    SparkSession spark = to.equals("parquet") || ImageInputs.isHadoopPath(input) ? Main.session()
+        : null;
     Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration()
         : new Configuration();
     try (OutputDir dir = OutputDir.open(conf, output, overwrite,
             OutputDir.Other.input("--input", input));
-        ImageDataset dataset = DatasetCatalog.openPathOrName(input, format)) {
+        ImageDataset dataset = ImageInputs.open(spark, input, format)) {
       out.printf("reading %s: %d images%s%n", dataset.name(), dataset.size(),
           dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size() + " classes");
       Map<String, Object> info;
