@@ -41,7 +41,9 @@ final class ConvertCommand {
       "Reads an image dataset and writes it as pixel features in Parquet or as PNG files. The"
           + " input is a path (IDX images file with its labels file beside it, CIFAR-10/100 or"
           + " STL-10 binary file, a CIFAR-10 folder of data batches, or a folder of PNG/JPEG"
-          + " images with a sub-folder per class) or a dataset name: "
+          + " images with a sub-folder per class; such image files may also be given by Hadoop URI"
+          + " or glob, e.g. hdfs://namenode/photos, file:///data/photos, '/data/*/*.png', listed"
+          + " with Spark's binaryFile source) or a dataset name: "
           + String.join(", ", DatasetCatalog.names()) + ". Named datasets are read from "
           + DatasetCatalog.DATA_DIR_ENV + " (default ~/.cache/cce-spark) or, for Fashion-MNIST,"
           + " from Debian's dataset-fashion-mnist; one that is missing fails with the command that"
@@ -62,8 +64,8 @@ final class ConvertCommand {
 
   private static List<Option> options() {
     List<Option> options = new ArrayList<>();
-    options.add(Option.required("--input", "PATH|NAME",
-        "dataset path, or one of " + String.join(", ", DatasetCatalog.names())));
+    options.add(Option.required("--input", "PATH|URI|GLOB|NAME",
+        "dataset path, image files by Hadoop URI or glob, or one of " + String.join(", ", DatasetCatalog.names())));
     options.add(Option.required("--to", "parquet|png", "what to write"));
     options.add(Option.required("--output", "DIR", "output folder to create"));
     options.add(Option.value("--format", String.join("|", ImageDatasets.FORMATS), "auto",

@@ -49,13 +49,16 @@ final class ExtractCommand {
       "--input PATH|NAME --output DIR [--model NAME|FILE|DIR] [options]",
       "image features with a CNN (DJL, PyTorch) into a Parquet folder that cluster reads",
       "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"
-          + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files),"
+          + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files; or"
+          + " JPEG/PNG files on any Hadoop file system by URI or glob, e.g. hdfs://namenode/photos,"
+          + " s3a://bucket/photos, file:///data/photos, '/data/photos/*/*.jpg', listed with Spark's"
+          + " binaryFile source),"
           + " preprocesses them as the model expects (pixels to [0, 1], grey to three channels,"
           + " shorter side resized to --resize by bilinear interpolation, centre crop of"
           + " --input-size, ImageNet mean and standard deviation), runs the model in batches and"
           + " writes DIR: Parquet part files with the columns id (string: the file's path under"
-          + " the folder, or file#index), path (string: for a folder of image files the"
-          + " absolute path of the image's file, otherwise the id), label (int, only when the"
+          + " the folder, or file#index), path (string: for image files the full path or URI of"
+          + " the image's file, otherwise the id), label (int, only when the"
           + " dataset has classes) and features (ML vector), in the dataset's order, plus"
           + " _extract.json (model, sizes, counts, timings). Then run 'cluster --input DIR"
           + " --label-col label --k K', whose predictions keep id and path."
@@ -79,8 +82,9 @@ final class ExtractCommand {
           + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
           + " complete.",
       List.of(
-          Option.required("--input", "PATH|NAME", "image dataset: folder, IDX images file, CIFAR or"
-              + " STL-10 binary file or folder, or one of " + String.join(", ",
+          Option.required("--input", "PATH|URI|GLOB|NAME", "image dataset: folder, IDX images"
+              + " file, CIFAR or STL-10 binary file or folder, image files by Hadoop URI or glob,"
+              + " or one of " + String.join(", ",
                   DatasetCatalog.names()) + " (as for convert)"),
           Option.required("--output", "DIR", "output folder to create (Parquet)"),
           Option.value("--format", String.join("|", FORMATS), "auto",
