@@ -15,6 +15,7 @@ import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.data.ImageInputs;
 import org.ccespark.data.LoadedInput;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
@@ -40,7 +41,9 @@ final class ConvertCommand {
       "Reads an image dataset and writes it as pixel features in Parquet or as PNG files. The"
           + " input is a path (IDX images file with its labels file beside it, CIFAR-10/100 or"
           + " STL-10 binary file, a CIFAR-10 folder of data batches, or a folder of PNG/JPEG"
-          + " images with a sub-folder per class) or a dataset name: "
+          + " images with a sub-folder per class; such image files may also be given by Hadoop URI"
+          + " or glob, e.g. hdfs://namenode/photos, file:///data/photos, '/data/*/*.png', listed"
+          + " with Spark's binaryFile source) or a dataset name: "
           + String.join(", ", DatasetCatalog.names()) + ". Named datasets are read from "
           + DatasetCatalog.DATA_DIR_ENV + " (default ~/.cache/cce-spark) or, for Fashion-MNIST,"
           + " from Debian's dataset-fashion-mnist; one that is missing fails with the command that"
@@ -61,8 +64,8 @@ final class ConvertCommand {
 
   private static List<Option> options() {
     List<Option> options = new ArrayList<>();
-    options.add(Option.required("--input", "PATH|NAME",
-        "dataset path, or one of " + String.join(", ", DatasetCatalog.names())));
+    options.add(Option.required("--input", "PATH|URI|GLOB|NAME",
+        "dataset path, image files by Hadoop URI or glob, or one of " + String.join(", ", DatasetCatalog.names())));
     options.add(Option.required("--to", "parquet|png", "what to write"));
     options.add(Option.required("--output", "DIR", "output folder to create"));
     options.add(Option.value("--format", String.join("|", ImageDatasets.FORMATS), "auto",
@@ -114,12 +117,14 @@ final class ConvertCommand {
     boolean overwrite = args.has("--overwrite");
     ImageFrames.Selection selection = new ImageFrames.Selection(limit, seed);
 
-    SparkSession spark = to.equals("parquet") ? Main.session() : null;
+    // A Hadoop path (URI or glob) is listed with Spark's binaryFile source.
+    SparkSession spark = to.equals("parquet") || ImageInputs.isHadoopPath(input) ? Main.session()
+        : null;
     Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration()
         : new Configuration();
     try (OutputDir dir = OutputDir.open(conf, output, overwrite,
             OutputDir.Other.input("--input", input));
-        ImageDataset dataset = DatasetCatalog.openPathOrName(input, format)) {
+        ImageDataset dataset = ImageInputs.open(spark, input, format)) {
       out.printf("reading %s: %d images%s%n", dataset.name(), dataset.size(),
           dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size() + " classes");
       Map<String, Object> info;

@@ -17,8 +17,8 @@ import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.data.ImageInputs;
 import org.ccespark.data.LoadedInput;
-import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
 import org.ccespark.deep.DatasetImages;
 import org.ccespark.deep.TrainingImages;
@@ -92,7 +92,7 @@ final class DeepInput implements AutoCloseable {
       throw new UsageException("--image-shape, --features-col and --label-col apply to a feature"
           + " table; '" + input + "' is an image dataset");
     }
-    ImageDataset set = DatasetCatalog.openPathOrName(input, options.format());
+    ImageDataset set = ImageInputs.open(spark, input, options.format());
     try {
       int[] indices = selection.indices(set.size());
       if (indices.length == 0) {

@@ -17,6 +17,7 @@ import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.data.ImageInputs;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.deep.DeepClusteringTrainer;
@@ -48,13 +49,16 @@ final class ExtractCommand {
       "--input PATH|NAME --output DIR [--model NAME|FILE|DIR] [options]",
       "image features with a CNN (DJL, PyTorch) into a Parquet folder that cluster reads",
       "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"
-          + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files),"
+          + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files; or"
+          + " JPEG/PNG files on any Hadoop file system by URI or glob, e.g. hdfs://namenode/photos,"
+          + " s3a://bucket/photos, file:///data/photos, '/data/photos/*/*.jpg', listed with Spark's"
+          + " binaryFile source),"
           + " preprocesses them as the model expects (pixels to [0, 1], grey to three channels,"
           + " shorter side resized to --resize by bilinear interpolation, centre crop of"
           + " --input-size, ImageNet mean and standard deviation), runs the model in batches and"
           + " writes DIR: Parquet part files with the columns id (string: the file's path under"
-          + " the folder, or file#index), path (string: for a folder of image files the"
-          + " absolute path of the image's file, otherwise the id), label (int, only when the"
+          + " the folder, or file#index), path (string: for image files the full path or URI of"
+          + " the image's file, otherwise the id), label (int, only when the"
           + " dataset has classes) and features (ML vector), in the dataset's order, plus"
           + " _extract.json (model, sizes, counts, timings). Then run 'cluster --input DIR"
           + " --label-col label --k K', whose predictions keep id and path."
@@ -78,8 +82,9 @@ final class ExtractCommand {
           + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
           + " complete.",
       List.of(
-          Option.required("--input", "PATH|NAME", "image dataset: folder, IDX images file, CIFAR or"
-              + " STL-10 binary file or folder, or one of " + String.join(", ",
+          Option.required("--input", "PATH|URI|GLOB|NAME", "image dataset: folder, IDX images"
+              + " file, CIFAR or STL-10 binary file or folder, image files by Hadoop URI or glob,"
+              + " or one of " + String.join(", ",
                   DatasetCatalog.names()) + " (as for convert)"),
           Option.required("--output", "DIR", "output folder to create (Parquet)"),
           Option.value("--format", String.join("|", FORMATS), "auto",
@@ -165,7 +170,7 @@ final class ExtractCommand {
       long tWrite = System.nanoTime();
       try (ProgressMonitor monitor = mode.equals("executors")
           ? new ProgressMonitor(ex, out) : null) {
-        withPath(ex.rows(), input, format).write().mode(SaveMode.Append).parquet(dir.root());
+        withPath(ex.rows(), ex.pathPrefix()).write().mode(SaveMode.Append).parquet(dir.root());
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       long written = ex.size() - ex.skipped();
@@ -207,22 +212,18 @@ final class ExtractCommand {
   }
 
   /**
-   * The extracted rows with a {@value #PATH_COL} column after {@code id}: for a folder of image
-   * files the absolute path of each image's file (the folder joined with the id, the file's path
-   * under it); otherwise (images stored in dataset files, a dataset name, a feature table) the id
-   * itself, which names the file and the image's position in it.
+   * The extracted rows with a {@value #PATH_COL} column after {@code id}: for image files (a local
+   * folder, or a Hadoop path: URI or glob) the full path or URI of each image's file, {@code
+   * prefix} followed by the id (the file's path under the folder); otherwise (images stored in
+   * dataset files, a dataset name, a feature table) the id itself, which names the file and the
+   * image's position in it.
    *
    * @param rows {@code id}, then the other columns
-   * @param input the dataset's path or name, as given
-   * @param format the dataset's format, as given
+   * @param prefix {@link ImageInputs.Source#pathPrefix}, or null when the images are not files
    */
-  static Dataset<Row> withPath(Dataset<Row> rows, String input, String format) {
+  static Dataset<Row> withPath(Dataset<Row> rows, String prefix) {
     Column id = functions.col(ImageFeatures.ID_COL);
-    Column path = id;
-    if (!DeepInput.isTable(input, format) && ImageDatasets.isImageFolder(input, format)) {
-      String folder = Path.of(input).toAbsolutePath().normalize().toString();
-      path = functions.concat(functions.lit(folder.endsWith("/") ? folder : folder + "/"), id);
-    }
+    Column path = prefix == null ? id : functions.concat(functions.lit(prefix), id);
     List<Column> columns = new ArrayList<>(List.of(id, path.as(PATH_COL)));
     for (String c : rows.columns()) {
       if (!c.equals(ImageFeatures.ID_COL)) {
@@ -257,7 +258,9 @@ final class ExtractCommand {
       out.printf("reading %s (format %s); model %s, on the driver, batch %d%n", input, format,
           modelDir, batch);
       NetworkFeatures f = networkFeatures(spark, modelDir, input, format, device, batch);
-      withPath(f.rows(), input, format).write().mode(SaveMode.Append).parquet(dir.root());
+      String prefix = DeepInput.isTable(input, format) ? null
+          : ImageInputs.pathPrefix(spark.sparkContext().hadoopConfiguration(), input, format);
+      withPath(f.rows(), prefix).write().mode(SaveMode.Append).parquet(dir.root());
       int d = f.dimension();
       double seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> meta = new LinkedHashMap<>();

@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.ccespark.data.ImageInputs;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.images.ImageDatasets;
@@ -28,7 +29,8 @@ import org.ccespark.data.images.LabeledImage;
 
 /**
  * Extracts the features of every image of an image dataset ({@link ImageDatasets}: IDX, CIFAR,
- * STL-10, a folder of JPEG/PNG files) into a Dataset of {@code id} (string), {@code label} (int,
+ * STL-10, a folder of JPEG/PNG files; or image files on any Hadoop file system, given by URI or
+ * glob, see {@link ImageInputs}) into a Dataset of {@code id} (string), {@code label} (int,
  * only when the dataset has class names or its first image has a label; null for an image without
  * one) and {@code features} (ML vector), in the dataset's order.
  *
@@ -94,18 +96,20 @@ public final class ImageFeatures {
     private final int size;
     private final boolean hasLabel;
     private final List<String> classNames;
+    private final String pathPrefix;
     private final LongAccumulator done;
     private final LongAccumulator skipped;
     private final CollectionAccumulator<String> skippedIds;
     private final CollectionAccumulator<Integer> dimension;
 
     Extraction(Dataset<Row> rows, int size, boolean hasLabel, List<String> classNames,
-        LongAccumulator done, LongAccumulator skipped, CollectionAccumulator<String> skippedIds,
+        String pathPrefix, LongAccumulator done, LongAccumulator skipped, CollectionAccumulator<String> skippedIds,
         CollectionAccumulator<Integer> dimension) {
       this.rows = rows;
       this.size = size;
       this.hasLabel = hasLabel;
       this.classNames = classNames;
+      this.pathPrefix = pathPrefix;
       this.done = done;
       this.skipped = skipped;
       this.skippedIds = skippedIds;
@@ -130,6 +134,14 @@ public final class ImageFeatures {
     /** The dataset's class names (label i is class i), possibly empty. */
     public List<String> classNames() {
       return classNames;
+    }
+
+    /**
+     * The prefix that, followed by an image's id, gives its file's full path or URI ({@link
+     * ImageInputs.Source#pathPrefix}); null when the images are stored in dataset files.
+     */
+    public String pathPrefix() {
+      return pathPrefix;
     }
 
     /** Images processed so far (extracted or skipped). */
@@ -159,8 +171,9 @@ public final class ImageFeatures {
    * Prepares (executors mode) or runs (driver mode) the extraction.
    *
    * @param spark the session
-   * @param path the dataset, see {@link ImageDatasets#open}, or a {@link DatasetCatalog} name
-   *     (opened on each executor in executors mode)
+   * @param path the dataset, see {@link ImageDatasets#open}, a {@link DatasetCatalog} name
+   *     (opened on each executor in executors mode), or a Hadoop path (URI or glob) to image
+   *     files, listed here and read by whichever JVM extracts them ({@link ImageInputs})
    * @param format the dataset format, see {@link ImageDatasets#open}
    * @param spec the model
    * @param options mode, batch size, partitions, skipping
@@ -168,10 +181,26 @@ public final class ImageFeatures {
    */
   public static Extraction extract(SparkSession spark, String path, String format, ModelSpec spec,
       Options options, Consumer<String> progress) {
+    return extract(spark, ImageInputs.source(spark, path, format), path, spec, options, progress);
+  }
+
+  /**
+   * Prepares (executors mode) or runs (driver mode) the extraction of an opened input.
+   *
+   * @param spark the session
+   * @param source the images ({@link ImageInputs#source}); in executors mode it travels with the
+   *     tasks, which open it themselves
+   * @param path the input as given, for messages
+   * @param spec the model
+   * @param options mode, batch size, partitions, skipping
+   * @param progress receives progress lines (driver mode)
+   */
+  public static Extraction extract(SparkSession spark, ImageInputs.Source source, String path,
+      ModelSpec spec, Options options, Consumer<String> progress) {
     int size;
     List<String> classNames;
     boolean hasLabel;
-    try (ImageDataset dataset = open(path, format)) {
+    try (ImageDataset dataset = source.open()) {
       size = dataset.size();
       classNames = List.copyOf(dataset.classNames());
       if (size == 0) {
@@ -193,7 +222,7 @@ public final class ImageFeatures {
     if (options.mode().equals("driver")) {
       List<Row> out = new ArrayList<>(size);
       Progress meter = new Progress(size, progress);
-      try (ImageDataset dataset = open(path, format);
+      try (ImageDataset dataset = source.open();
           FeatureExtractor extractor = FeatureExtractor.load(spec)) {
         progress.accept(String.format("extracting %,d images on the driver (%s, batch %d)", size,
             extractor.device(), options.batchSize()));
@@ -223,12 +252,13 @@ public final class ImageFeatures {
           return java.util.Collections.emptyIterator();
         }
         long[] range = it.next();
-        return partition(path, format, spec, options, hasLabel, counters, (int) range[0],
+        return partition(source, path, spec, options, hasLabel, counters, (int) range[0],
             (int) range[1]);
       });
       rows = spark.createDataFrame(extracted, schema);
     }
-    return new Extraction(rows, size, hasLabel, classNames, done, skipped, skippedIds, dimension);
+    return new Extraction(rows, size, hasLabel, classNames, source.pathPrefix(), done, skipped,
+        skippedIds, dimension);
   }
 
   /** Whether image 0 has a label (datasets without class names, such as IDX with labels). */
@@ -252,9 +282,9 @@ public final class ImageFeatures {
   }
 
   /** One executor task: its own dataset handle and extractor, both closed at the partition's end. */
-  private static Iterator<Row> partition(String path, String format, ModelSpec spec,
+  private static Iterator<Row> partition(ImageInputs.Source source, String path, ModelSpec spec,
       Options options, boolean hasLabel, Counters counters, int first, int end) {
-    ImageDataset dataset = open(path, format);
+    ImageDataset dataset = source.open();
     FeatureExtractor[] extractor = new FeatureExtractor[1];
     Runnable closeAll = () -> {
       if (extractor[0] != null) {
@@ -288,10 +318,6 @@ public final class ImageFeatures {
         return rows.next();
       }
     };
-  }
-
-  private static ImageDataset open(String path, String format) {
-    return DatasetCatalog.openPathOrName(path, format);
   }
 
   /** The accumulators the tasks update. */

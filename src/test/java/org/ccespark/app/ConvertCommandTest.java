@@ -184,4 +184,63 @@ class ConvertCommandTest {
       }
     }
   }
+  /**
+   * A {@code file://} URI of a folder and a glob (Hadoop paths, listed with Spark's binaryFile
+   * source) convert to the same pixels, ids and labels as the local folder.
+   */
+  @Test
+  void convertsImagesByFileUriAndByGlob() throws IOException {
+    Path digits = tmp.resolve("digits");
+    Outcome png = run("convert", "--input", "demo", "--to", "png", "--output", digits.toString(),
+        "--limit", "30");
+    assertEquals(Main.OK, png.status(), png.err());
+    String uri = "file://" + digits.toAbsolutePath();
+
+    Path local = tmp.resolve("local");
+    Path viaUri = tmp.resolve("uri");
+    assertEquals(Main.OK, run("convert", "--input", digits.toString(), "--to", "parquet",
+        "--output", local.toString()).status());
+    Outcome u = run("convert", "--input", uri, "--to", "parquet", "--output", viaUri.toString());
+    assertEquals(Main.OK, u.status(), u.err());
+    List<Row> a = SharedSpark.session().read().parquet(local.toString()).orderBy("row")
+        .collectAsList();
+    List<Row> b = SharedSpark.session().read().parquet(viaUri.toString()).orderBy("row")
+        .collectAsList();
+    assertEquals(30, b.size());
+    for (int i = 0; i < a.size(); i++) {
+      Row x = a.get(i);
+      Row y = b.get(i);
+      assertEquals(x.<String>getAs("id"), y.<String>getAs("id"));
+      assertEquals(x.<Integer>getAs("label"), y.<Integer>getAs("label"));
+      assertEquals(x.<Vector>getAs("features"), y.<Vector>getAs("features"),
+          x.<String>getAs("id"));
+    }
+    JsonNode info = JSON.readTree(viaUri.resolve(ConvertCommand.DATASET_JSON).toFile());
+    assertEquals(uri, info.get("input").asText());
+
+    // a glob over the class folders 3 to 5, to PNG (a Spark session is started for the listing)
+    Path some = tmp.resolve("some");
+    Outcome g = run("convert", "--input", uri + "/[3-5]/*.png", "--to", "png", "--output",
+        some.toString());
+    assertEquals(Main.OK, g.status(), g.err());
+    try (ImageDataset back = ImageDatasets.open(some.toString(), "folder");
+        ImageDataset original = ImageDatasets.open(digits.toString(), "folder")) {
+      long expected = 0;
+      for (int i = 0; i < original.size(); i++) {
+        String cls = original.get(i).id().substring(0, 1);
+        expected += "345".contains(cls) ? 1 : 0;
+      }
+      assertEquals(expected, back.size());
+      assertEquals(3, back.classNames().size());
+    }
+    List<String> csv = Files.readAllLines(some.resolve(ConvertCommand.IMAGES_CSV));
+    assertTrue(csv.get(1).matches("0-3/0\\.png,3/\\d+\\.png,0"), csv.get(1));
+
+    Path none = tmp.resolve("none");
+    Outcome n = run("convert", "--input", uri + "/x[7-9]*", "--to", "png", "--output",
+        none.toString());
+    assertEquals(Main.FAILED, n.status());
+    assertTrue(n.err().contains(uri + "/x[7-9]*' matches no file or folder"), n.err());
+    assertFalse(Files.exists(none));
+  }
 }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -21,7 +23,9 @@ public final class ImageFiles {
   /**
    * Decodes a PNG or JPEG stream (any format {@code javax.imageio} reads): a greyscale image gives
    * 1 channel (16-bit samples keep their high byte), anything else 3 RGB channels (converted to
-   * sRGB; alpha is dropped).
+   * sRGB; alpha is dropped). CMYK and YCCK JPEGs, which {@code javax.imageio} cannot turn into an
+   * image on Java 17, are converted to RGB by {@link JpegCmyk} (an approximation that ignores
+   * any embedded ICC profile).
    *
    * @param in the encoded image, read but not closed
    * @param source names the image in messages, e.g. its file
@@ -30,21 +34,31 @@ public final class ImageFiles {
    *     source}
    */
   public static Image decode(InputStream in, String source) {
-    BufferedImage img;
-    // An in-memory stream cache: ImageIO's default creates a temporary file per image. ImageIO
-    // closes it after reading (which leaves the underlying stream open).
-    try {
-      ImageInputStream iis = new MemoryCacheImageInputStream(in);
-      img = ImageIO.read(iis);
+    // An in-memory stream cache: ImageIO's default creates a temporary file per image. Closing it
+    // leaves the underlying stream open.
+    try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+      if (!readers.hasNext()) {
+        throw new UncheckedIOException(new IOException("Image file " + source
+            + " is not in a format javax.imageio can read (PNG, JPEG, ...)."));
+      }
+      ImageReader reader = readers.next();
+      try {
+        // JPEG metadata tells a CMYK/YCCK file; other formats need none.
+        reader.setInput(iis, true, !"jpeg".equalsIgnoreCase(reader.getFormatName()));
+        if (JpegCmyk.isFourChannelJpeg(reader)) {
+          return JpegCmyk.read(reader);
+        }
+        return toImage(reader.read(0));
+      } finally {
+        reader.dispose();
+      }
+    } catch (UncheckedIOException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new UncheckedIOException(new IOException("Image file " + source
           + " is corrupt or not a PNG/JPEG image: " + e.getMessage(), e));
     }
-    if (img == null) {
-      throw new UncheckedIOException(new IOException("Image file " + source
-          + " is not in a format javax.imageio can read (PNG, JPEG, ...)."));
-    }
-    return toImage(img);
   }
 
   /**

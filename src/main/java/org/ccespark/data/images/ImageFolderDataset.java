@@ -65,6 +65,28 @@ public final class ImageFolderDataset implements ImageDataset {
           + " file.");
     }
     relative.sort(null);
+    Classes classes = classesOf(relative);
+    return new ImageFolderDataset(name, folder, List.copyOf(relative), classes.labels(),
+        classes.names());
+  }
+
+  /**
+   * The classes of images given by their paths relative to a folder: each image's first folder is
+   * its class (the class names sorted, the label its position), and an image directly in the
+   * folder has label {@link LabeledImage#UNKNOWN}.
+   *
+   * @param names the class names, sorted
+   * @param labels each image's label, in the order of the paths
+   */
+  public record Classes(List<String> names, int[] labels) {}
+
+  /**
+   * The classes of images, as {@link #open} gives them.
+   *
+   * @param relative the images' paths relative to the folder, {@code /}-separated, sorted
+   * @return the class names and labels
+   */
+  public static Classes classesOf(List<String> relative) {
     List<String> classes = new ArrayList<>();
     for (String r : relative) {
       int slash = r.indexOf('/');
@@ -93,8 +115,19 @@ public final class ImageFolderDataset implements ImageDataset {
       }
       labels[i] = label;
     }
-    return new ImageFolderDataset(name, folder, List.copyOf(relative), labels,
-        List.copyOf(classes));
+    return new Classes(List.copyOf(classes), labels);
+  }
+
+  /**
+   * Whether a file name is that of an image this reader takes: it ends in {@code .png}, {@code
+   * .jpg} or {@code .jpeg}, in any case.
+   *
+   * @param fileName the name
+   * @return whether it is read
+   */
+  public static boolean isImageName(String fileName) {
+    String n = fileName.toLowerCase(Locale.ROOT);
+    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
   }
 
   private static boolean isVisibleImage(Path relative) {
@@ -103,8 +136,7 @@ public final class ImageFolderDataset implements ImageDataset {
         return false;
       }
     }
-    String n = relative.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+    return isImageName(relative.getFileName().toString());
   }
 
   @Override
