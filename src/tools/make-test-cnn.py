@@ -13,17 +13,22 @@ Writes into src/test/resources/org/ccespark/features/:
                           "raw": forward's two outputs and embed's for a [3,3,32,32] input
                           whose flat element k is sin(0.37 k) * 2;
                           "images": small synthetic uint8 images (pixel formula below), the
-                          preprocessing of cce-spark (grey to 3 channels, bilinear resize of the
-                          shorter side without antialiasing, centre crop, ImageNet
-                          normalisation) done in torch, and the model's features for them.
+                          preprocessing of cce-spark done by torchvision on a PIL image, as
+                          the ResNet-50 weights' preset transforms do it (grey converted to
+                          RGB, Resize(resize) with PIL's bilinear filter, CenterCrop(size),
+                          ToTensor, Normalize with ImageNet's mean and standard deviation),
+                          and the model's features for them.
 """
 import json
 import math
 import os
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from PIL import Image
+from torchvision import transforms
 
 OUT = "src/test/resources/org/ccespark/features"
 MEAN = [0.485, 0.456, 0.406]
@@ -67,23 +72,15 @@ def synthetic(i, h, w, ch):
 
 
 def preprocess(hwc, size, resize):
-    x = hwc.permute(2, 0, 1).float() / 255.0
-    if x.shape[0] == 1:
-        x = x.repeat(3, 1, 1)
-    h, w = x.shape[1], x.shape[2]
-    if h <= w:
-        nh, nw = resize, int(resize * w / h)
-    else:
-        nh, nw = int(resize * h / w), resize
-    if (nh, nw) != (h, w):
-        x = F.interpolate(x.unsqueeze(0), size=(nh, nw), mode="bilinear", align_corners=False,
-                          antialias=False).squeeze(0)
-    top = int(round((nh - size) / 2.0))
-    left = int(round((nw - size) / 2.0))
-    x = x[:, top:top + size, left:left + size]
-    mean = torch.tensor(MEAN).view(3, 1, 1)
-    std = torch.tensor(STD).view(3, 1, 1)
-    return (x - mean) / std
+    arr = hwc.numpy()
+    img = Image.fromarray(arr[:, :, 0], "L") if arr.shape[2] == 1 else Image.fromarray(arr, "RGB")
+    pipeline = transforms.Compose([
+        transforms.Resize(resize, interpolation=transforms.InterpolationMode.BILINEAR),
+        transforms.CenterCrop(size),
+        transforms.ToTensor(),
+        transforms.Normalize(MEAN, STD),
+    ])
+    return pipeline(img.convert("RGB"))
 
 
 def compact(value):

@@ -50,8 +50,9 @@ final class ExtractCommand {
       "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"
           + " gives the label; IDX files such as MNIST's; CIFAR-10/100 or STL-10 binary files),"
           + " preprocesses them as the model expects (pixels to [0, 1], grey to three channels,"
-          + " shorter side resized to --resize by bilinear interpolation, centre crop of"
-          + " --input-size, ImageNet mean and standard deviation), runs the model in batches and"
+          + " shorter side resized to --resize with Pillow's antialiased bilinear filter, centre"
+          + " crop of --input-size, ImageNet mean and standard deviation: torchvision's transforms"
+          + " of the IMAGENET1K_V2 ResNet-50 weights), runs the model in batches and"
           + " writes DIR: Parquet part files with the columns id (string: the file's path under"
           + " the folder, or file#index), path (string: for a folder of image files the"
           + " absolute path of the image's file, otherwise the id), label (int, only when the"
@@ -91,8 +92,9 @@ final class ExtractCommand {
           Option.value("--layer", "N|METHOD[:N]", ModelSpec.DEFAULT_LAYER, "TorchScript: output"
               + " N of forward, or of an exported METHOD; flattened per image"),
           Option.value("--input-size", "N", "224", "side of the square the model sees"),
-          Option.value("--resize", "N", "round(input size * 256 / 224)", "side the shorter image"
-              + " side is resized to before the centre crop, at least --input-size"),
+          Option.value("--resize", "N", "round(input size * 232 / 224)", "side the shorter image"
+              + " side is resized to before the centre crop, at least --input-size (232 for 224"
+              + " is the IMAGENET1K_V2 weights'; use 256 for IMAGENET1K_V1)"),
           Option.value("--device", "auto|gpu|cpu", "auto", "auto: a GPU if DJL sees one, else"
               + " the CPU; gpu without one is an error"),
           Option.value("--mode", "auto|driver|executors", "auto", "where the model runs"),
@@ -126,7 +128,7 @@ final class ExtractCommand {
       return;
     }
     int size = args.integer("--input-size", 224, 1);
-    int resize = args.integer("--resize", (int) Math.round(size * 256.0 / 224.0), 1);
+    int resize = args.integer("--resize", Preprocessing.defaultResize(size), 1);
     if (resize < size) {
       throw new UsageException("--resize (" + resize + ") must be at least --input-size (" + size
           + ")");

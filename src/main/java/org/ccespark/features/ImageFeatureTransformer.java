@@ -89,7 +89,7 @@ public final class ImageFeatureTransformer extends Transformer implements Defaul
     inputSize = new IntParam(this, "inputSize", "side of the square the model sees",
         ParamValidators.gtEq(1));
     resize = new IntParam(this, "resize", "side the shorter image side is resized to before the"
-        + " centre crop; 0 for round(inputSize * 256 / 224)", ParamValidators.gtEq(0));
+        + " centre crop; 0 for round(inputSize * 232 / 224)", ParamValidators.gtEq(0));
     device = new Param<>(this, "device", "auto, gpu or cpu",
         ParamValidators.inArray(DjlEngine.DEVICES.toArray(new String[0])));
     batchSize = new IntParam(this, "batchSize", "images per forward pass", ParamValidators.gtEq(1));
@@ -138,7 +138,7 @@ public final class ImageFeatureTransformer extends Transformer implements Defaul
     return inputSize;
   }
 
-  /** Resize of the shorter side before cropping (default 0: inputSize × 256 / 224). */
+  /** Resize of the shorter side before cropping (default 0: inputSize × 232 / 224). */
   public IntParam resize() {
     return resize;
   }

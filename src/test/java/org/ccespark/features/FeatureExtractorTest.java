@@ -84,7 +84,7 @@ class FeatureExtractorTest {
     }
     Preprocessing p = Preprocessing.of(24);
     assertArrayEquals(p.apply(new Image(20, 25, 3, rgb)), p.apply(grey));
-    assertEquals(27, p.resize());
+    assertEquals(25, p.resize());
   }
 
   @Test
