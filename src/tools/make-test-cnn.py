@@ -9,9 +9,15 @@ Writes into src/test/resources/org/ccespark/features/:
   tiny-cnn.pt             a scripted CNN (seeded weights): forward(x) returns the tuple
                           (features [N,16], logits [N,4]); an exported method embed(x) returns
                           features * 2 (to test choosing a method by name)
+  tiny-classifier.pt      a scripted CNN with an ImageNet-sized head, as torchvision's
+                          classifiers have: forward(x) returns fc(features) with fc a
+                          Linear(8, 1000) (1000 "class scores"), an exported method
+                          features(x) the 8 pooled features (to test that class scores are
+                          refused and that --layer features is taken)
   tiny-cnn-expected.json  inputs and the outputs computed here by torch:
                           "raw": forward's two outputs and embed's for a [3,3,32,32] input
                           whose flat element k is sin(0.37 k) * 2;
+                          "classifier": tiny-classifier's features(x) for the same input;
                           "images": small synthetic uint8 images (pixel formula below), the
                           preprocessing of cce-spark done by torchvision on a PIL image, as
                           the ResNet-50 weights' preset transforms do it (grey converted to
@@ -55,6 +61,20 @@ class TinyCnn(nn.Module):
     @torch.jit.export
     def embed(self, x):
         return self.features(x) * 2
+
+
+class TinyClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.fc = nn.Linear(8, 1000)
+
+    @torch.jit.export
+    def features(self, x):
+        return torch.flatten(F.adaptive_avg_pool2d(F.relu(self.conv1(x)), 1), 1)
+
+    def forward(self, x):
+        return self.fc(self.features(x))
 
 
 def pixel(i, y, x, c):
@@ -115,6 +135,12 @@ def main():
     expected["raw"] = {"shape": list(raw.shape), "formula": "sin(0.37 k) * 2, k = flat index",
                        "features": f.tolist(), "logits": logits.tolist(),
                        "embed": emb.tolist()}
+
+    classifier = torch.jit.script(TinyClassifier().eval())
+    classifier.save(os.path.join(OUT, "tiny-classifier.pt"))
+    with torch.no_grad():
+        assert classifier(raw).shape == (3, 1000)
+        expected["classifier"] = {"features": classifier.features(raw).tolist()}
 
     size, resize = 32, 36
     images = []
