@@ -9,21 +9,32 @@ Writes into src/test/resources/org/ccespark/features/:
   tiny-cnn.pt             a scripted CNN (seeded weights): forward(x) returns the tuple
                           (features [N,16], logits [N,4]); an exported method embed(x) returns
                           features * 2 (to test choosing a method by name)
+  tiny-classifier.pt      a scripted CNN with an ImageNet-sized head, as torchvision's
+                          classifiers have: forward(x) returns fc(features) with fc a
+                          Linear(8, 1000) (1000 "class scores"), an exported method
+                          features(x) the 8 pooled features (to test that class scores are
+                          refused and that --layer features is taken)
   tiny-cnn-expected.json  inputs and the outputs computed here by torch:
                           "raw": forward's two outputs and embed's for a [3,3,32,32] input
                           whose flat element k is sin(0.37 k) * 2;
+                          "classifier": tiny-classifier's features(x) for the same input;
                           "images": small synthetic uint8 images (pixel formula below), the
-                          preprocessing of cce-spark (grey to 3 channels, bilinear resize of the
-                          shorter side without antialiasing, centre crop, ImageNet
-                          normalisation) done in torch, and the model's features for them.
+                          preprocessing of cce-spark done by torchvision on a PIL image, as
+                          the ResNet-50 weights' preset transforms do it (grey converted to
+                          RGB, Resize(resize) with PIL's bilinear filter, CenterCrop(size),
+                          ToTensor, Normalize with ImageNet's mean and standard deviation),
+                          and the model's features for them.
 """
 import json
 import math
 import os
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from PIL import Image
+from torchvision import transforms
 
 OUT = "src/test/resources/org/ccespark/features"
 MEAN = [0.485, 0.456, 0.406]
@@ -52,6 +63,20 @@ class TinyCnn(nn.Module):
         return self.features(x) * 2
 
 
+class TinyClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.fc = nn.Linear(8, 1000)
+
+    @torch.jit.export
+    def features(self, x):
+        return torch.flatten(F.adaptive_avg_pool2d(F.relu(self.conv1(x)), 1), 1)
+
+    def forward(self, x):
+        return self.fc(self.features(x))
+
+
 def pixel(i, y, x, c):
     """The synthetic image formula, the same as in the Java test."""
     return (7 * y + 13 * x + 29 * c + 31 * i + (x * y) % 17) % 256
@@ -67,23 +92,15 @@ def synthetic(i, h, w, ch):
 
 
 def preprocess(hwc, size, resize):
-    x = hwc.permute(2, 0, 1).float() / 255.0
-    if x.shape[0] == 1:
-        x = x.repeat(3, 1, 1)
-    h, w = x.shape[1], x.shape[2]
-    if h <= w:
-        nh, nw = resize, int(resize * w / h)
-    else:
-        nh, nw = int(resize * h / w), resize
-    if (nh, nw) != (h, w):
-        x = F.interpolate(x.unsqueeze(0), size=(nh, nw), mode="bilinear", align_corners=False,
-                          antialias=False).squeeze(0)
-    top = int(round((nh - size) / 2.0))
-    left = int(round((nw - size) / 2.0))
-    x = x[:, top:top + size, left:left + size]
-    mean = torch.tensor(MEAN).view(3, 1, 1)
-    std = torch.tensor(STD).view(3, 1, 1)
-    return (x - mean) / std
+    arr = hwc.numpy()
+    img = Image.fromarray(arr[:, :, 0], "L") if arr.shape[2] == 1 else Image.fromarray(arr, "RGB")
+    pipeline = transforms.Compose([
+        transforms.Resize(resize, interpolation=transforms.InterpolationMode.BILINEAR),
+        transforms.CenterCrop(size),
+        transforms.ToTensor(),
+        transforms.Normalize(MEAN, STD),
+    ])
+    return pipeline(img.convert("RGB"))
 
 
 def compact(value):
@@ -118,6 +135,12 @@ def main():
     expected["raw"] = {"shape": list(raw.shape), "formula": "sin(0.37 k) * 2, k = flat index",
                        "features": f.tolist(), "logits": logits.tolist(),
                        "embed": emb.tolist()}
+
+    classifier = torch.jit.script(TinyClassifier().eval())
+    classifier.save(os.path.join(OUT, "tiny-classifier.pt"))
+    with torch.no_grad():
+        assert classifier(raw).shape == (3, 1000)
+        expected["classifier"] = {"features": classifier.features(raw).tolist()}
 
     size, resize = 32, 36
     images = []

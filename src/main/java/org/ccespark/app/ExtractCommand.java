@@ -54,8 +54,9 @@ final class ExtractCommand {
           + " s3a://bucket/photos, file:///data/photos, '/data/photos/*/*.jpg', listed with Spark's"
           + " binaryFile source),"
           + " preprocesses them as the model expects (pixels to [0, 1], grey to three channels,"
-          + " shorter side resized to --resize by bilinear interpolation, centre crop of"
-          + " --input-size, ImageNet mean and standard deviation), runs the model in batches and"
+          + " shorter side resized to --resize with Pillow's antialiased bilinear filter, centre"
+          + " crop of --input-size, ImageNet mean and standard deviation: torchvision's transforms"
+          + " of the IMAGENET1K_V2 ResNet-50 weights), runs the model in batches and"
           + " writes DIR: Parquet part files with the columns id (string: the file's path under"
           + " the folder, or file#index), path (string: for image files the full path or URI of"
           + " the image's file, otherwise the id), label (int, only when the"
@@ -63,12 +64,13 @@ final class ExtractCommand {
           + " _extract.json (model, sizes, counts, timings). Then run 'cluster --input DIR"
           + " --label-col label --k K', whose predictions keep id and path."
           + "\n\nModels (DJL's PyTorch engine, offline from the bundled libtorch): FILE, a"
-          + " TorchScript file (--layer picks the output); " + ModelSpec.ZOO_RESNET50 + ", DJL's"
-          + " model-zoo ResNet-50 with ImageNet weights (downloaded once, needs network access;"
-          + " its output is the 1000 class scores); " + ModelSpec.RANDOM_RESNET50 + ", ResNet-50"
-          + " with seeded random weights and its 2048 pooled features, for tests and benchmarks"
-          + " only. docs/image-features.md shows how to export torchvision's ImageNet ResNet-50 (2048 pooled"
-          + " features) to TorchScript in two lines of Python. DIR, a model folder written by"
+          + " TorchScript file (--layer picks the output; a file whose output is the 1000 ImageNet"
+          + " class scores is refused), e.g. torchvision's ImageNet ResNet-50 with its 2048 pooled"
+          + " features, exported by src/tools/export-resnet50.py (docs/image-features.md); "
+          + ModelSpec.RANDOM_RESNET50 + ", ResNet-50 with seeded random weights and its 2048"
+          + " pooled features, for tests and benchmarks only; " + ModelSpec.ZOO_RESNET50 + ", the"
+          + " default, is refused with how to export that file (DJL's model-zoo ResNet-50 gives"
+          + " only the 1000 class scores). DIR, a model folder written by"
           + " train-deep (its model/ folder, or the run's folder holding it), e.g. the"
           + " supervised backbone conf/models/fashion-mnist-vgg4-slim: the network's backbone"
           + " features, on the driver, of the images at the network's own shape (grey or colour,"
@@ -89,15 +91,17 @@ final class ExtractCommand {
           Option.required("--output", "DIR", "output folder to create (Parquet)"),
           Option.value("--format", String.join("|", FORMATS), "auto",
               "dataset format; auto goes by the file names"),
-          Option.value("--model", "NAME|FILE|DIR", ModelSpec.ZOO_RESNET50, "TorchScript file, "
-              + ModelSpec.ZOO_RESNET50 + " (DJL zoo, ImageNet, needs network), "
+          Option.value("--model", "NAME|FILE|DIR", ModelSpec.ZOO_RESNET50, "TorchScript file"
+              + " (e.g. resnet50-imagenet.pt from src/tools/export-resnet50.py), "
               + ModelSpec.RANDOM_RESNET50 + " (random weights, testing only), or a train-deep"
-              + " model folder"),
+              + " model folder; " + ModelSpec.ZOO_RESNET50 + " is refused with how to export"
+              + " the file"),
           Option.value("--layer", "N|METHOD[:N]", ModelSpec.DEFAULT_LAYER, "TorchScript: output"
               + " N of forward, or of an exported METHOD; flattened per image"),
           Option.value("--input-size", "N", "224", "side of the square the model sees"),
-          Option.value("--resize", "N", "round(input size * 256 / 224)", "side the shorter image"
-              + " side is resized to before the centre crop, at least --input-size"),
+          Option.value("--resize", "N", "round(input size * 232 / 224)", "side the shorter image"
+              + " side is resized to before the centre crop, at least --input-size (232 for 224"
+              + " is the IMAGENET1K_V2 weights'; use 256 for IMAGENET1K_V1)"),
           Option.value("--device", "auto|gpu|cpu", "auto", "auto: a GPU if DJL sees one, else"
               + " the CPU; gpu without one is an error"),
           Option.value("--mode", "auto|driver|executors", "auto", "where the model runs"),
@@ -131,7 +135,7 @@ final class ExtractCommand {
       return;
     }
     int size = args.integer("--input-size", 224, 1);
-    int resize = args.integer("--resize", (int) Math.round(size * 256.0 / 224.0), 1);
+    int resize = args.integer("--resize", Preprocessing.defaultResize(size), 1);
     if (resize < size) {
       throw new UsageException("--resize (" + resize + ") must be at least --input-size (" + size
           + ")");

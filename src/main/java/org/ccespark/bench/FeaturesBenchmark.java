@@ -29,7 +29,7 @@ import org.ccespark.features.Preprocessing;
  * same preprocessed batches, per input size.
  *
  * <p>The images are seeded random RGB bytes of {@code size × size}; cce-spark's timing includes
- * their preprocessing (resize to {@code round(size·256/224)}, crop, normalise), the Predictor's
+ * their preprocessing (resize to {@code round(size·232/224)}, crop, normalise), the Predictor's
  * does not (it is fed the preprocessed batch). One untimed warm-up batch precedes each timed run.
  * Peak resident memory is the kernel's high-water mark ({@code VmHWM}), reset before each run
  * through {@code /proc/self/clear_refs}; the JVM, Spark (if started) and anything an earlier run

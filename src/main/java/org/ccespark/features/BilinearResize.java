@@ -5,9 +5,9 @@ import org.ccespark.data.images.Image;
 /**
  * Bilinear resizing of an {@link Image} to floats in [0, 1], as PyTorch's
  * {@code interpolate(mode="bilinear", align_corners=False)} without antialiasing: half-pixel
- * centres, source coordinates clamped at 0, the last row and column repeated at the far edge. The
- * one resize used by {@link Preprocessing} (ImageNet models) and by the deep trainer's
- * {@code org.ccespark.deep.ImageTensors}.
+ * centres, source coordinates clamped at 0, the last row and column repeated at the far edge. Used
+ * by the deep trainer's {@code org.ccespark.deep.ImageTensors}; {@link Preprocessing} (ImageNet
+ * models) uses {@link AntialiasedResize}, which matches torchvision's ImageNet transforms.
  */
 public final class BilinearResize {
   private BilinearResize() {}

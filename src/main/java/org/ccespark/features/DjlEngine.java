@@ -35,7 +35,7 @@ public final class DjlEngine {
   /**
    * Sets DJL's defaults (see the class comment) and loads the PyTorch engine.
    *
-   * @param allowDownloads whether DJL may download (only the model zoo needs it); when false, or
+   * @param allowDownloads whether DJL may download (nothing here needs it); when false, or
    *     when {@code DJL_OFFLINE}/{@code ai.djl.offline} is set, DJL stays offline
    * @throws IllegalStateException if the engine cannot be loaded, with what to check
    */
@@ -55,14 +55,6 @@ public final class DjlEngine {
           + " submit/spark-submit-cce add them), or PYTORCH_LIBRARY_PATH naming a libtorch "
           + PYTORCH_VERSION + " folder.", e);
     }
-  }
-
-  /**
-   * Whether DJL may download: false when the user made it offline ({@code DJL_OFFLINE} or
-   * {@code -Dai.djl.offline=true}) before the engine was first set up.
-   */
-  static boolean downloadsAllowed() {
-    return USER_OFFLINE == null || !Boolean.parseBoolean(USER_OFFLINE);
   }
 
   /**

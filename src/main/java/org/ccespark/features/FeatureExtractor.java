@@ -18,10 +18,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.training.ParameterStore;
-import ai.djl.translate.NoopTranslator;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -42,9 +39,16 @@ import java.util.List;
  * intermediates inside libtorch. Not thread-safe: one extractor per thread (Spark task).
  */
 public final class FeatureExtractor implements AutoCloseable {
-  /** DJL's model repository entry for the ImageNet ResNet-50 (a traced torchvision model). */
-  static final String ZOO_URL =
-      "https://mlrepo.djl.ai/model/cv/image_classification/ai/djl/pytorch/resnet/0.0.1/resnet50.zip";
+  /** ImageNet's class count: such an output from a model with such a layer is refused. */
+  static final int IMAGENET_CLASSES = 1000;
+
+  /** How to export torchvision's ResNet-50 with the 2048 pooled features, for messages. */
+  static final String HOW_TO_EXPORT = "Export torchvision's ResNet-50 with its classification"
+      + " layer replaced by the identity (model.fc = torch.nn.Identity(); the IMAGENET1K_V2"
+      + " weights), so that the TorchScript file returns the 2048 features after global average"
+      + " pooling: /usr/bin/python3 src/tools/export-resnet50.py resnet50-imagenet.pt (torchvision"
+      + " downloads the weights once, so run it where there is network access; see"
+      + " docs/image-features.md), then pass --model resnet50-imagenet.pt.";
 
   /** Serialises the seeding and initialisation of random models (the seed is engine-global). */
   private static final Object RANDOM_INIT = new Object();
@@ -71,20 +75,84 @@ public final class FeatureExtractor implements AutoCloseable {
   /**
    * Loads the model of {@code spec} on its device.
    *
-   * @throws IllegalArgumentException if the file does not exist, is not TorchScript, the device
-   *     is not available, or the zoo model cannot be had offline (with how to provide a file)
+   * @throws IllegalArgumentException if the file does not exist, is not TorchScript, returns the
+   *     1000 ImageNet class scores instead of features (see {@link #refuseClassScores}) or the
+   *     device is not available ({@link ModelSpec} already refused
+   *     {@value ModelSpec#ZOO_RESNET50})
    */
   public static FeatureExtractor load(ModelSpec spec) {
-    boolean zoo = spec.model().equals(ModelSpec.ZOO_RESNET50);
-    DjlEngine.get(zoo);
+    DjlEngine.get(false);
     Device device = DjlEngine.device(spec.device());
-    if (zoo) {
-      return loadZoo(spec, device);
-    }
     if (spec.model().equals(ModelSpec.RANDOM_RESNET50)) {
       return loadRandomResNet50(spec, device);
     }
-    return loadTorchScript(spec, device);
+    FeatureExtractor fx = loadTorchScript(spec, device);
+    try {
+      fx.refuseClassScores();
+    } catch (RuntimeException e) {
+      fx.close();
+      throw e;
+    }
+    return fx;
+  }
+
+  /**
+   * Why {@value ModelSpec#ZOO_RESNET50} is refused by {@link ModelSpec}, and what to do instead.
+   * DJL's model-zoo ResNet-50 (a traced torchvision classifier) returns only the 1000 ImageNet
+   * class scores: a traced module exposes {@code forward} alone, and DJL gives access to its
+   * parameters but not to its batch-norm statistics or sub-modules, so the 2048 pooled features
+   * cannot be taken from it.
+   */
+  static String zooMessage() {
+    return "--model " + ModelSpec.ZOO_RESNET50 + " (the default) is not downloaded from DJL's"
+        + " model zoo: that ResNet-50 is the ImageNet classifier and returns 1000 class scores, not"
+        + " the 2048 pooled features the paper clusters, and they cannot be taken from it. "
+        + HOW_TO_EXPORT + " Without network access no ImageNet weights can be had; --model "
+        + ModelSpec.RANDOM_RESNET50 + " (random weights, 2048 pooled features) is for testing"
+        + " only.";
+  }
+
+  /**
+   * Refuses a TorchScript model whose chosen output is the 1000 ImageNet class scores: when the
+   * module has a two-dimensional {@code weight} parameter with 1000 rows (a 1000-class layer,
+   * such as torchvision's {@code fc.weight}), one forward pass on a blank image checks whether the
+   * chosen output has 1000 values per image. Models without such a layer are not run here.
+   *
+   * @throws IllegalArgumentException naming the file and the layer, with how to export the
+   *     pooled features instead
+   */
+  private void refuseClassScores() {
+    String head = null;
+    long inputs = 0;
+    try (NDManager scope = model.getNDManager().newSubManager(device)) {
+      NDList params = JniUtils.moduleGetParams((PtSymbolBlock) model.getBlock(),
+          (PtNDManager) scope);
+      for (NDArray p : params) {
+        Shape shape = p.getShape();
+        String name = p.getName() == null ? "" : p.getName();
+        if (shape.dimension() == 2 && shape.get(0) == IMAGENET_CLASSES
+            && (name.equals("weight") || name.endsWith(".weight"))) {
+          head = name.substring(0, Math.max(0, name.length() - ".weight".length()));
+          inputs = shape.get(1);
+        }
+      }
+    }
+    if (head == null) {
+      return;
+    }
+    int s = spec.preprocessing().inputSize();
+    float[] blank = new float[3 * s * s];
+    int d = extract(blank, 1)[0].length;
+    dimension = -1;
+    if (d == IMAGENET_CLASSES) {
+      throw new IllegalArgumentException("Model '" + spec.model() + "' returns "
+          + IMAGENET_CLASSES + " values per image (layer '" + spec.layer() + "') and has a "
+          + inputs + " -> " + IMAGENET_CLASSES + " layer '" + head + "': these are ImageNet class"
+          + " scores, not the pooled features the paper clusters. " + HOW_TO_EXPORT
+          + " For another network, export it without its classification layer, or pick the"
+          + " features' output with --layer (an output of forward, or a method exported with"
+          + " @torch.jit.export).");
+    }
   }
 
   private static FeatureExtractor loadTorchScript(ModelSpec spec, Device device) {
@@ -113,32 +181,6 @@ public final class FeatureExtractor implements AutoCloseable {
     }
     return new FeatureExtractor(spec, model, device, method, ModelSpec.outputIndex(spec.layer()),
         null);
-  }
-
-  private static FeatureExtractor loadZoo(ModelSpec spec, Device device) {
-    String howTo = " Without network access, export torchvision's ResNet-50 (ImageNet weights) to"
-        + " TorchScript with Python (see docs/image-features.md) and pass --model"
-        + " resnet50.pt; --model " + ModelSpec.RANDOM_RESNET50 + " has random weights and is for"
-        + " testing only.";
-    if (!DjlEngine.downloadsAllowed()) {
-      throw new IllegalArgumentException("The model zoo's ResNet-50 is not available offline"
-          + " (DJL_OFFLINE or ai.djl.offline is set)." + howTo);
-    }
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelUrls(ZOO_URL)
-        .optModelName("resnet50")
-        .optEngine(DjlEngine.ENGINE)
-        .optDevice(device)
-        .optTranslator(new NoopTranslator())
-        .build();
-    try {
-      Model model = criteria.loadModel();
-      return new FeatureExtractor(spec, model, device, "forward", 0, null);
-    } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
-      throw new IllegalArgumentException("Cannot download DJL's ImageNet ResNet-50 from " + ZOO_URL
-          + " (" + e + ")." + howTo, e);
-    }
   }
 
   private static FeatureExtractor loadRandomResNet50(ModelSpec spec, Device device) {

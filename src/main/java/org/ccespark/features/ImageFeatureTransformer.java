@@ -83,13 +83,15 @@ public final class ImageFeatureTransformer extends Transformer implements Defaul
     inputCol = new Param<>(this, "inputCol", "image column: Spark image struct, encoded bytes or"
         + " file path");
     outputCol = new Param<>(this, "outputCol", "output column of feature vectors");
-    model = new Param<>(this, "model", "TorchScript file, " + ModelSpec.ZOO_RESNET50 + " (DJL zoo,"
-        + " ImageNet) or " + ModelSpec.RANDOM_RESNET50 + " (random weights, testing only)");
+    model = new Param<>(this, "model", "TorchScript file (e.g. torchvision's ImageNet ResNet-50"
+        + " with its 2048 pooled features, src/tools/export-resnet50.py) or "
+        + ModelSpec.RANDOM_RESNET50 + " (random weights, testing only); the default "
+        + ModelSpec.ZOO_RESNET50 + " is refused with how to export the file");
     layer = new Param<>(this, "layer", "TorchScript output to take: N, METHOD or METHOD:N");
     inputSize = new IntParam(this, "inputSize", "side of the square the model sees",
         ParamValidators.gtEq(1));
     resize = new IntParam(this, "resize", "side the shorter image side is resized to before the"
-        + " centre crop; 0 for round(inputSize * 256 / 224)", ParamValidators.gtEq(0));
+        + " centre crop; 0 for round(inputSize * 232 / 224)", ParamValidators.gtEq(0));
     device = new Param<>(this, "device", "auto, gpu or cpu",
         ParamValidators.inArray(DjlEngine.DEVICES.toArray(new String[0])));
     batchSize = new IntParam(this, "batchSize", "images per forward pass", ParamValidators.gtEq(1));
@@ -123,7 +125,10 @@ public final class ImageFeatureTransformer extends Transformer implements Defaul
     return outputCol;
   }
 
-  /** The model: a TorchScript file path or a model name (default {@code resnet50}). */
+  /**
+   * The model: a TorchScript file path or {@code random-resnet50} (default {@code resnet50}, which
+   * {@link #transform} refuses with how to export torchvision's ImageNet ResNet-50 to a file).
+   */
   public Param<String> model() {
     return model;
   }
@@ -138,7 +143,7 @@ public final class ImageFeatureTransformer extends Transformer implements Defaul
     return inputSize;
   }
 
-  /** Resize of the shorter side before cropping (default 0: inputSize × 256 / 224). */
+  /** Resize of the shorter side before cropping (default 0: inputSize × 232 / 224). */
   public IntParam resize() {
     return resize;
   }

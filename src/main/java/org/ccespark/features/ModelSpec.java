@@ -7,10 +7,12 @@ import java.util.Locale;
  * Which network to run and how: everything an executor needs to load the same model as the
  * driver.
  *
- * @param model {@value #ZOO_RESNET50} (DJL's ImageNet ResNet-50, downloaded from DJL's model
- *     repository: needs network access the first time), {@value #RANDOM_RESNET50} (DJL's
- *     {@code ResNetV1} with 50 layers and seeded random weights: for tests and benchmarks only), or
- *     the path of a TorchScript file
+ * @param model the path of a TorchScript file, or {@value #RANDOM_RESNET50} (DJL's
+ *     {@code ResNetV1} with 50 layers, seeded random weights and its 2048 pooled features: for
+ *     tests and benchmarks only). {@value #ZOO_RESNET50}, the default of {@code extract} and of
+ *     {@link ImageFeatureTransformer}, is refused with how to export torchvision's ImageNet
+ *     ResNet-50 with its 2048 pooled features: DJL's model-zoo ResNet-50 only gives the 1000
+ *     class scores
  * @param layer what to take from a TorchScript model: {@code N} (output N of {@code forward}, for a
  *     model returning a tuple or list; 0 for a single tensor), {@code METHOD} or
  *     {@code METHOD:N} (a method exported with {@code @torch.jit.export}); each image's output is
@@ -21,17 +23,28 @@ import java.util.Locale;
  */
 public record ModelSpec(String model, String layer, Preprocessing preprocessing, String device,
     long seed) implements Serializable {
-  /** DJL model zoo's ResNet-50 with ImageNet weights. */
+  /**
+   * The default model name: ResNet-50 with ImageNet weights. Refused with what to do (DJL's
+   * model-zoo ResNet-50 gives class scores, not the pooled features): pass an exported file.
+   */
   public static final String ZOO_RESNET50 = "resnet50";
   /** ResNet-50 with random weights, for tests and benchmarks. */
   public static final String RANDOM_RESNET50 = "random-resnet50";
   /** Output 0 of {@code forward}. */
   public static final String DEFAULT_LAYER = "0";
 
-  /** Checks the fields. */
+  /**
+   * Checks the fields.
+   *
+   * @throws IllegalArgumentException for a bad field, and for {@value #ZOO_RESNET50} (the message
+   *     says how to export the ImageNet ResNet-50's 2048 pooled features to a file)
+   */
   public ModelSpec {
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("No model was given.");
+    }
+    if (model.equals(ZOO_RESNET50)) {
+      throw new IllegalArgumentException(FeatureExtractor.zooMessage());
     }
     layer = layer == null || layer.isBlank() ? DEFAULT_LAYER : layer.trim();
     if (preprocessing == null) {

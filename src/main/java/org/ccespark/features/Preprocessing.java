@@ -4,18 +4,20 @@ import java.io.Serializable;
 import org.ccespark.data.images.Image;
 
 /**
- * The preprocessing an ImageNet CNN expects, as torchvision's {@code Resize(resize)},
- * {@code CenterCrop(inputSize)}, {@code Normalize(mean, std)} do it: pixels scaled to [0, 1]; a
- * grey image repeated into three channels; the shorter side resized to {@code resize} (the longer
- * one to {@code floor(resize * long / short)}) by bilinear interpolation with half-pixel centres
- * and no antialiasing (PyTorch's {@code interpolate(mode="bilinear", align_corners=False)}); the
- * centre {@code inputSize × inputSize} square cut out (offsets rounded half to even, as Python's
- * {@code round}); each channel normalised with ImageNet's mean and standard deviation. The result
- * is channel-major ({@code CHW}), RGB, float. Reproduced in {@code src/tools/make-test-cnn.py} and
- * checked against PyTorch by the tests.
+ * The preprocessing an ImageNet CNN expects, exactly as torchvision's preset transforms of the
+ * ResNet-50 weights ({@code ResNet50_Weights.IMAGENET1K_V2.transforms()}: {@code Resize(232)},
+ * {@code CenterCrop(224)}, {@code Normalize(mean, std)}) do it to a PIL image: a grey image
+ * repeated into three channels; the shorter side resized to {@code resize} (the longer one to
+ * {@code floor(resize * long / short)}) with Pillow's bilinear filter, which antialiases when
+ * shrinking and rounds to 8 bits ({@link AntialiasedResize}); the centre
+ * {@code inputSize × inputSize} square cut out (offsets rounded half to even, as Python's
+ * {@code round}); pixels scaled to [0, 1]; each channel normalised with ImageNet's mean and
+ * standard deviation. The result is channel-major ({@code CHW}), RGB, float. {@code
+ * PreprocessingTest} compares it with torchvision's output ({@code
+ * src/tools/make-preprocessing-reference.py}).
  *
- * <p>Without antialiasing, shrinking a large photograph by more than about 2× skips pixels; the
- * paper's inputs (MNIST, CIFAR, STL-10) are all enlarged.
+ * <p>{@link #of} uses the ratio of the IMAGENET1K_V2 weights (232 for 224); the older
+ * IMAGENET1K_V1 weights were evaluated with 256 ({@code new Preprocessing(224, 256)}).
  *
  * @param inputSize side of the square the model sees, at least 1
  * @param resize side the shorter image side is resized to, at least {@code inputSize}
@@ -37,9 +39,20 @@ public record Preprocessing(int inputSize, int resize) implements Serializable {
     }
   }
 
-  /** The usual ratio: resize to {@code round(inputSize * 256 / 224)}, then crop. */
+  /** Side the shorter image side is resized to for a 224 crop (torchvision's IMAGENET1K_V2). */
+  public static final int RESIZE_FOR_224 = 232;
+
+  /**
+   * The default resize for {@code inputSize}: {@code round(inputSize * 232 / 224)} (232 for
+   * 224), the ratio of the IMAGENET1K_V2 weights' transforms.
+   */
+  public static int defaultResize(int inputSize) {
+    return (int) Math.round(inputSize * (double) RESIZE_FOR_224 / 224.0);
+  }
+
+  /** The default ratio: resize to {@link #defaultResize}, then crop. */
   public static Preprocessing of(int inputSize) {
-    return new Preprocessing(inputSize, (int) Math.round(inputSize * 256.0 / 224.0));
+    return new Preprocessing(inputSize, defaultResize(inputSize));
   }
 
   /** Floats per preprocessed image: {@code 3 × inputSize²}. */
@@ -67,7 +80,7 @@ public record Preprocessing(int inputSize, int resize) implements Serializable {
     }
     int top = (int) Math.rint((nh - inputSize) / 2.0);
     int left = (int) Math.rint((nw - inputSize) / 2.0);
-    BilinearResize.resize(image, nh, nw, top, left, inputSize, inputSize, 3, out, offset);
+    AntialiasedResize.resize(image, nh, nw, top, left, inputSize, inputSize, out, offset);
     int plane = inputSize * inputSize;
     for (int ch = 0; ch < 3; ch++) {
       float mean = MEAN[ch];

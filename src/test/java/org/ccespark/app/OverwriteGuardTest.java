@@ -159,7 +159,8 @@ class OverwriteGuardTest {
           .toString(), "--output", out);
       case "convert" -> List.of("convert", "--input", "demo", "--to", "parquet", "--limit", "10",
           "--output", out);
-      case "extract" -> List.of("extract", "--input", "demo", "--mode", "driver", "--output", out);
+      case "extract" -> List.of("extract", "--input", "demo", "--model", "random-resnet50",
+          "--mode", "driver", "--output", out);
       case "train-deep" -> List.of("train-deep", "--input", "demo", "--limit", "20", "--epochs",
           "1", "--output", out);
       default -> List.of("bench", "--only", "kernel", "--output", out);

@@ -84,7 +84,7 @@ class FeatureExtractorTest {
     }
     Preprocessing p = Preprocessing.of(24);
     assertArrayEquals(p.apply(new Image(20, 25, 3, rgb)), p.apply(grey));
-    assertEquals(27, p.resize());
+    assertEquals(25, p.resize());
   }
 
   @Test
@@ -118,14 +118,48 @@ class FeatureExtractorTest {
   }
 
   @Test
-  void zooModelOfflineSaysHowToProvideAFile() {
-    // The tests run with -Dai.djl.offline=true (pom.xml): the message must say what to do.
+  void theDefaultZooModelIsRefusedWithHowToExportThePooledFeatures() {
+    // DJL's model-zoo ResNet-50 only gives the 1000 class scores: refused before any download,
+    // online or offline, saying how to get the 2048 pooled features.
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FeatureExtractor.load(new ModelSpec(ModelSpec.ZOO_RESNET50, "0",
-            Preprocessing.of(224), "cpu", 0)));
-    assertTrue(e.getMessage().contains("export torchvision's ResNet-50"), e.getMessage());
-    assertTrue(e.getMessage().contains("--model resnet50.pt")
-        && e.getMessage().contains("not available offline"), e.getMessage());
+        () -> new ModelSpec(ModelSpec.ZOO_RESNET50, "0", Preprocessing.of(224), "cpu", 0));
+    String m = e.getMessage();
+    assertTrue(m.startsWith("--model resnet50 (the default)") && m.contains("1000 class scores")
+        && m.contains("2048 pooled features"), m);
+    assertTrue(m.contains("model.fc = torch.nn.Identity()")
+        && m.contains("src/tools/export-resnet50.py")
+        && m.contains("--model resnet50-imagenet.pt"), m);
+    assertTrue(m.contains("Without network access no ImageNet weights can be had"), m);
+    // The transformer's default is the same name, refused on the driver before any task runs.
+    ImageFeatureTransformer t = new ImageFeatureTransformer();
+    assertEquals(ModelSpec.ZOO_RESNET50, t.getModel());
+    assertEquals(m, assertThrows(IllegalArgumentException.class, t::modelSpec).getMessage());
+  }
+
+  @Test
+  void aTorchScriptModelGivingImagenetClassScoresIsRefused() {
+    // tiny-classifier.pt: forward returns fc(features) with fc a Linear(8, 1000).
+    ModelSpec scores = new ModelSpec(TinyCnn.classifierPath(), "0", new Preprocessing(32, 36),
+        "cpu", 0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FeatureExtractor.load(scores));
+    String m = e.getMessage();
+    assertTrue(m.contains("tiny-classifier.pt") && m.contains("returns 1000 values per image")
+        && m.contains("8 -> 1000 layer 'fc'") && m.contains("ImageNet class scores"), m);
+    assertTrue(m.contains("model.fc = torch.nn.Identity()") && m.contains("--layer"), m);
+
+    // Its exported features method is taken, and gives what PyTorch computed.
+    ModelSpec features = new ModelSpec(TinyCnn.classifierPath(), "features",
+        new Preprocessing(32, 36), "cpu", 0);
+    try (FeatureExtractor fx = FeatureExtractor.load(features)) {
+      assertEquals(-1, fx.dimension());
+      float[][] out = fx.extract(rawInput(), 3);
+      assertEquals(8, fx.dimension());
+      for (int i = 0; i < 3; i++) {
+        TinyCnn.assertClose(EXPECTED.get("classifier").get("features").get(i), out[i], 1e-5,
+            "image " + i);
+      }
+    }
   }
 
   @Test

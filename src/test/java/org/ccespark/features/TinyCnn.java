@@ -34,6 +34,15 @@ final class TinyCnn {
     }
   }
 
+  /** {@code tiny-classifier.pt}: forward gives 1000 "class scores", {@code features} 8 values. */
+  static String classifierPath() {
+    try {
+      return Paths.get(TinyCnn.class.getResource("tiny-classifier.pt").toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static JsonNode expected() {
     try (InputStream in = TinyCnn.class.getResourceAsStream("tiny-cnn-expected.json")) {
       return new ObjectMapper().readTree(in);
