@@ -58,7 +58,7 @@ public final class EndToEndBenchmark {
 
   /** One timed fit, with the predictions of its last repetition by row. */
   record Fit(long n, String method, Timing.Stats seconds, double passes, String passName,
-      long peakSampled, long peakPools, long baseline, double acc, double nmi,
+      long jobs, long peakSampled, long peakPools, long baseline, double acc, double nmi,
       Map<String, Object> details, int[] predictions) {
     /** Median seconds per pass. */
     double secondsPerPass() {
@@ -83,6 +83,8 @@ public final class EndToEndBenchmark {
       j.put("passes", passes);
       j.put("pass", passName);
       j.put("secondsPerPass", secondsPerPass());
+      j.put("sparkJobs", jobs);
+      j.put("sparkJobsPerPass", jobs / Math.max(1, passes));
       j.put("acc", acc);
       j.put("nmi", nmi);
       return j;
@@ -153,6 +155,7 @@ public final class EndToEndBenchmark {
     long peakPools = 0;
     long baseline = 0;
     Object[] last = new Object[1];
+    long jobs = 0;
     for (int r = 0; r < cfg.reps(); r++) {
       System.gc();
       baseline = memory.getHeapMemoryUsage().getUsed();
@@ -160,12 +163,16 @@ public final class EndToEndBenchmark {
       pools.forEach(MemoryPoolMXBean::resetPeakUsage);
       Sampler sampler = Sampler.started("cce-bench-heap-sampler",
           () -> memory.getHeapMemoryUsage().getUsed(), 20);
+      JobCounter counter = new JobCounter();
+      data.sparkSession().sparkContext().addSparkListener(counter);
       long t0 = System.nanoTime();
       try {
         last[0] = fit(method, cfg, data, n);
       } finally {
         samples[r] = (System.nanoTime() - t0) / 1e9;
         sampler.halt();
+        jobs = counter.settledCount();
+        data.sparkSession().sparkContext().removeSparkListener(counter);
       }
       peakSampled = Math.max(peakSampled, (long) sampler.max());
       long poolSum = 0;
@@ -199,9 +206,43 @@ public final class EndToEndBenchmark {
     }
     int[] predictions = predictions(model, data, n);
     int[] labels = GaussianBlobs.labels((int) n, cfg.k());
-    return new Fit(n, method, s, passes, passName, peakSampled, peakPools, baseline,
+    return new Fit(n, method, s, passes, passName, jobs, peakSampled, peakPools, baseline,
         ClusteringMetrics.accuracy(labels, predictions), ClusteringMetrics.nmi(labels, predictions),
         details, predictions);
+  }
+
+  /**
+   * Counts the Spark jobs started while it is registered (a fit's jobs: CCE's K-means start, the
+   * feature blocks, every training step; K-means' every iteration).
+   */
+  static final class JobCounter extends org.apache.spark.scheduler.SparkListener {
+    private final java.util.concurrent.atomic.AtomicLong started =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+      started.incrementAndGet();
+    }
+
+    /**
+     * The count once the listener bus has delivered the fit's events: they are posted
+     * asynchronously, so this waits until the count stops changing for 200 ms.
+     */
+    long settledCount() {
+      long last = -1;
+      long now = started.get();
+      while (now != last) {
+        last = now;
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        now = started.get();
+      }
+      return now;
+    }
   }
 
   /** One untimed fit of {@code method} (warm-up); returns the model. */
@@ -267,16 +308,16 @@ public final class EndToEndBenchmark {
         + " defaults%n", cfg.dim(), cfg.k(), spark.sparkContext().master(), cfg.partitions(),
         maxHeap / 1e9, cfg.epochs() == null ? "default" : cfg.epochs(),
         cfg.fulldataEmMaxIter() == null ? "default" : cfg.fulldataEmMaxIter()));
-    sb.append(String.format("%9s  %-14s  %-22s  %6s  %-16s  %-11s  %9s  %9s  %6s  %6s%n", "N",
-        "method", "fit s", "passes", "s per pass", "us/row/pass", "heap base", "heap peak",
-        "ACC", "NMI"));
+    sb.append(String.format("%9s  %-14s  %-22s  %6s  %-16s  %-11s  %7s  %9s  %9s  %9s  %6s  %6s%n",
+        "N", "method", "fit s", "passes", "s per pass", "us/row/pass", "jobs", "jobs/pass",
+        "heap base", "heap peak", "ACC", "NMI"));
     List<Map<String, Object>> rows = new ArrayList<>();
     Map<String, Fit> first = new LinkedHashMap<>();
     for (Fit f : fits) {
-      sb.append(String.format("%,9d  %-14s  %-22s  %6.0f  %-16s  %-11.2f  %7.2fGB  %7.2fGB  %.4f  %.4f%n",
+      sb.append(String.format("%,9d  %-14s  %-22s  %6.0f  %-16s  %-11.2f  %7d  %9.1f  %7.2fGB  %7.2fGB  %.4f  %.4f%n",
           f.n(), f.method(), f.secondsText(), f.passes(), f.perPassText(),
-          f.secondsPerPass() / f.n() * 1e6, f.baseline() / 1e9, f.peakSampled() / 1e9, f.acc(),
-          f.nmi()));
+          f.secondsPerPass() / f.n() * 1e6, f.jobs(), f.jobs() / Math.max(1, f.passes()),
+          f.baseline() / 1e9, f.peakSampled() / 1e9, f.acc(), f.nmi()));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("n", f.n());
       j.putAll(f.json());

@@ -94,6 +94,8 @@ class BenchCommandTest {
       assertTrue(fit.get("fitSeconds").get("median").asDouble() > 0);
       assertTrue(fit.get("heapPeakSampledBytes").asLong() > 0);
       assertTrue(fit.get("passes").asDouble() >= 1);
+      // every epoch or K-means iteration runs at least one Spark job
+      assertTrue(fit.get("sparkJobs").asLong() >= fit.get("passes").asLong(), fit.toString());
       double acc = fit.get("acc").asDouble();
       assertTrue(acc > 0 && acc <= 1);
       if (fit.get("n").asInt() == 120) {

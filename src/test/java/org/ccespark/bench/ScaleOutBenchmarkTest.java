@@ -18,7 +18,7 @@ class ScaleOutBenchmarkTest {
   private static EndToEndBenchmark.Fit fit(String method, double seconds, double passes,
       int[] predictions) {
     return new EndToEndBenchmark.Fit(predictions.length, method,
-        Timing.Stats.of(new double[] {seconds}), passes, "epoch", 0, 0, 0, 1.0, 1.0, Map.of(),
+        Timing.Stats.of(new double[] {seconds}), passes, "epoch", 0, 0, 0, 0, 1.0, 1.0, Map.of(),
         predictions);
   }
 
