@@ -69,6 +69,7 @@ final class ClusteringRun {
     CCE_OPTIONS.put("--solver", "solver");
     CCE_OPTIONS.put("--init", "init");
     CCE_OPTIONS.put("--restarts", "numRestarts");
+    CCE_OPTIONS.put("--temperature", "temperature");
     CCE_OPTIONS.put("--seed", "seed");
     CCE_OPTIONS.put("--schedule", "schedule");
     CCE_OPTIONS.put("--pgd-step-size", "pgdStepSize");

@@ -213,6 +213,12 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     return this;
   }
 
+  /** Sets {@link #temperature()}. */
+  public CollisionClustering setTemperature(double value) {
+    set(temperature(), value);
+    return this;
+  }
+
   /** Sets {@link #numRestarts()}. */
   public CollisionClustering setNumRestarts(int value) {
     set(numRestarts(), value);
@@ -380,7 +386,7 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     return new TrainingConfig(getK(), getLambda(), getMaxIter(), getBatchSize(), getStepSize(),
         getWeightDecay(), getOptimizer(), getMomentum(), getEmMaxIter(), getEmTol(), getSeed(),
         getSchedule(), getMethod(), getPgdStepSize(), getSeedLabelWeight(), getSolver(), getInit(),
-        getNumRestarts());
+        getNumRestarts(), getTemperature());
   }
 
   /**

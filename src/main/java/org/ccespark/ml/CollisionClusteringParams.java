@@ -224,6 +224,22 @@ public interface CollisionClusteringParams extends Params {
   }
 
   /**
+   * The classifier's softmax temperature in the first epoch, lowered geometrically to 1 in the
+   * last: epoch {@code e} of {@code E} trains {@code σ = softmax(z / T_e)} with
+   * {@code T_e = temperature^((E−1−e)/(E−1))} (pseudo-labels and loss alike; one epoch: 1). A
+   * softer σ early keeps the fairness term's balance in argmax y: with a confident σ, eq. 11's
+   * optimum meets the balance by spreading a small share of a weak cluster over many rows (the
+   * collision cross-entropy is convex in y), which the classifier, trained towards argmax y,
+   * ignores, so the cluster can die (see docs/results.md). At least 1; default 1 (the paper's
+   * training). The fitted model predicts at temperature 1.
+   *
+   * @return the param
+   */
+  default DoubleParam temperature() {
+    return declarations().temperature;
+  }
+
+  /**
    * Number of fits from different starts (seeds {@code seed, seed+1, ...}) on the same cached
    * data; the fit with the lowest final full-data loss is kept ({@code cce}: {@code L_CCE+} of
    * eq. 11 over all rows, pseudo-labels solved exactly; other methods: the last epoch's loss), as
@@ -448,6 +464,11 @@ public interface CollisionClusteringParams extends Params {
     return getOrDefault(init());
   }
 
+  /** @return the value of {@link #temperature()} */
+  default double getTemperature() {
+    return (Double) getOrDefault(temperature());
+  }
+
   /** @return the value of {@link #numRestarts()} */
   default int getNumRestarts() {
     return (Integer) getOrDefault(numRestarts());
@@ -497,6 +518,7 @@ public interface CollisionClusteringParams extends Params {
     final Param<String> solver;
     final Param<String> init;
     final IntParam numRestarts;
+    final DoubleParam temperature;
     final LongParam seed;
     final Param<String> schedule;
     final Param<String> method;
@@ -554,6 +576,10 @@ public interface CollisionClusteringParams extends Params {
       numRestarts = new IntParam(owner, "numRestarts",
           "fits from seeds seed, seed+1, ...; the one with the lowest final full-data loss is"
               + " kept (>= 1)", ParamValidators.gtEq(1));
+      temperature = new DoubleParam(owner, "temperature",
+          "softmax temperature of the classifier in the first epoch, lowered geometrically to 1 in"
+              + " the last (>= 1; 1 = the paper's training)",
+          finite(ParamValidators.gtEq(1)));
       seed = new LongParam(owner, "seed", "random seed of initialisation and batch order");
       schedule = new Param<>(owner, "schedule",
           "training schedule: minibatch (EM on each mini-batch, Algorithm 2) or fulldata (EM on"
@@ -604,6 +630,7 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(solver, TrainingConfig.DEFAULT_SOLVER);
       owner.setDefault(init, TrainingConfig.DEFAULT_INIT);
       owner.setDefault(numRestarts, 1);
+      owner.setDefault(temperature, TrainingConfig.DEFAULT_TEMPERATURE);
       owner.setDefault(seed, DEFAULT_SEED);
       owner.setDefault(schedule, "minibatch");
       owner.setDefault(method, "cce");

@@ -357,6 +357,18 @@ public final class CollisionTrainer {
     return into;
   }
 
+  /** {@code params / t}, or {@code params} itself when {@code t} is 1. */
+  private static double[] scaled(double[] params, double t) {
+    if (t == 1) {
+      return params;
+    }
+    double[] out = new double[params.length];
+    for (int j = 0; j < params.length; j++) {
+      out[j] = params[j] / t;
+    }
+    return out;
+  }
+
   private static double[] filled(int k, double v) {
     double[] out = new double[k];
     Arrays.fill(out, v);
@@ -399,7 +411,12 @@ public final class CollisionTrainer {
     }
     for (int epoch = firstEpoch; epoch < cfg.epochs(); epoch++) {
       long epochStart = System.nanoTime();
-      FullDataEm em = fullData ? fullDataEm(jsc, blocks, params, cfg, previousLabels) : null;
+      // Temperature T: the classifier σ = softmax(z / T) is the one with parameters params / T
+      // (z is linear in them), and the loss's gradient with respect to params is 1/T times the
+      // gradient at params / T.
+      final double t = cfg.temperatureAt(epoch);
+      FullDataEm em = fullData ? fullDataEm(jsc, blocks, scaled(params, t), cfg, previousLabels)
+          : null;
       JavaRDD<double[][]> labels = em == null ? null : em.labels();
       double epochLoss = em == null ? 0 : em.loss();
       double epochEm = em == null ? 0 : em.iterations();
@@ -412,7 +429,8 @@ public final class CollisionTrainer {
           lastReport = System.nanoTime();
           LOG.info("epoch {}/{}: batch {}/{}", epoch + 1, cfg.epochs(), batch, numBatches);
         }
-        double[] total = step(jsc, blocks, labels, params, cfg, epoch, batch, numBatches);
+        double[] total = step(jsc, blocks, labels, scaled(params, t), cfg, epoch, batch,
+            numBatches);
         double count = total[COUNT];
         if (count == 0) {
           continue;
@@ -422,7 +440,7 @@ public final class CollisionTrainer {
         solves += total[EM_SOLVES];
         double[] grad = new double[params.length];
         for (int j = 0; j < params.length; j++) {
-          grad[j] = total[HEADER + j] / count;
+          grad[j] = total[HEADER + j] / count / t;
         }
         for (int j = 0; j < dim * k; j++) {
           grad[j] += cfg.weightDecay() * params[j];
@@ -437,9 +455,10 @@ public final class CollisionTrainer {
       }
       lossPerEpoch[epoch] = epochLoss;
       emPerEpoch[epoch] = epochEm;
-      LOG.info("epoch {}/{}: loss {}, solver iterations {}, {} s", epoch + 1, cfg.epochs(),
+      LOG.info("epoch {}/{}: loss {}, solver iterations {}, {} s{}", epoch + 1, cfg.epochs(),
           String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
-          String.format("%.1f", (System.nanoTime() - epochStart) / 1e9));
+          String.format("%.1f", (System.nanoTime() - epochStart) / 1e9),
+          t == 1 ? "" : String.format(", temperature %.3g", t));
       if (checkpoint != null) {
         checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
             optimizer, Arrays.copyOf(lossPerEpoch, epoch + 1), Arrays.copyOf(emPerEpoch, epoch + 1),

@@ -28,11 +28,13 @@ import org.ccespark.selflabel.SelfLabelingObjective;
  *     (the nearest-centroid rule of MLlib K-means' centroids)
  * @param restarts number of fits from different starts (seeds {@code seed, seed+1, ...}); the
  *     one with the lowest final loss is kept
+ * @param temperature softmax temperature of the first epoch, lowered geometrically to 1 in the
+ *     last ({@link #temperatureAt}); 1: the paper's training
  */
 public record TrainingConfig(int k, double lambda, int epochs, int batchSize, double stepSize,
     double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
     String schedule, String method, double pgdStepSize, double seedLabelWeight, String solver,
-    String init, int restarts) implements Serializable {
+    String init, int restarts, double temperature) implements Serializable {
 
   /** Default of {@link #solver()}. */
   public static final String DEFAULT_SOLVER = "exact";
@@ -52,7 +54,8 @@ public record TrainingConfig(int k, double lambda, int epochs, int batchSize, do
       double weightDecay, String optimizer, double momentum, int emMaxIter, double emTol, long seed,
       String schedule, String method, double pgdStepSize, double seedLabelWeight, String solver) {
     this(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer, momentum, emMaxIter, emTol,
-        seed, schedule, method, pgdStepSize, seedLabelWeight, solver, PAPER_INIT, 1);
+        seed, schedule, method, pgdStepSize, seedLabelWeight, solver, PAPER_INIT, 1,
+        DEFAULT_TEMPERATURE);
   }
 
   /** With the default solver. */
@@ -67,14 +70,29 @@ public record TrainingConfig(int k, double lambda, int epochs, int batchSize, do
   public TrainingConfig withSeedLabelWeight(double weight) {
     return new TrainingConfig(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer,
         momentum, emMaxIter, emTol, seed, schedule, method, pgdStepSize, weight, solver, init,
-        restarts);
+        restarts, temperature);
   }
 
   /** @return this configuration for restart {@code r}: seed {@code seed + r}, one fit */
   public TrainingConfig forRestart(int r) {
     return new TrainingConfig(k, lambda, epochs, batchSize, stepSize, weightDecay, optimizer,
         momentum, emMaxIter, emTol, seed + r, schedule, method, pgdStepSize, seedLabelWeight,
-        solver, init, 1);
+        solver, init, 1, temperature);
+  }
+
+  /** Default of {@link #temperature()}: 1, the paper's training. */
+  public static final double DEFAULT_TEMPERATURE = 1.0;
+
+  /**
+   * The softmax temperature of epoch {@code epoch} (0-based): {@code T^((E−1−e)/(E−1))} for
+   * {@code E = epochs > 1}, from {@code T} in the first epoch down to exactly 1 in the last; 1 for
+   * a single epoch.
+   */
+  public double temperatureAt(int epoch) {
+    if (temperature == 1 || epochs <= 1 || epoch >= epochs - 1) {
+      return 1;
+    }
+    return Math.pow(temperature, (epochs - 1 - epoch) / (double) (epochs - 1));
   }
 
   /** Default of {@link #pgdStepSize()}. */

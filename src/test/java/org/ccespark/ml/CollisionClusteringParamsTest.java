@@ -28,7 +28,7 @@ class CollisionClusteringParamsTest {
       "emMaxIter", "emTol", "featuresCol", "init", "k", "lambda", "maxIter", "method", "momentum",
       "numRestarts", "optimizer", "pgdStepSize", "predictionCol", "probabilityCol", "resume",
       "schedule", "seed", "seedLabelCol", "seedLabelWeight", "solver", "standardization",
-      "stepSize", "weightDecay");
+      "stepSize", "temperature", "weightDecay");
 
   @Test
   void defaultsAreDocumentedValues() {
@@ -128,6 +128,8 @@ class CollisionClusteringParamsTest {
         invalid("emTol", e -> e.setEmTol(Double.POSITIVE_INFINITY)),
         invalid("pgdStepSize", e -> e.setPgdStepSize(Double.POSITIVE_INFINITY)),
         invalid("seedLabelWeight", e -> e.setSeedLabelWeight(Double.NaN)),
+        invalid("temperature", e -> e.setTemperature(0.5)),
+        invalid("temperature", e -> e.setTemperature(Double.POSITIVE_INFINITY)),
         invalid("maxIter", e -> e.setMaxIter(0)),
         invalid("batchSize", e -> e.setBatchSize(0)),
         invalid("stepSize", e -> e.setStepSize(0)),
@@ -210,9 +212,10 @@ class CollisionClusteringParamsTest {
     TrainingConfig cfg = new CollisionClustering().setK(4).setLambda(2.5).setMaxIter(3)
         .setBatchSize(64).setStepSize(0.01).setWeightDecay(0.5).setOptimizer("adam")
         .setMomentum(0.9).setEmMaxIter(7).setEmTol(1e-4).setSeed(42).setSchedule("fulldata")
-        .setSolver("squarem").setInit("random").setNumRestarts(3).trainingConfig();
+        .setSolver("squarem").setInit("random").setNumRestarts(3).setTemperature(5)
+        .trainingConfig();
     assertEquals(new TrainingConfig(4, 2.5, 3, 64, 0.01, 0.5, "adam", 0.9, 7, 1e-4, 42L,
         "fulldata", "cce", TrainingConfig.DEFAULT_PGD_STEP_SIZE,
-        TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT, "squarem", "random", 3), cfg);
+        TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT, "squarem", "random", 3, 5.0), cfg);
   }
 }

@@ -227,6 +227,69 @@ class CollisionTrainerTest {
     assertEquals(n, Arrays.stream(result.clusterSizes()).sum());
   }
 
+  /** One full-batch SGD step of the collision loss at temperature t, done locally. */
+  private static void localStep(double[][] rows, TrainingConfig cfg, int epoch, double t,
+      double[] params) {
+    int n = rows.length;
+    int dim = rows[0].length;
+    int k = cfg.k();
+    double[] x = new double[n * dim];
+    int[] perm = BatchPlan.permutation(cfg.seed(), epoch, 0, n);
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(rows[perm[i]], 0, x, i * dim, dim);
+    }
+    double[] atT = new double[params.length];
+    for (int j = 0; j < params.length; j++) {
+      atT[j] = params[j] / t; // softmax(z / t) is the classifier with parameters params / t
+    }
+    double[] b = Arrays.copyOfRange(atT, dim * k, atT.length);
+    double[] sigma = new double[n * k];
+    LinearSoftmax.probabilities(atT, b, dim, k, x, 0, n, sigma);
+    double[] y = sigma.clone();
+    cfg.objective().solve(sigma, y, n, k, null);
+    double[] gw = new double[dim * k];
+    double[] gb = new double[k];
+    LinearSoftmax.addCollisionGradient(atT, b, dim, k, x, 0, n, y, gw, gb, new double[n * k]);
+    double[] grad = new double[params.length];
+    for (int j = 0; j < dim * k; j++) {
+      grad[j] = gw[j] / n / t + cfg.weightDecay() * params[j];
+    }
+    for (int c = 0; c < k; c++) {
+      grad[dim * k + c] = gb[c] / n / t;
+    }
+    Optimizer.create("sgd", params.length, cfg.stepSize(), 0).step(params, grad);
+  }
+
+  @Test
+  void temperatureTrainsTheSofterClassifierAndEndsAtOne() {
+    TrainingConfig plain = config(3, "minibatch", 3, 1000, 200);
+    TrainingConfig cfg = new TrainingConfig(plain.k(), plain.lambda(), plain.epochs(),
+        plain.batchSize(), plain.stepSize(), plain.weightDecay(), plain.optimizer(),
+        plain.momentum(), plain.emMaxIter(), plain.emTol(), plain.seed(), plain.schedule(),
+        plain.method(), plain.pgdStepSize(), plain.seedLabelWeight(), plain.solver(),
+        TrainingConfig.PAPER_INIT, 1, 9.0);
+    assertEquals(9.0, cfg.temperatureAt(0), 1e-12);
+    assertEquals(3.0, cfg.temperatureAt(1), 1e-12);
+    assertEquals(1.0, cfg.temperatureAt(2), 0);
+    assertEquals(1.0, plain.temperatureAt(0), 0);
+
+    int n = 120;
+    int dim = 6;
+    int k = 3;
+    double[][] rows = randomRows(n, dim, 5);
+    TrainingResult result = CollisionTrainer.fit(frame(rows, 1), "features", cfg);
+    double[] params = new double[dim * k + k];
+    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, cfg.seed()), 0, params, 0, dim * k);
+    for (int epoch = 0; epoch < 3; epoch++) { // one batch per epoch
+      localStep(rows, cfg, epoch, cfg.temperatureAt(epoch), params);
+    }
+    assertArrayEquals(Arrays.copyOf(params, dim * k), result.weights(), 1e-12);
+    assertArrayEquals(Arrays.copyOfRange(params, dim * k, params.length), result.bias(), 1e-12);
+    // and it is not the fit without temperature
+    TrainingResult untempered = CollisionTrainer.fit(frame(rows, 1), "features", plain);
+    assertTrue(Math.abs(untempered.weights()[0] - result.weights()[0]) > 1e-6);
+  }
+
   @Test
   void sameSeedAndPartitioningGiveIdenticalClassifiers() {
     double[][] rows = randomRows(400, 8, 3);
