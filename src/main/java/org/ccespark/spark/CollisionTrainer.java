@@ -357,6 +357,29 @@ public final class CollisionTrainer {
     return into;
   }
 
+  /** Below this largest entry a pseudo-label counts as mixed in the epoch's log line. */
+  static final double MIXED_BELOW = 0.99;
+
+  /**
+   * Adds to {@code stats} (length k + 1) the rows of {@code y} by their argmax (the class the
+   * classifier is trained towards: {@code H₂(y, σ)} is lowest at σ = one-hot of argmax y) and, in
+   * the last entry, the rows whose largest entry is below {@link #MIXED_BELOW}.
+   */
+  static void addLabelStats(double[] y, int rows, int k, long[] stats) {
+    for (int i = 0; i < rows; i++) {
+      int best = 0;
+      for (int c = 1; c < k; c++) {
+        if (y[i * k + c] > y[i * k + best]) {
+          best = c;
+        }
+      }
+      stats[best]++;
+      if (y[i * k + best] < MIXED_BELOW) {
+        stats[k]++;
+      }
+    }
+  }
+
   /** {@code params / t}, or {@code params} itself when {@code t} is 1. */
   private static double[] scaled(double[] params, double t) {
     if (t == 1) {
@@ -423,6 +446,7 @@ public final class CollisionTrainer {
       double lossSum = 0;
       double emSum = 0;
       double solves = 0;
+      long[] labelStats = new long[k + 1];
       long lastReport = System.nanoTime();
       for (int batch = 0; batch < numBatches; batch++) {
         if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
@@ -430,7 +454,7 @@ public final class CollisionTrainer {
           LOG.info("epoch {}/{}: batch {}/{}", epoch + 1, cfg.epochs(), batch, numBatches);
         }
         double[] total = step(jsc, blocks, labels, scaled(params, t), cfg, epoch, batch,
-            numBatches);
+            numBatches, labelStats);
         double count = total[COUNT];
         if (count == 0) {
           continue;
@@ -459,6 +483,11 @@ public final class CollisionTrainer {
           String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9),
           t == 1 ? "" : String.format(", temperature %.3g", t));
+      if (Arrays.stream(labelStats).anyMatch(c -> c > 0)) {
+        LOG.info("epoch {}/{}: pseudo-labels by argmax {}, {} of them mixed (largest entry below"
+            + " {})", epoch + 1, cfg.epochs(), Arrays.toString(Arrays.copyOf(labelStats, k)),
+            labelStats[k], MIXED_BELOW);
+      }
       if (checkpoint != null) {
         checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
             optimizer, Arrays.copyOf(lossPerEpoch, epoch + 1), Arrays.copyOf(emPerEpoch, epoch + 1),
@@ -488,7 +517,8 @@ public final class CollisionTrainer {
    * full-data EM.
    */
   private static double[] step(JavaSparkContext jsc, FeatureBlocks blocks, JavaRDD<double[][]> labels,
-      double[] params, TrainingConfig cfg, int epoch, int batch, int numBatches) {
+      double[] params, TrainingConfig cfg, int epoch, int batch, int numBatches,
+      long[] labelStats) {
     Broadcast<double[]> bc = jsc.broadcast(params);
     int dim = blocks.dim;
     int[] partitionRows = blocks.partitionRows;
@@ -498,7 +528,8 @@ public final class CollisionTrainer {
           TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch,
           numBatches))).collect();
       bc.destroy();
-      return wholeBatchStep(jsc, blocks, shares, params.length, cfg, epoch, batch, numBatches);
+      return wholeBatchStep(jsc, blocks, shares, params.length, cfg, epoch, batch, numBatches,
+          labelStats);
     }
     parts = blocks.rdd.zipPartitions(labels, (it, ys) -> single(shareGradient(it.next(), ys.next(),
         TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch, numBatches)))
@@ -564,7 +595,7 @@ public final class CollisionTrainer {
    */
   private static double[] wholeBatchStep(JavaSparkContext jsc, FeatureBlocks blocks,
       List<BatchShare> shares, int numParams, TrainingConfig cfg, int epoch, int batch,
-      int numBatches) {
+      int numBatches, long[] labelStats) {
     int k = cfg.k();
     int dim = blocks.dim;
     int m = 0;
@@ -599,6 +630,9 @@ public final class CollisionTrainer {
         ? cfg.seedLabelWeight() : 0;
     BatchStep.Result result = BatchStep.run(cfg.objective(), seedWeight, z, m, k, given, fixed,
         true, sigma, y, g);
+    if (result.solved()) {
+      addLabelStats(y, m, k, labelStats);
+    }
     at = 0;
     for (int p = 0; p < shares.size(); p++) {
       int rows = shares.get(p).rows;

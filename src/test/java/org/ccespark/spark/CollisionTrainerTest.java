@@ -291,6 +291,14 @@ class CollisionTrainerTest {
   }
 
   @Test
+  void labelStatsCountRowsByArgmaxAndMixedRows() {
+    double[] y = {1, 0, 0, /* */ 0.3, 0.7, 0, /* */ 0, 0.005, 0.995, /* */ 0.5, 0.5, 0};
+    long[] stats = new long[4];
+    CollisionTrainer.addLabelStats(y, 4, 3, stats);
+    assertArrayEquals(new long[] {2, 1, 1, 2}, stats); // ties go to the first; 2 rows below 0.99
+  }
+
+  @Test
   void sameSeedAndPartitioningGiveIdenticalClassifiers() {
     double[][] rows = randomRows(400, 8, 3);
     for (String schedule : new String[] {"minibatch", "fulldata"}) {
