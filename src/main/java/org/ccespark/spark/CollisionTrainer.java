@@ -361,23 +361,34 @@ public final class CollisionTrainer {
   static final double MIXED_BELOW = 0.99;
 
   /**
-   * Adds to {@code stats} (length k + 1) the rows of {@code y} by their argmax (the class the
-   * classifier is trained towards: {@code H₂(y, σ)} is lowest at σ = one-hot of argmax y) and, in
-   * the last entry, the rows whose largest entry is below {@link #MIXED_BELOW}.
+   * Adds to {@code stats} (length 2k + 1) the rows of {@code y} by their argmax in
+   * {@code [0, k)} (the class the classifier is trained towards: {@code H₂(y, σ)} is lowest at
+   * σ = one-hot of argmax y), the pseudo-label mass {@code Σ_i y_ic} per class in {@code [k, 2k)}
+   * (what the fairness term balances) and, in the last entry, the rows whose largest entry is
+   * below {@link #MIXED_BELOW}.
    */
-  static void addLabelStats(double[] y, int rows, int k, long[] stats) {
+  static void addLabelStats(double[] y, int rows, int k, double[] stats) {
     for (int i = 0; i < rows; i++) {
       int best = 0;
-      for (int c = 1; c < k; c++) {
+      for (int c = 0; c < k; c++) {
+        stats[k + c] += y[i * k + c];
         if (y[i * k + c] > y[i * k + best]) {
           best = c;
         }
       }
       stats[best]++;
       if (y[i * k + best] < MIXED_BELOW) {
-        stats[k]++;
+        stats[2 * k]++;
       }
     }
+  }
+
+  private static String rounded(double[] values, int from, int to) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int c = from; c < to; c++) {
+      sb.append(c > from ? ", " : "").append(Math.round(values[c]));
+    }
+    return sb.append(']').toString();
   }
 
   /** {@code params / t}, or {@code params} itself when {@code t} is 1. */
@@ -446,7 +457,7 @@ public final class CollisionTrainer {
       double lossSum = 0;
       double emSum = 0;
       double solves = 0;
-      long[] labelStats = new long[k + 1];
+      double[] labelStats = new double[2 * k + 1];
       long lastReport = System.nanoTime();
       for (int batch = 0; batch < numBatches; batch++) {
         if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
@@ -484,9 +495,10 @@ public final class CollisionTrainer {
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9),
           t == 1 ? "" : String.format(", temperature %.3g", t));
       if (Arrays.stream(labelStats).anyMatch(c -> c > 0)) {
-        LOG.info("epoch {}/{}: pseudo-labels by argmax {}, {} of them mixed (largest entry below"
-            + " {})", epoch + 1, cfg.epochs(), Arrays.toString(Arrays.copyOf(labelStats, k)),
-            labelStats[k], MIXED_BELOW);
+        LOG.info("epoch {}/{}: pseudo-labels by argmax {}, {} mixed (largest entry below {});"
+            + " pseudo-label mass per cluster {}", epoch + 1, cfg.epochs(),
+            rounded(labelStats, 0, k), Math.round(labelStats[2 * k]), MIXED_BELOW,
+            rounded(labelStats, k, 2 * k));
       }
       if (checkpoint != null) {
         checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
@@ -518,7 +530,7 @@ public final class CollisionTrainer {
    */
   private static double[] step(JavaSparkContext jsc, FeatureBlocks blocks, JavaRDD<double[][]> labels,
       double[] params, TrainingConfig cfg, int epoch, int batch, int numBatches,
-      long[] labelStats) {
+      double[] labelStats) {
     Broadcast<double[]> bc = jsc.broadcast(params);
     int dim = blocks.dim;
     int[] partitionRows = blocks.partitionRows;
@@ -595,7 +607,7 @@ public final class CollisionTrainer {
    */
   private static double[] wholeBatchStep(JavaSparkContext jsc, FeatureBlocks blocks,
       List<BatchShare> shares, int numParams, TrainingConfig cfg, int epoch, int batch,
-      int numBatches, long[] labelStats) {
+      int numBatches, double[] labelStats) {
     int k = cfg.k();
     int dim = blocks.dim;
     int m = 0;

@@ -293,9 +293,10 @@ class CollisionTrainerTest {
   @Test
   void labelStatsCountRowsByArgmaxAndMixedRows() {
     double[] y = {1, 0, 0, /* */ 0.3, 0.7, 0, /* */ 0, 0.005, 0.995, /* */ 0.5, 0.5, 0};
-    long[] stats = new long[4];
+    double[] stats = new double[7];
     CollisionTrainer.addLabelStats(y, 4, 3, stats);
-    assertArrayEquals(new long[] {2, 1, 1, 2}, stats); // ties go to the first; 2 rows below 0.99
+    // by argmax (ties go to the first), mass per class, rows whose largest entry is below 0.99
+    assertArrayEquals(new double[] {2, 1, 1, 1.8, 1.205, 0.995, 2}, stats, 1e-12);
   }
 
   @Test
