@@ -246,7 +246,12 @@ public final class ExactPseudoLabels {
       c[q] = r.prices()[group[q]];
     }
     double primal = SelfLabelingLoss.ccePlus(sigma, y, rows, k, lambda);
-    return new Result(r.iterations(), r.passes(), r.converged(), primal, r.gap(), c);
+    // Labels with an infinite loss (a class with no mass: the dual's per-point labels cover at
+    // most two classes per row, so with K > 2M they cannot balance every class) are never
+    // reported as optimal, whatever the dual's residual said.
+    boolean finite = Double.isFinite(primal);
+    return new Result(r.iterations(), r.passes(), r.converged() && finite, primal,
+        finite ? r.gap() : Double.POSITIVE_INFINITY, c);
   }
 
   /** {@link #solve} for classes with distinct σ columns and class weights {@code u}. */

@@ -68,6 +68,28 @@ class ExactPseudoLabelsTest {
    * the dual stalls).
    */
   @Test
+  void moreClassesThanTwiceThePointsIsNeverReportedOptimalWithAnInfiniteLoss() {
+    // K = 500 > 2M = 20, above the interior-point work limit: the dual alone, whose labels (one
+    // class or two per row) leave classes without mass
+    SplittableRandom rnd = new SplittableRandom(500);
+    int m = 10;
+    int k = 500;
+    double[] sigma = new double[m * k];
+    double[] z = new double[k];
+    for (int i = 0; i < m; i++) {
+      for (int c = 0; c < k; c++) {
+        z[c] = 3 * MathTesting.gaussian(rnd);
+      }
+      Softmax.softmax(z, 0, sigma, i * k, k);
+    }
+    double[] y = new double[m * k];
+    ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, m, k, null, 100, null,
+        ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+    assertTrue(Double.isFinite(r.primal()) || (!r.converged() && r.gap() == Double.POSITIVE_INFINITY),
+        r.toString());
+  }
+
+  @Test
   void meetsKktAndGapAcrossKAndLambda() {
     int tight = 0;
     for (int k : new int[] {2, 10, 20}) {
