@@ -83,7 +83,7 @@ class ExperimentCommandTest {
     JsonNode chosen = JSON.readTree(output.resolve("chosen.json").toFile());
     RunRecord best = runs.stream().filter(r -> r.phase().equals("tune"))
         .reduce((a, b) -> b.acc() > a.acc() ? b : a).orElseThrow();
-    assertTrue(best.params().contains("stepSize=" + chosen.get("demo/cce-pgd").get("stepSize")
+    assertTrue(best.params().contains("stepSize=" + chosen.get("demo/cce").get("stepSize")
         .asText()));
     assertTrue(runs.stream().filter(r -> r.phase().equals("main") && r.method().equals("cce"))
         .allMatch(r -> r.params().equals(best.params())));
