@@ -45,18 +45,8 @@ public final class AntialiasedResize {
     int h = image.height();
     int w = image.width();
     int c = image.channels();
-    if (h < 1 || w < 1 || (c != 1 && c != 3) || image.pixels() == null
-        || image.pixels().length != (long) h * w * c) {
-      throw new IllegalArgumentException("Image of " + h + "x" + w + "x" + c + " with "
-          + (image.pixels() == null ? "no" : image.pixels().length) + " pixel bytes is not a"
-          + " valid grey or RGB image.");
-    }
-    if (rows < 1 || cols < 1 || top < 0 || left < 0 || top + rows > resizedHeight
-        || left + cols > resizedWidth) {
-      throw new IllegalArgumentException("Window of " + rows + "x" + cols + " at (" + top + ", "
-          + left + ") does not fit in the resized " + resizedHeight + "x" + resizedWidth
-          + " image.");
-    }
+    BilinearResize.checkImage(image);
+    BilinearResize.checkWindow(resizedHeight, resizedWidth, top, left, rows, cols);
     if (offset < 0 || (long) offset + 3L * rows * cols > out.length) {
       throw new IllegalArgumentException("Output array of " + out.length + " floats cannot hold "
           + "3x" + rows + "x" + cols + " floats from offset " + offset + ".");

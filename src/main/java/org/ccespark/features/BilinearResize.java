@@ -37,12 +37,7 @@ public final class BilinearResize {
     int h = image.height();
     int w = image.width();
     int c = image.channels();
-    if (h < 1 || w < 1 || (c != 1 && c != 3) || image.pixels() == null
-        || image.pixels().length != (long) h * w * c) {
-      throw new IllegalArgumentException("Image of " + h + "x" + w + "x" + c + " with "
-          + (image.pixels() == null ? "no" : image.pixels().length) + " pixel bytes is not a"
-          + " valid grey or RGB image.");
-    }
+    checkImage(image);
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("Output channels must be 1 or 3, got " + channels + ".");
     }
@@ -50,12 +45,7 @@ public final class BilinearResize {
       throw new IllegalArgumentException("A colour (RGB) image cannot be made into one channel;"
           + " ask for 3 channels.");
     }
-    if (rows < 1 || cols < 1 || top < 0 || left < 0 || top + rows > resizedHeight
-        || left + cols > resizedWidth) {
-      throw new IllegalArgumentException("Window of " + rows + "x" + cols + " at (" + top + ", "
-          + left + ") does not fit in the resized " + resizedHeight + "x" + resizedWidth
-          + " image.");
-    }
+    checkWindow(resizedHeight, resizedWidth, top, left, rows, cols);
     if (offset < 0 || (long) offset + (long) channels * rows * cols > out.length) {
       throw new IllegalArgumentException("Output array of " + out.length + " floats cannot hold "
           + channels + "x" + rows + "x" + cols + " floats from offset " + offset + ".");
@@ -113,6 +103,30 @@ public final class BilinearResize {
       i0[k] = lo;
       i1[k] = lo < in - 1 ? lo + 1 : lo;
       lambda[k] = src - lo;
+    }
+  }
+
+  /** Throws unless {@code image} is a valid grey or RGB image (shared with the antialiased resize). */
+  static void checkImage(Image image) {
+    int h = image.height();
+    int w = image.width();
+    int c = image.channels();
+    if (h < 1 || w < 1 || (c != 1 && c != 3) || image.pixels() == null
+        || image.pixels().length != (long) h * w * c) {
+      throw new IllegalArgumentException("Image of " + h + "x" + w + "x" + c + " with "
+          + (image.pixels() == null ? "no" : image.pixels().length) + " pixel bytes is not a"
+          + " valid grey or RGB image.");
+    }
+  }
+
+  /** Throws unless the window fits in the resized image (shared with the antialiased resize). */
+  static void checkWindow(int resizedHeight, int resizedWidth, int top, int left, int rows,
+      int cols) {
+    if (rows < 1 || cols < 1 || top < 0 || left < 0 || top + rows > resizedHeight
+        || left + cols > resizedWidth) {
+      throw new IllegalArgumentException("Window of " + rows + "x" + cols + " at (" + top + ", "
+          + left + ") does not fit in the resized " + resizedHeight + "x" + resizedWidth
+          + " image.");
     }
   }
 }
