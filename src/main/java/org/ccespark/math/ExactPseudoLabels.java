@@ -309,6 +309,17 @@ public final class ExactPseudoLabels {
         ip.primal(), gap, ip.prices());
   }
 
+  /**
+   * Whether {@link #solve} can reach finite labels for a block of {@code rows} points and
+   * {@code k} classes: the interior-point method runs (K²(K + M) within its work limit), or the
+   * dual's labels, one class or two neighbours per row, can give every class mass (K ≤ 2M).
+   * Otherwise (measured: K = 1000, M = 250) its labels always leave classes empty, with an
+   * infinite loss, and EM is the solver to use.
+   */
+  public static boolean canReachFiniteLabels(int rows, int k) {
+    return (long) k * k * (k + rows) <= INTERIOR_WORK || k <= 2L * rows;
+  }
+
   /** Largest number of passes of a dual solve before it counts as stalled. */
   private static final int DUAL_PASSES = 100;
 

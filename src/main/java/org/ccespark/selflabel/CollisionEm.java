@@ -81,18 +81,23 @@ public final class CollisionEm implements SelfLabelingObjective {
   static final double CERTIFIED = 1e-6;
 
   /**
-   * The exact solver; where its labels are neither optimal nor certified within relative
-   * {@link #CERTIFIED} of the optimum (see {@link ExactPseudoLabels}), EM
+   * The exact solver; SQUAREM EM alone where it cannot reach finite labels
+   * ({@link ExactPseudoLabels#canReachFiniteLabels}); where its labels are neither optimal nor
+   * certified within relative {@link #CERTIFIED} of the optimum (an infinite loss never is), EM
    * continues from its labels mixed with 1% of σ (EM cannot raise an entry from 0), and the
    * labels with the lower {@code L_CCE+} are kept.
    *
    * @return passes over the block (dual evaluations plus EM M-steps)
    */
   private int solveExact(double[] sigma, double[] y, int rows, int k, boolean[] fixed) {
+    if (!ExactPseudoLabels.canReachFiniteLabels(rows, k)) {
+      return solveEm(sigma, y, rows, k, fixed); // K > 2M above the interior-point limit
+    }
     ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, rows, k, fixed, lambda, null,
         ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
-    if (r.converged() || r.gap() <= CERTIFIED * (1 + Math.abs(r.primal()))) {
-      return r.passes(); // optimal, or certified close to it
+    if (Double.isFinite(r.primal())
+        && (r.converged() || r.gap() <= CERTIFIED * (1 + Math.abs(r.primal())))) {
+      return r.passes(); // optimal, or certified close to it (an infinite loss never is)
     }
     double[] em = y.clone();
     for (int i = 0; i < rows; i++) {

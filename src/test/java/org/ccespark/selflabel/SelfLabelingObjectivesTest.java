@@ -370,4 +370,24 @@ class SelfLabelingObjectivesTest {
         () -> SelfLabelingMethods.create("dec", 1, 1, 1, 1)).getMessage().contains("unknown method 'dec'"));
     assertTrue(SelfLabelingMethods.create("miadm", 1, 1, 1, 1) instanceof Miadm);
   }
+
+  /**
+   * K = 500 classes over M = 10 points (above the interior-point limit, K > 2M): the exact
+   * solver's dual labels cover at most two classes a row, so it must hand over to EM and return
+   * finite labels no worse than SQUAREM's (it used to return an infinite loss as certified).
+   */
+  @Test
+  void exactSolverGivesFiniteLabelsWhenClassesOutnumberTwiceThePoints() {
+    int m = 10;
+    int k = 500;
+    double[] sigma = randomSimplexRows(m, k, 3);
+    double[] exact = sigma.clone();
+    double[] squarem = sigma.clone();
+    new CollisionEm(100, 1000, 1e-6, "exact").solve(sigma, exact, m, k, null);
+    new CollisionEm(100, 1000, 1e-6, "squarem").solve(sigma, squarem, m, k, null);
+    double lossExact = SelfLabelingLoss.ccePlus(sigma, exact, m, k, 100);
+    double lossSquarem = SelfLabelingLoss.ccePlus(sigma, squarem, m, k, 100);
+    assertTrue(Double.isFinite(lossExact), "exact " + lossExact);
+    assertTrue(lossExact <= lossSquarem + 1e-9, lossExact + " vs SQUAREM " + lossSquarem);
+  }
 }
