@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -36,28 +35,30 @@ import scala.Option;
  * the optimiser; only the pseudo-label solver and the classifier's loss differ. Rows with a given
  * label (semi-supervised mode, {@link #fit(Dataset, String, String, TrainingConfig)}) keep it as
  * their pseudo-label and add a weighted Shannon cross-entropy to the classifier's loss.
- * Features stay in the executors as cached blocks ({@link FeatureBlocks}); the driver holds only
- * {@code W}, {@code b} and the optimiser, and each Spark job returns one small array per partition.
+ * Features stay in the executors as cached blocks ({@link FeatureBlocks}); the driver holds
+ * {@code W}, {@code b}, the optimiser and the rows of the batches it is stepping through.
  *
  * <h2>Schedules</h2>
  *
  * <ul>
- *   <li><b>{@code minibatch}</b> — Algorithm 2 of the paper, two Spark jobs per step. The first
- *       returns the logits of each partition's share of the global mini-batch ({@link BatchPlan})
- *       under the broadcast classifier; the driver solves the pseudo-labels of the whole batch
- *       ({@link BatchStep}: {@code y} from {@code σ}, the method's solver — for {@code cce} the
- *       exact solver of eq. 11 by default) and the logit gradient; the second job returns each
- *       share's gradient sums {@code Σ x_i g_iᵀ}; the driver averages them over the batch, adds
- *       weight decay and takes one optimiser step. The fairness term is over the whole batch, so
- *       the partitioning changes only which rows are batched together, never the objective.</li>
+ *   <li><b>{@code minibatch}</b> — Algorithm 2 of the paper. Which rows form each global
+ *       mini-batch depends only on the seed, the epoch and the partitioning ({@link BatchPlan}),
+ *       so one Spark job gathers the rows of many consecutive batches on the driver
+ *       ({@link BatchChunk}, at most 32 MiB a job); for each batch the driver computes the
+ *       logits, solves the pseudo-labels of the whole batch ({@link BatchStep}: {@code y} from
+ *       {@code σ}, the method's solver — for {@code cce} the exact solver of eq. 11 by default),
+ *       the gradient sums {@code Σ x_i g_iᵀ} of each partition's share, adds them in partition
+ *       order, adds weight decay and takes one optimiser step. The fairness term is over the
+ *       whole batch, so the partitioning changes only which rows are batched together, never
+ *       the objective.</li>
  *   <li><b>{@code fulldata}</b> — per epoch, eq. 11 over all N points with the classifier fixed:
  *       with the default solver by the exact dual ({@link #fullDataSolve}: one Spark job per pass,
  *       each partition returning {@link ExactPseudoLabels.Partial} sums at the driver's prices),
  *       with {@code em}/{@code squarem} by the paper's plain EM (one job per iteration, partial
  *       column sums {@code Σ_i y_ik}, starting from the previous epoch's labels). The labels are
  *       checkpointed (lineage one step deep: reliably with a checkpoint directory, else on the
- *       executors in two copies) and held fixed while the epoch's mini-batch steps (one job
- *       each) train the classifier. <i>Approximation:</i> {@code y} is not re-estimated between
+ *       executors in two copies) and held fixed while the epoch's mini-batch steps train the
+ *       classifier (their rows and labels gathered as for {@code minibatch}). <i>Approximation:</i> {@code y} is not re-estimated between
  *       the epoch's steps (block-coordinate descent).</li>
  * </ul>
  *
@@ -459,13 +460,17 @@ public final class CollisionTrainer {
       double solves = 0;
       double[] labelStats = new double[2 * k + 1];
       long lastReport = System.nanoTime();
+      BatchChunk chunk = null;
       for (int batch = 0; batch < numBatches; batch++) {
         if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
           lastReport = System.nanoTime();
           LOG.info("epoch {}/{}: batch {}/{}", epoch + 1, cfg.epochs(), batch, numBatches);
         }
-        double[] total = step(jsc, blocks, labels, scaled(params, t), cfg, epoch, batch,
-            numBatches, labelStats);
+        if (chunk == null || batch >= chunk.end) {
+          chunk = BatchChunk.fetch(blocks, labels, cfg, epoch, batch, numBatches,
+              BatchChunk.MAX_BYTES);
+        }
+        double[] total = step(chunk, batch, scaled(params, t), dim, cfg, labelStats);
         double count = total[COUNT];
         if (count == 0) {
           continue;
@@ -517,116 +522,51 @@ public final class CollisionTrainer {
   }
 
   /**
-   * One optimiser step: returns {@code [count, loss, solver iterations, solves, ∂Σloss/∂W,
-   * ∂Σloss/∂b]} summed over the global batch.
+   * One optimiser step on the driver, from the batch's rows in {@code chunk}: returns
+   * {@code [count, loss, solver iterations, solves, ∂Σloss/∂W, ∂Σloss/∂b]} summed over the
+   * global batch.
    *
-   * <p>Schedule {@code minibatch} (no {@code labels}): two jobs. The first returns the logits (and
-   * given labels) of each partition's share of the batch; the driver puts them together in
-   * partition order and solves the pseudo-labels of the <i>whole</i> batch ({@link BatchStep}, the
-   * same code as the deep trainer's), so the objective is the paper's whatever the partitioning;
-   * the second job takes each share's rows of {@code ∂loss/∂z} and returns the gradient sums
-   * {@code Σ x_i g_iᵀ}. Schedule {@code fulldata}: one job, with {@code y} from the epoch's
-   * full-data EM.
+   * <p>Schedule {@code minibatch}: the logits of each partition's share under the classifier,
+   * put together in partition order; the pseudo-labels of the <i>whole</i> batch
+   * ({@link BatchStep}, the same code as the deep trainer's), so the objective is the paper's
+   * whatever the partitioning; then each share's gradient sums {@code Σ x_i g_iᵀ}, added in
+   * partition order. Schedule {@code fulldata}: each share with {@code y} from the epoch's
+   * full-data solve, its loss and gradient sums added in partition order.
    */
-  private static double[] step(JavaSparkContext jsc, FeatureBlocks blocks, JavaRDD<double[][]> labels,
-      double[] params, TrainingConfig cfg, int epoch, int batch, int numBatches,
-      double[] labelStats) {
-    Broadcast<double[]> bc = jsc.broadcast(params);
-    int dim = blocks.dim;
-    int[] partitionRows = blocks.partitionRows;
-    List<double[]> parts;
-    if (labels == null) {
-      List<BatchShare> shares = blocks.rdd.mapPartitions(it -> single(BatchShare.of(it.next(),
-          TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch,
-          numBatches))).collect();
-      bc.destroy();
-      return wholeBatchStep(jsc, blocks, shares, params.length, cfg, epoch, batch, numBatches,
-          labelStats);
-    }
-    parts = blocks.rdd.zipPartitions(labels, (it, ys) -> single(shareGradient(it.next(), ys.next(),
-        TaskContext.getPartitionId(), partitionRows, bc.value(), dim, cfg, epoch, batch, numBatches)))
-        .collect();
-    bc.destroy();
-    return sumInOrder(parts);
-  }
-
-  /** A partition's share of a mini-batch as the driver needs it: logits and given labels. */
-  static final class BatchShare implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    final int rows;
-    final double[] logits;
-    final double[] given;
-    final boolean[] fixed;
-
-    private BatchShare(int rows, double[] logits, double[] given, boolean[] fixed) {
-      this.rows = rows;
-      this.logits = logits;
-      this.given = given;
-      this.fixed = fixed;
-    }
-
-    static BatchShare of(PartitionData part, int partition, int[] partitionRows, double[] params,
-        int dim, TrainingConfig cfg, int epoch, int batch, int numBatches) {
-      int k = cfg.k();
-      int[] rows = shareRows(partition, partitionRows, cfg, epoch, batch, numBatches);
-      int m = rows.length;
-      double[] x = gather(part, rows, dim);
-      double[] given = part.targets == null ? null : new double[m * k];
-      boolean[] fixed = part.targets == null ? null : new boolean[m];
-      for (int i = 0; given != null && i < m; i++) {
-        fixed[i] = part.copyTarget(rows[i], k, given, i * k);
-      }
-      double[] z = new double[m * k];
-      double[] b = Arrays.copyOfRange(params, dim * k, params.length);
-      LinearSoftmax.logits(params, b, dim, k, x, 0, m, z);
-      return new BatchShare(m, z, given, fixed);
-    }
-  }
-
-  /** The rows of partition {@code partition} in batch {@code batch} ({@link BatchPlan}). */
-  private static int[] shareRows(int partition, int[] partitionRows, TrainingConfig cfg, int epoch,
-      int batch, int numBatches) {
-    int n = partitionRows[partition];
-    int lo = BatchPlan.shareStart(n, batch, numBatches);
-    int hi = BatchPlan.shareStart(n, batch + 1, numBatches);
-    int[] perm = BatchPlan.permutation(cfg.seed(), epoch, partition, n);
-    return Arrays.copyOfRange(perm, lo, hi);
-  }
-
-  private static double[] gather(PartitionData part, int[] rows, int dim) {
-    double[] x = new double[rows.length * dim];
-    for (int i = 0; i < rows.length; i++) {
-      part.copyRow(rows[i], x, i * dim);
-    }
-    return x;
-  }
-
-  /**
-   * The driver's part of a {@code minibatch} step: the pseudo-labels and logit gradient of the
-   * whole batch, then the job that turns each share's logit gradient into gradient sums.
-   */
-  private static double[] wholeBatchStep(JavaSparkContext jsc, FeatureBlocks blocks,
-      List<BatchShare> shares, int numParams, TrainingConfig cfg, int epoch, int batch,
-      int numBatches, double[] labelStats) {
+  private static double[] step(BatchChunk chunk, int batch, double[] params, int dim,
+      TrainingConfig cfg, double[] labelStats) {
+    List<BatchChunk.Share> shares = chunk.batch(batch);
     int k = cfg.k();
-    int dim = blocks.dim;
+    // The seed-label term belongs to the semi-supervised clustering methods; a supervised
+    // objective's loss already is its cross-entropy with the given targets.
+    double seedWeight = SelfLabelingMethods.CLUSTERING.contains(cfg.method())
+        ? cfg.seedLabelWeight() : 0;
+    double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+    if (shares.get(0).y != null) {
+      List<double[]> parts = new ArrayList<>(shares.size());
+      for (BatchChunk.Share sh : shares) {
+        parts.add(shareGradient(sh, params, b, dim, cfg, seedWeight));
+      }
+      return sumInOrder(parts);
+    }
     int m = 0;
     boolean anyGiven = false;
-    for (BatchShare sh : shares) {
+    for (BatchChunk.Share sh : shares) {
       m += sh.rows;
       anyGiven |= sh.given != null;
     }
-    double[] out = new double[HEADER + numParams];
+    double[] out = new double[HEADER + params.length];
     if (m == 0) {
       return out;
     }
     double[] z = new double[m * k];
     double[] given = anyGiven ? new double[m * k] : null;
     boolean[] fixed = anyGiven ? new boolean[m] : null;
-    double[][] slices = new double[shares.size()][];
     int at = 0;
-    for (BatchShare sh : shares) {
-      System.arraycopy(sh.logits, 0, z, at * k, sh.rows * k);
+    for (BatchChunk.Share sh : shares) {
+      double[] zs = new double[sh.rows * k];
+      LinearSoftmax.logits(params, b, dim, k, sh.x, 0, sh.rows, zs);
+      System.arraycopy(zs, 0, z, at * k, zs.length);
       if (sh.given != null) {
         System.arraycopy(sh.given, 0, given, at * k, sh.rows * k);
         System.arraycopy(sh.fixed, 0, fixed, at, sh.rows);
@@ -636,45 +576,32 @@ public final class CollisionTrainer {
     double[] sigma = new double[m * k];
     double[] y = new double[m * k];
     double[] g = new double[m * k];
-    // The seed-label term belongs to the semi-supervised clustering methods; a supervised
-    // objective's loss already is its cross-entropy with the given targets.
-    double seedWeight = SelfLabelingMethods.CLUSTERING.contains(cfg.method())
-        ? cfg.seedLabelWeight() : 0;
     BatchStep.Result result = BatchStep.run(cfg.objective(), seedWeight, z, m, k, given, fixed,
         true, sigma, y, g);
     if (result.solved()) {
       addLabelStats(y, m, k, labelStats);
     }
+    List<double[]> parts = new ArrayList<>(shares.size());
     at = 0;
-    for (int p = 0; p < shares.size(); p++) {
-      int rows = shares.get(p).rows;
-      slices[p] = Arrays.copyOfRange(g, at * k, (at + rows) * k);
-      at += rows;
-    }
-    Broadcast<double[][]> bg = jsc.broadcast(slices);
-    int[] partitionRows = blocks.partitionRows;
-    List<double[]> parts = blocks.rdd.mapPartitions(it -> {
-      PartitionData part = it.next();
-      int partition = TaskContext.getPartitionId();
-      int[] rows = shareRows(partition, partitionRows, cfg, epoch, batch, numBatches);
-      double[] sums = new double[numParams];
-      if (rows.length > 0) {
-        double[] x = gather(part, rows, dim);
+    for (BatchChunk.Share sh : shares) {
+      double[] sums = new double[params.length];
+      if (sh.rows > 0) {
         double[] gw = new double[dim * k];
         double[] gb = new double[k];
-        LinearSoftmax.accumulateGradient(dim, k, x, 0, rows.length, bg.value()[partition], gw, gb);
+        double[] slice = Arrays.copyOfRange(g, at * k, (at + sh.rows) * k);
+        LinearSoftmax.accumulateGradient(dim, k, sh.x, 0, sh.rows, slice, gw, gb);
         System.arraycopy(gw, 0, sums, 0, gw.length);
         System.arraycopy(gb, 0, sums, gw.length, k);
       }
-      return single(sums);
-    }).collect();
-    bg.destroy();
+      parts.add(sums);
+      at += sh.rows;
+    }
     double[] sums = sumInOrder(parts);
     out[COUNT] = m;
     out[LOSS] = result.loss();
     out[EM_ITERATIONS] = result.iterations();
     out[EM_SOLVES] = result.solved() ? 1 : 0;
-    System.arraycopy(sums, 0, out, HEADER, numParams);
+    System.arraycopy(sums, 0, out, HEADER, params.length);
     return out;
   }
 
@@ -696,57 +623,32 @@ public final class CollisionTrainer {
   }
 
   /**
-   * A partition's part of one step: gathers its share of the batch, computes {@code σ}, takes
-   * {@code y} from the epoch's full-data EM or solves the method's pseudo-labels on the share from
-   * {@code y = σ} (labelled rows fixed to their label), and returns
-   * {@code [count, Σ loss · count, solver iterations, solves, ∂Σloss/∂W, ∂Σloss/∂b]} where the
-   * classifier's loss is the method's plus {@code seedLabelWeight · H(label, σ)} on labelled rows.
+   * A partition's share of a {@code fulldata} step: {@code σ} of its rows, {@code y} from the
+   * epoch's full-data solve (labelled rows fixed to their label), and
+   * {@code [count, Σ loss · count, 0, 0, ∂Σloss/∂W, ∂Σloss/∂b]} where the classifier's loss is
+   * the method's plus {@code seedLabelWeight · H(label, σ)} on labelled rows.
    */
-  private static double[] shareGradient(PartitionData part, double[][] labels, int partition,
-      int[] partitionRows, double[] params, int dim, TrainingConfig cfg, int epoch, int batch,
-      int numBatches) {
+  private static double[] shareGradient(BatchChunk.Share sh, double[] w, double[] b, int dim,
+      TrainingConfig cfg, double seedWeight) {
     int k = cfg.k();
-    double[] out = new double[HEADER + params.length];
-    int n = partitionRows[partition];
-    int lo = BatchPlan.shareStart(n, batch, numBatches);
-    int hi = BatchPlan.shareStart(n, batch + 1, numBatches);
-    int m = hi - lo;
+    int m = sh.rows;
+    double[] out = new double[HEADER + w.length];
     if (m == 0) {
       return out;
     }
-    int[] perm = BatchPlan.permutation(cfg.seed(), epoch, partition, n);
-    double[] x = new double[m * dim];
-    double[] y = new double[m * k];
-    double[] given = part.targets == null ? null : new double[m * k];
-    boolean[] fixed = part.targets == null ? null : new boolean[m];
-    for (int i = 0; i < m; i++) {
-      int r = perm[lo + i];
-      part.copyRow(r, x, i * dim);
-      if (given != null) {
-        fixed[i] = part.copyTarget(r, k, given, i * k);
-      }
-      if (labels != null) {
-        System.arraycopy(labels[r / PartitionData.BLOCK_ROWS], (r % PartitionData.BLOCK_ROWS) * k, y, i * k, k);
-      }
-    }
-    double[] w = params; // W occupies [0, dim*k), b the last k entries
-    double[] b = Arrays.copyOfRange(params, dim * k, params.length);
     double[] z = new double[m * k];
-    LinearSoftmax.logits(w, b, dim, k, x, 0, m, z);
+    LinearSoftmax.logits(w, b, dim, k, sh.x, 0, m, z); // W occupies [0, dim*k) of w
     double[] sigma = new double[m * k];
     double[] g = new double[m * k];
-    // The seed-label term belongs to the semi-supervised clustering methods; a supervised
-    // objective's loss already is its cross-entropy with the given targets.
-    double seedWeight = SelfLabelingMethods.CLUSTERING.contains(cfg.method())
-        ? cfg.seedLabelWeight() : 0;
-    BatchStep.Result step = BatchStep.run(cfg.objective(), seedWeight, z, m, k, given, fixed,
-        labels == null, sigma, y, g);
+    double[] y = sh.y.clone();
+    BatchStep.Result step = BatchStep.run(cfg.objective(), seedWeight, z, m, k, sh.given,
+        sh.fixed, false, sigma, y, g);
     out[EM_ITERATIONS] = step.iterations();
     out[EM_SOLVES] = step.solved() ? 1 : 0;
     out[LOSS] = step.loss();
     double[] gw = new double[dim * k];
     double[] gb = new double[k];
-    LinearSoftmax.accumulateGradient(dim, k, x, 0, m, g, gw, gb);
+    LinearSoftmax.accumulateGradient(dim, k, sh.x, 0, m, g, gw, gb);
     out[COUNT] = m;
     System.arraycopy(gw, 0, out, HEADER, gw.length);
     System.arraycopy(gb, 0, out, HEADER + gw.length, k);

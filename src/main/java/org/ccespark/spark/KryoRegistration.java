@@ -42,7 +42,8 @@ public final class KryoRegistration implements KryoRegistrator {
   static final List<String> FIELD_SERIALIZED = List.of(
       "org.ccespark.spark.PartitionData",
       "org.ccespark.spark.PartitionData$Info",
-      "org.ccespark.spark.CollisionTrainer$BatchShare",
+      "org.ccespark.spark.BatchChunk$Share",
+      "[Lorg.ccespark.spark.BatchChunk$Share;",
       "org.ccespark.math.ExactPseudoLabels$Partial",
       "org.ccespark.data.ImageFrames$Item",
       "[Lorg.ccespark.data.ImageFrames$Item;",

@@ -299,6 +299,46 @@ class CollisionTrainerTest {
     assertArrayEquals(new double[] {2, 1, 1, 1.8, 1.205, 0.995, 2}, stats, 1e-12);
   }
 
+  /**
+   * A {@code minibatch} epoch gathers its rows on the driver in chunks ({@link BatchChunk}): 2,000
+   * rows of 6 features in 20 batches are one chunk, so each further epoch is one Spark job (it
+   * was two jobs per step, 40 an epoch).
+   */
+  @Test
+  void aMinibatchEpochIsOneSparkJobPerChunk() throws java.util.concurrent.TimeoutException {
+    Dataset<Row> data = frame(randomRows(2000, 6, 3), 3).cache();
+    try {
+      long one = jobsOf(() -> CollisionTrainer.fit(data, "features",
+          config(3, "minibatch", 1, 100, 200)));
+      long four = jobsOf(() -> CollisionTrainer.fit(data, "features",
+          config(3, "minibatch", 4, 100, 200)));
+      assertEquals(3, four - one, "jobs of 1 epoch " + one + ", of 4 epochs " + four);
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /** The Spark jobs {@code fit} starts, counted once the listener bus has delivered them. */
+  private long jobsOf(Runnable fit) throws java.util.concurrent.TimeoutException {
+    java.util.concurrent.atomic.AtomicLong jobs = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener counter =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+            jobs.incrementAndGet();
+          }
+        };
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(counter);
+    try {
+      fit.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      return jobs.get();
+    } finally {
+      spark.sparkContext().removeSparkListener(counter);
+    }
+  }
+
   @Test
   void sameSeedAndPartitioningGiveIdenticalClassifiers() {
     double[][] rows = randomRows(400, 8, 3);
