@@ -145,7 +145,11 @@ public final class CollisionTrainer {
 
   /**
    * Fits {@code restarts} times from the starts of seeds {@code seed, seed + 1, ...} on the same
-   * cached blocks and keeps the fit with the lowest final full-data loss ({@link #finalLoss}).
+   * cached blocks and keeps the fit with the lowest final full-data loss ({@link #finalLoss}; the
+   * first on ties). The restarts run concurrently, as many at a time as the driver has cores
+   * ({@link #concurrentRestarts}): a restart's steps run on the driver and its jobs share the
+   * executors with the others'. Each restart computes exactly what it would alone, so the result
+   * does not depend on how many run at once.
    */
   private static TrainingResult trainWithRestarts(Dataset<Row> data, String featuresCol,
       FeatureBlocks blocks, TrainingConfig config, TrainingCheckpoint checkpoint, long start) {
@@ -154,23 +158,69 @@ public final class CollisionTrainer {
       throw new IllegalArgumentException("restarts = " + restarts + " cannot be combined with a"
           + " checkpoint directory (a checkpoint holds one fit); use restarts = 1 or no checkpoint");
     }
+    if (restarts == 1) {
+      return train(blocks, config, initialParams(data, featuresCol, blocks, config), checkpoint,
+          start);
+    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.rdd.context());
-    TrainingResult best = null;
+    TrainingResult[] results = new TrainingResult[restarts];
     double[] losses = new double[restarts];
+    int threads = concurrentRestarts(restarts);
+    LOG.info("{} restarts, {} at a time", restarts, threads);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        threads, task -> {
+          Thread t = new Thread(task, "cce-restart");
+          t.setDaemon(true);
+          return t;
+        });
+    List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+    try {
+      for (int r = 0; r < restarts; r++) {
+        final int restart = r;
+        running.add(pool.submit(() -> {
+          TrainingConfig cfg = config.forRestart(restart);
+          TrainingResult result = train(blocks, cfg,
+              initialParams(data, featuresCol, blocks, cfg), null, start);
+          losses[restart] = finalLoss(jsc, blocks, result, cfg);
+          results[restart] = result;
+          LOG.info("restart {}/{} (seed {}): final full-data loss {}", restart + 1, restarts,
+              cfg.seed(), String.format("%.6f", losses[restart]));
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : running) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("a restart failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fitting restarts", e);
+    } finally {
+      pool.shutdownNow();
+    }
     int chosen = 0;
-    for (int r = 0; r < restarts; r++) {
-      TrainingConfig cfg = restarts == 1 ? config : config.forRestart(r);
-      double[] init = initialParams(data, featuresCol, blocks, cfg);
-      TrainingResult result = train(blocks, cfg, init, checkpoint, start);
-      losses[r] = restarts == 1 ? Double.NaN : finalLoss(jsc, blocks, result, cfg);
-      LOG.info("restart {}/{} (seed {}): final full-data loss {}", r + 1, restarts, cfg.seed(),
-          String.format("%.6f", losses[r]));
-      if (best == null || losses[r] < losses[chosen]) {
-        best = result;
+    for (int r = 1; r < restarts; r++) {
+      if (losses[r] < losses[chosen]) {
         chosen = r;
       }
     }
-    return best.withRestarts(losses, chosen, (System.nanoTime() - start) / 1e9);
+    return results[chosen].withRestarts(losses, chosen, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * How many of {@code restarts} run at once: the driver's cores, at most the restarts (each
+   * restart's mini-batch steps keep one driver core busy; their Spark jobs are short and
+   * interleave on the executors).
+   */
+  static int concurrentRestarts(int restarts) {
+    return Math.max(1, Math.min(restarts, Runtime.getRuntime().availableProcessors()));
   }
 
   /**
