@@ -21,7 +21,8 @@ import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.SelfLabelingLoss;
 import org.ccespark.math.Softmax;
 import org.ccespark.selflabel.BatchStep;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
+import org.ccespark.selflabel.Schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -29,7 +30,7 @@ import scala.Option;
 /**
  * The distributed training loop of self-labeling clustering: the linear classifier
  * {@code σ = softmax(Wᵀf + b)} and the pseudo-labels {@code y} are optimised in turn, for the
- * objective named by {@link TrainingConfig#method()} ({@link SelfLabelingMethods}: CCE with EM on
+ * objective named by {@link TrainingConfig#method()} ({@link Method}: CCE with EM on
  * eq. 11 — the default, described below — CCE with PGD on eq. 10, SeLa, MIADM, MIGD, or supervised
  * training on fixed soft targets). Every method shares this loop, the classifier, the batches and
  * the optimiser; only the pseudo-label solver and the classifier's loss differ. Rows with a given
@@ -98,7 +99,7 @@ public final class CollisionTrainer {
    * soft target; null leaves the row unlabelled. Labelled rows keep their label as pseudo-label in
    * every solve and add {@code seedLabelWeight · H(label, σ)} (Shannon cross-entropy) to the
    * classifier's loss (paper, section 5.3 and appendix E.2). With the supervised methods of
-   * {@link SelfLabelingMethods} every row must be labelled (Figure 2's soft targets), and the loss
+   * {@link Method} every row must be labelled (Figure 2's soft targets), and the loss
    * is the method's cross-entropy with the targets alone ({@code seedLabelWeight} does not apply).
    *
    * @param labelCol the label column, or null for none
@@ -123,10 +124,9 @@ public final class CollisionTrainer {
   public static TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol,
       TrainingConfig config, TrainingCheckpoint checkpoint) {
     long start = System.nanoTime();
-    SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
     FeatureBlocks blocks = FeatureBlocks.cache(data, featuresCol, labelCol, config.k());
     try {
-      boolean supervised = !SelfLabelingMethods.CLUSTERING.contains(config.method());
+      boolean supervised = config.method().supervised();
       if (supervised && blocks.labelledRows < blocks.numRows) {
         throw new IllegalArgumentException("method '" + config.method() + "' needs a label on every"
             + " row, but " + (blocks.numRows - blocks.labelledRows) + " of " + blocks.numRows
@@ -269,7 +269,7 @@ public final class CollisionTrainer {
   static double finalLoss(JavaSparkContext jsc, FeatureBlocks blocks, TrainingResult result,
       TrainingConfig cfg) {
     double[] epochs = result.lossPerEpoch();
-    if (!"cce".equals(cfg.method()) || cfg.lambda() == 0) {
+    if (cfg.method() != Method.CCE || cfg.lambda() == 0) {
       return epochs.length == 0 ? Double.NaN : epochs[epochs.length - 1];
     }
     double[] params = new double[result.weights().length + result.k()];
@@ -467,9 +467,9 @@ public final class CollisionTrainer {
     final int dim = blocks.dim;
     final int k = cfg.k();
     final double[] params = init.clone();
-    Optimizer optimizer = Optimizer.create(cfg.optimizer(), params.length, cfg.stepSize(), cfg.momentum());
+    Optimizer optimizer = cfg.optimizer().create(params.length, cfg.stepSize(), cfg.momentum());
     int numBatches = BatchPlan.numBatches(blocks.numRows, cfg.batchSize());
-    boolean fullData = "fulldata".equals(cfg.schedule());
+    boolean fullData = cfg.schedule() == Schedule.FULLDATA;
     double[] lossPerEpoch = new double[cfg.epochs()];
     double[] emPerEpoch = new double[cfg.epochs()];
     LOG.info("training {} on {} rows x {} features ({} labelled), k = {}, lambda = {}, schedule {},"
@@ -589,7 +589,7 @@ public final class CollisionTrainer {
     int k = cfg.k();
     // The seed-label term belongs to the semi-supervised clustering methods; a supervised
     // objective's loss already is its cross-entropy with the given targets.
-    double seedWeight = SelfLabelingMethods.CLUSTERING.contains(cfg.method())
+    double seedWeight = cfg.method().clustering()
         ? cfg.seedLabelWeight() : 0;
     double[] b = Arrays.copyOfRange(params, dim * k, params.length);
     if (shares.get(0).y != null) {
@@ -665,7 +665,7 @@ public final class CollisionTrainer {
    * its labelled rows, whatever the fraction of labelled rows.
    */
   static TrainingConfig perLabelledRow(TrainingConfig cfg, FeatureBlocks blocks) {
-    if (blocks.labelledRows == 0 || !SelfLabelingMethods.CLUSTERING.contains(cfg.method())) {
+    if (blocks.labelledRows == 0 || !cfg.method().clustering()) {
       return cfg;
     }
     return cfg.withSeedLabelWeight(
