@@ -72,12 +72,6 @@ import scala.Option;
 public final class CollisionTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(CollisionTrainer.class);
 
-  /** Layout of a step's per-partition result: counts and loss first, then gradient of W, then b. */
-  private static final int COUNT = 0;
-  private static final int LOSS = 1;
-  private static final int EM_ITERATIONS = 2;
-  private static final int EM_SOLVES = 3;
-  private static final int HEADER = 4;
   /** Within an epoch, progress is logged at most this often. */
   private static final long PROGRESS_NANOS = 10_000_000_000L;
 
@@ -520,17 +514,17 @@ public final class CollisionTrainer {
           chunk = BatchChunk.fetch(blocks, labels, cfg, epoch, batch, numBatches,
               BatchChunk.MAX_BYTES);
         }
-        double[] total = step(chunk, batch, scaled(params, t), dim, cfg, labelStats);
-        double count = total[COUNT];
+        StepSums total = step(chunk, batch, scaled(params, t), dim, cfg, labelStats);
+        double count = total.rows;
         if (count == 0) {
           continue;
         }
-        lossSum += total[LOSS];
-        emSum += total[EM_ITERATIONS];
-        solves += total[EM_SOLVES];
+        lossSum += total.loss;
+        emSum += total.solverIterations;
+        solves += total.solves;
         double[] grad = new double[params.length];
         for (int j = 0; j < params.length; j++) {
-          grad[j] = total[HEADER + j] / count / t;
+          grad[j] = total.gradient[j] / count / t;
         }
         for (int j = 0; j < dim * k; j++) {
           grad[j] += cfg.weightDecay() * params[j];
@@ -583,7 +577,7 @@ public final class CollisionTrainer {
    * partition order. Schedule {@code fulldata}: each share with {@code y} from the epoch's
    * full-data solve, its loss and gradient sums added in partition order.
    */
-  private static double[] step(BatchChunk chunk, int batch, double[] params, int dim,
+  private static StepSums step(BatchChunk chunk, int batch, double[] params, int dim,
       TrainingConfig cfg, double[] labelStats) {
     List<BatchChunk.Share> shares = chunk.batch(batch);
     int k = cfg.k();
@@ -593,11 +587,11 @@ public final class CollisionTrainer {
         ? cfg.seedLabelWeight() : 0;
     double[] b = Arrays.copyOfRange(params, dim * k, params.length);
     if (shares.get(0).y != null) {
-      List<double[]> parts = new ArrayList<>(shares.size());
+      List<StepSums> parts = new ArrayList<>(shares.size());
       for (BatchChunk.Share sh : shares) {
         parts.add(shareGradient(sh, params, b, dim, cfg, seedWeight));
       }
-      return sumInOrder(parts);
+      return StepSums.sumInOrder(parts);
     }
     int m = 0;
     boolean anyGiven = false;
@@ -605,7 +599,7 @@ public final class CollisionTrainer {
       m += sh.rows;
       anyGiven |= sh.given != null;
     }
-    double[] out = new double[HEADER + params.length];
+    StepSums out = new StepSums(params.length);
     if (m == 0) {
       return out;
     }
@@ -631,27 +625,27 @@ public final class CollisionTrainer {
     if (result.solved()) {
       addLabelStats(y, m, k, labelStats);
     }
-    List<double[]> parts = new ArrayList<>(shares.size());
+    List<StepSums> parts = new ArrayList<>(shares.size());
     at = 0;
     for (BatchChunk.Share sh : shares) {
-      double[] sums = new double[params.length];
+      StepSums sums = new StepSums(params.length);
       if (sh.rows > 0) {
         double[] gw = new double[dim * k];
         double[] gb = new double[k];
         double[] slice = Arrays.copyOfRange(g, at * k, (at + sh.rows) * k);
         LinearSoftmax.accumulateGradient(dim, k, sh.x, 0, sh.rows, slice, gw, gb);
-        System.arraycopy(gw, 0, sums, 0, gw.length);
-        System.arraycopy(gb, 0, sums, gw.length, k);
+        System.arraycopy(gw, 0, sums.gradient, 0, gw.length);
+        System.arraycopy(gb, 0, sums.gradient, gw.length, k);
       }
       parts.add(sums);
       at += sh.rows;
     }
-    double[] sums = sumInOrder(parts);
-    out[COUNT] = m;
-    out[LOSS] = result.loss();
-    out[EM_ITERATIONS] = result.iterations();
-    out[EM_SOLVES] = result.solved() ? 1 : 0;
-    System.arraycopy(sums, 0, out, HEADER, params.length);
+    StepSums sums = StepSums.sumInOrder(parts);
+    out.rows = m;
+    out.loss = result.loss();
+    out.solverIterations = result.iterations();
+    out.solves = result.solved() ? 1 : 0;
+    System.arraycopy(sums.gradient, 0, out.gradient, 0, params.length);
     return out;
   }
 
@@ -674,15 +668,14 @@ public final class CollisionTrainer {
 
   /**
    * A partition's share of a {@code fulldata} step: {@code σ} of its rows, {@code y} from the
-   * epoch's full-data solve (labelled rows fixed to their label), and
-   * {@code [count, Σ loss · count, 0, 0, ∂Σloss/∂W, ∂Σloss/∂b]} where the classifier's loss is
-   * the method's plus {@code seedLabelWeight · H(label, σ)} on labelled rows.
+   * epoch's full-data solve (labelled rows fixed to their label), and its rows, loss (mean times
+   * rows) and loss gradient, where the classifier's loss is the method's plus {@code seedLabelWeight · H(label, σ)} on labelled rows.
    */
-  private static double[] shareGradient(BatchChunk.Share sh, double[] w, double[] b, int dim,
+  private static StepSums shareGradient(BatchChunk.Share sh, double[] w, double[] b, int dim,
       TrainingConfig cfg, double seedWeight) {
     int k = cfg.k();
     int m = sh.rows;
-    double[] out = new double[HEADER + w.length];
+    StepSums out = new StepSums(w.length);
     if (m == 0) {
       return out;
     }
@@ -693,15 +686,15 @@ public final class CollisionTrainer {
     double[] y = sh.y.clone();
     BatchStep.Result step = BatchStep.run(cfg.objective(), seedWeight, z, m, k, sh.given,
         sh.fixed, false, sigma, y, g);
-    out[EM_ITERATIONS] = step.iterations();
-    out[EM_SOLVES] = step.solved() ? 1 : 0;
-    out[LOSS] = step.loss();
+    out.solverIterations = step.iterations();
+    out.solves = step.solved() ? 1 : 0;
+    out.loss = step.loss();
     double[] gw = new double[dim * k];
     double[] gb = new double[k];
     LinearSoftmax.accumulateGradient(dim, k, sh.x, 0, m, g, gw, gb);
-    out[COUNT] = m;
-    System.arraycopy(gw, 0, out, HEADER, gw.length);
-    System.arraycopy(gb, 0, out, HEADER + gw.length, k);
+    out.rows = m;
+    System.arraycopy(gw, 0, out.gradient, 0, gw.length);
+    System.arraycopy(gb, 0, out.gradient, gw.length, k);
     return out;
   }
 
@@ -792,11 +785,12 @@ public final class CollisionTrainer {
     // the start's column sums and mean H2 come from one pass (which also caches σ)
     JavaRDD<double[][]> y = start != null ? start : blocks.labelledRows == 0 ? sigma
         : sigma.zip(blocks.rdd).map(t -> withGivenLabels(t._1(), t._2(), k));
-    double[] stats = sumInOrder(sigma.zip(y).map(t -> labelStats(t._1(), t._2(), k, 0)).collect());
+    LabelSums stats = LabelSums.sumInOrder(
+        sigma.zip(y).map(t -> labelStats(t._1(), t._2(), k, 0)).collect());
     int it = 0;
     double maxChange = Double.POSITIVE_INFINITY;
     while (it < cfg.emMaxIter() && maxChange > cfg.emTol()) {
-      double[] colSums = Arrays.copyOfRange(stats, 3, 3 + k);
+      double[] colSums = stats.columnSums.clone();
       JavaRDD<double[][]> next = sigma.zip(y).zip(blocks.rdd).map(triple -> {
         double[][] s = triple._1()._1();
         double[][] prev = triple._1()._2();
@@ -812,19 +806,19 @@ public final class CollisionTrainer {
       });
       cutLineage(jsc, next);
       JavaRDD<double[][]> prevY = y;
-      stats = sumInOrder(sigma.zip(next).zip(prevY).map(t -> labelStats(t._1()._1(), t._1()._2(), k,
-          maxAbsDiff(t._1()._2(), t._2()))).collect(), true);
+      stats = LabelSums.sumInOrder(sigma.zip(next).zip(prevY).map(t -> labelStats(t._1()._1(),
+          t._1()._2(), k, maxAbsDiff(t._1()._2(), t._2()))).collect());
       if (prevY != sigma) {
         release(jsc, prevY);
       }
       y = next;
-      maxChange = stats[2];
+      maxChange = stats.maxChange;
       it++;
     }
-    double meanH2 = stats[1] / n;
+    double meanH2 = stats.collision / n;
     double[] mean = new double[k];
     for (int c = 0; c < k; c++) {
-      mean[c] = stats[3 + c] / n;
+      mean[c] = stats.columnSums[c] / n;
     }
     double loss = meanH2 + (cfg.lambda() == 0 ? 0 : cfg.lambda() * SelfLabelingLoss.klUniformTo(mean));
     sigma.unpersist(false);
@@ -883,18 +877,16 @@ public final class CollisionTrainer {
     return out;
   }
 
-  /** {@code [rows, Σ H2(y_i, σ_i), maxChange, Σ_i y_i1 .. Σ_i y_iK]} of a partition. */
-  private static double[] labelStats(double[][] sigma, double[][] y, int k, double maxChange) {
-    double[] out = new double[3 + k];
-    double[] sums = new double[k];
+  /** A partition's {@link LabelSums}. */
+  private static LabelSums labelStats(double[][] sigma, double[][] y, int k, double maxChange) {
+    LabelSums out = new LabelSums(k);
     for (int j = 0; j < sigma.length; j++) {
       int rows = sigma[j].length / k;
-      out[0] += rows;
-      out[1] += SelfLabelingLoss.meanCollision(sigma[j], y[j], rows, k) * rows;
-      PseudoLabelEm.addColumnSums(y[j], rows, k, sums);
+      out.rows += rows;
+      out.collision += SelfLabelingLoss.meanCollision(sigma[j], y[j], rows, k) * rows;
+      PseudoLabelEm.addColumnSums(y[j], rows, k, out.columnSums);
     }
-    out[2] = maxChange;
-    System.arraycopy(sums, 0, out, 3, k);
+    out.maxChange = maxChange;
     return out;
   }
 
@@ -935,17 +927,13 @@ public final class CollisionTrainer {
     return sizes;
   }
 
+  /** Element-wise sum in list (= partition) order. */
   private static double[] sumInOrder(List<double[]> parts) {
-    return sumInOrder(parts, false);
-  }
-
-  /** Element-wise sum in list (= partition) order; index 2 is a maximum when {@code maxAtTwo}. */
-  private static double[] sumInOrder(List<double[]> parts, boolean maxAtTwo) {
     double[] total = parts.get(0).clone();
     for (int p = 1; p < parts.size(); p++) {
       double[] a = parts.get(p);
       for (int j = 0; j < total.length; j++) {
-        total[j] = maxAtTwo && j == 2 ? Math.max(total[j], a[j]) : total[j] + a[j];
+        total[j] += a[j];
       }
     }
     return total;
