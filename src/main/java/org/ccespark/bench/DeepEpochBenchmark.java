@@ -17,8 +17,9 @@ import org.ccespark.deep.DeepClusteringTrainer;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.DeepSettings;
 import org.ccespark.deep.ImageAugmentation;
-import org.ccespark.deep.Networks;
 import org.ccespark.deep.ImageTensors;
+import org.ccespark.deep.Networks;
+import org.ccespark.selflabel.Method;
 
 /**
  * Deep clustering on the CPU: seconds per epoch of VGG4 (the paper's Table 8, greyscale variant)
@@ -74,7 +75,7 @@ public final class DeepEpochBenchmark {
           .indices(data.size());
       Shape shape = DatasetImages.shapeOf(data.get(idx[0]).image(), 0, 0);
       DatasetImages images = new DatasetImages(data, idx, shape);
-      DeepSettings d = DeepSettings.paperDefaults("vgg4", "cce", cfg.seed());
+      DeepSettings d = DeepSettings.paperDefaults("vgg4", Method.CCE.id(), cfg.seed());
       DeepSettings s = new DeepSettings(d.method(), d.lambda(), d.emMaxIter(), d.emTol(),
           cfg.epochs(), cfg.batchSize(), cfg.augmentationWeight(), d.headLearningRate(),
           d.backboneLearningRate(), d.weightDecay(), d.seedLabelWeight(), cfg.seed());
