@@ -402,40 +402,6 @@ public final class CollisionTrainer {
     return into;
   }
 
-  /** Below this largest entry a pseudo-label counts as mixed in the epoch's log line. */
-  static final double MIXED_BELOW = 0.99;
-
-  /**
-   * Adds to {@code stats} (length 2k + 1) the rows of {@code y} by their argmax in
-   * {@code [0, k)} (the class the classifier is trained towards: {@code H₂(y, σ)} is lowest at
-   * σ = one-hot of argmax y), the pseudo-label mass {@code Σ_i y_ic} per class in {@code [k, 2k)}
-   * (what the fairness term balances) and, in the last entry, the rows whose largest entry is
-   * below {@link #MIXED_BELOW}.
-   */
-  static void addLabelStats(double[] y, int rows, int k, double[] stats) {
-    for (int i = 0; i < rows; i++) {
-      int best = 0;
-      for (int c = 0; c < k; c++) {
-        stats[k + c] += y[i * k + c];
-        if (y[i * k + c] > y[i * k + best]) {
-          best = c;
-        }
-      }
-      stats[best]++;
-      if (y[i * k + best] < MIXED_BELOW) {
-        stats[2 * k]++;
-      }
-    }
-  }
-
-  private static String rounded(double[] values, int from, int to) {
-    StringBuilder sb = new StringBuilder("[");
-    for (int c = from; c < to; c++) {
-      sb.append(c > from ? ", " : "").append(Math.round(values[c]));
-    }
-    return sb.append(']').toString();
-  }
-
   /** {@code params / t}, or {@code params} itself when {@code t} is 1. */
   private static double[] scaled(double[] params, double t) {
     if (t == 1) {
@@ -502,7 +468,7 @@ public final class CollisionTrainer {
       double lossSum = 0;
       double emSum = 0;
       double solves = 0;
-      double[] labelStats = new double[2 * k + 1];
+      PseudoLabelShares labelStats = new PseudoLabelShares(k);
       long lastReport = System.nanoTime();
       BatchChunk chunk = null;
       for (int batch = 0; batch < numBatches; batch++) {
@@ -543,11 +509,11 @@ public final class CollisionTrainer {
           String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9),
           t == 1 ? "" : String.format(", temperature %.3g", t));
-      if (Arrays.stream(labelStats).anyMatch(c -> c > 0)) {
+      if (labelStats.any()) {
         LOG.info("epoch {}/{}: pseudo-labels by argmax {}, {} mixed (largest entry below {});"
             + " pseudo-label mass per cluster {}", epoch + 1, cfg.epochs(),
-            rounded(labelStats, 0, k), Math.round(labelStats[2 * k]), MIXED_BELOW,
-            rounded(labelStats, k, 2 * k));
+            PseudoLabelShares.rounded(labelStats.byArgmax), Math.round(labelStats.mixed),
+            PseudoLabelShares.MIXED_BELOW, PseudoLabelShares.rounded(labelStats.mass));
       }
       if (checkpoint != null) {
         checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
@@ -566,9 +532,9 @@ public final class CollisionTrainer {
   }
 
   /**
-   * One optimiser step on the driver, from the batch's rows in {@code chunk}: returns
-   * {@code [count, loss, solver iterations, solves, ∂Σloss/∂W, ∂Σloss/∂b]} summed over the
-   * global batch.
+   * One optimiser step on the driver, from the batch's rows in {@code chunk}: returns the rows,
+   * loss, solver iterations, solves and loss gradient summed over the global batch (the solved
+   * pseudo-labels are added to {@code labelStats}).
    *
    * <p>Schedule {@code minibatch}: the logits of each partition's share under the classifier,
    * put together in partition order; the pseudo-labels of the <i>whole</i> batch
@@ -578,7 +544,7 @@ public final class CollisionTrainer {
    * full-data solve, its loss and gradient sums added in partition order.
    */
   private static StepSums step(BatchChunk chunk, int batch, double[] params, int dim,
-      TrainingConfig cfg, double[] labelStats) {
+      TrainingConfig cfg, PseudoLabelShares labelStats) {
     List<BatchChunk.Share> shares = chunk.batch(batch);
     int k = cfg.k();
     // The seed-label term belongs to the semi-supervised clustering methods; a supervised
@@ -623,7 +589,7 @@ public final class CollisionTrainer {
     BatchStep.Result result = BatchStep.run(cfg.objective(), seedWeight, z, m, k, given, fixed,
         true, sigma, y, g);
     if (result.solved()) {
-      addLabelStats(y, m, k, labelStats);
+      labelStats.add(y, m, k);
     }
     List<StepSums> parts = new ArrayList<>(shares.size());
     at = 0;

@@ -289,10 +289,13 @@ class CollisionTrainerTest {
   @Test
   void labelStatsCountRowsByArgmaxAndMixedRows() {
     double[] y = {1, 0, 0, /* */ 0.3, 0.7, 0, /* */ 0, 0.005, 0.995, /* */ 0.5, 0.5, 0};
-    double[] stats = new double[7];
-    CollisionTrainer.addLabelStats(y, 4, 3, stats);
+    PseudoLabelShares stats = new PseudoLabelShares(3);
+    stats.add(y, 4, 3);
     // by argmax (ties go to the first), mass per class, rows whose largest entry is below 0.99
-    assertArrayEquals(new double[] {2, 1, 1, 1.8, 1.205, 0.995, 2}, stats, 1e-12);
+    assertArrayEquals(new double[] {2, 1, 1}, stats.byArgmax, 1e-12);
+    assertArrayEquals(new double[] {1.8, 1.205, 0.995}, stats.mass, 1e-12);
+    assertEquals(2, stats.mixed, 1e-12);
+    assertTrue(stats.any() && !new PseudoLabelShares(3).any());
   }
 
   /**
