@@ -546,7 +546,7 @@ public interface CollisionClusteringParams extends Params {
           "the method's lambda (>= 0): for cce the weight of the fairness term lambda*KL(u||mean y)"
               + " of the loss L_CCE+ (eq. 11); cce-pgd, miadm: weight of KL(mean y||u); migd:"
               + " weight of -H(mean sigma); sela: inverse entropic regularisation. Unset: the"
-              + " method's default (cce, cce-pgd 100; sela 25; miadm, migd 1)",
+              + " method's default (" + Method.defaultLambdas() + ")",
           finite(ParamValidators.gtEq(0)));
       maxIter = new IntParam(owner, "maxIter", "number of training epochs (>= 1)",
           ParamValidators.gtEq(1));

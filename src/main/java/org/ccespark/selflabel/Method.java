@@ -148,6 +148,21 @@ public enum Method {
     return objective(lambda, maxIter, tol, pgdStepSize, DEFAULT_SOLVER);
   }
 
+  /**
+   * @return the clustering methods' default λ, methods of equal λ together in documentation
+   *     order: {@code cce, cce-pgd 100; sela 25; miadm, migd 1}
+   */
+  public static String defaultLambdas() {
+    java.util.Map<Double, List<String>> byValue = new java.util.LinkedHashMap<>();
+    for (Method m : clusteringMethods()) {
+      byValue.computeIfAbsent(m.defaultLambda, v -> new java.util.ArrayList<>()).add(m.id);
+    }
+    List<String> parts = new java.util.ArrayList<>();
+    byValue.forEach((v, ms) -> parts.add(String.join(", ", ms) + " "
+        + (v == Math.rint(v) ? Long.toString(v.longValue()) : v.toString())));
+    return String.join("; ", parts);
+  }
+
   /** @return the clustering methods, in documentation order; {@code cce} is the default */
   public static List<Method> clusteringMethods() {
     return Arrays.stream(values()).filter(Method::clustering).toList();

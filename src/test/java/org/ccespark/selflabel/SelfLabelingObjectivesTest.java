@@ -366,6 +366,7 @@ class SelfLabelingObjectivesTest {
     assertEquals(1, Method.of("miadm").defaultLambda());
     assertEquals(1, Method.of("migd").defaultLambda());
     assertEquals(0, Method.of("supervised-shannon").defaultLambda());
+    assertEquals("cce, cce-pgd 100; sela 25; miadm, migd 1", Method.defaultLambdas());
     assertTrue(Method.SUPERVISED_COLLISION.supervised() && !Method.CCE.supervised());
     assertEquals("cce-pgd", Method.CCE_PGD.toString());
     assertEquals(List.of(Schedule.MINIBATCH, Schedule.FULLDATA), Method.of("cce").schedules());
