@@ -234,7 +234,7 @@ final class BenchCommand {
       StringBuilder tables = new StringBuilder();
       for (String name : only) {
         out.printf("running %s ...%n", name);
-        BenchResult r = switch (name) {
+        BenchResult<?> r = switch (name) {
           case "em-vs-pgd" -> EmVsPgdBenchmark.run(emPgd);
           case "kernel" -> KernelBenchmark.run(kernel);
           case "scale-out" -> ScaleOutBenchmark.run(scaleOut, out::println);

@@ -21,7 +21,8 @@ import org.ccespark.data.FeatureInput;
 import org.ccespark.data.LoadedInput;
 import org.ccespark.features.ImageFeatures;
 import org.ccespark.ml.CollisionClustering;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
+import org.ccespark.selflabel.Schedule;
 import org.ccespark.spark.TrainingCheckpoint;
 
 /**
@@ -164,7 +165,7 @@ final class ClusterCommand {
     if (!kmeans) {
       estimator.setMethod(method);
       try {
-        SelfLabelingMethods.checkSchedule(method, estimator.getSchedule());
+        Method.of(method).checkSchedule(Schedule.of(estimator.getSchedule()));
       } catch (IllegalArgumentException e) {
         throw new UsageException("--method " + method + " --schedule " + estimator.getSchedule()
             + ": " + e.getMessage());

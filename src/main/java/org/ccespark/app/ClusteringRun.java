@@ -28,7 +28,7 @@ import org.ccespark.ml.ClusteringMetricsEvaluator;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.ml.CollisionClusteringModel;
 import org.ccespark.ml.CollisionClusteringSummary;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
 
 /**
  * One clustering of a {@code row}/{@code label}/features Dataset with CCE
@@ -133,7 +133,7 @@ final class ClusteringRun {
   static String lambdaDefaults() {
     Map<Double, List<String>> byValue = new LinkedHashMap<>();
     for (String m : CollisionClustering.METHODS) {
-      byValue.computeIfAbsent(SelfLabelingMethods.defaultLambda(m), v -> new ArrayList<>()).add(m);
+      byValue.computeIfAbsent(Method.of(m).defaultLambda(), v -> new ArrayList<>()).add(m);
     }
     List<String> parts = new ArrayList<>();
     byValue.forEach((v, ms) -> parts.add(show(v) + " for " + String.join(", ", ms)));

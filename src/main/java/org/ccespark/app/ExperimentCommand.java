@@ -370,7 +370,8 @@ final class ExperimentCommand {
       if (cfg.outputs.contains("table1")) {
         out.printf("table1: EM vs PGD at K=%s, M=%d%n", Arrays.toString(cfg.table1K),
             cfg.table1Block);
-        BenchResult bench = EmVsPgdBenchmark.run(new EmVsPgdBenchmark.Config(cfg.table1K,
+        BenchResult<EmVsPgdBenchmark.Report> bench = EmVsPgdBenchmark.run(
+            new EmVsPgdBenchmark.Config(cfg.table1K,
             cfg.table1Block, cfg.table1Lambda, cfg.table1Tol, 20000, 2000, 3.0, 1, 1,
             cfg.table1Reps, cfg.table1Budget));
         Table t = table1(bench);
@@ -882,28 +883,17 @@ final class ExperimentCommand {
   }
 
   /** Table 1 from the em-vs-pgd benchmark's figures. */
-  static Table table1(BenchResult bench) {
+  static Table table1(BenchResult<EmVsPgdBenchmark.Report> bench) {
     Table.Builder b = new Table.Builder(List.of("K", "solver", "loss", "step size × M",
         "iterations", "converged", "s per iteration", "s to converge"));
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> results = (List<Map<String, Object>>) bench.json().get("results");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> settings = (Map<String, Object>) bench.json().get("settings");
-    int block = ((Number) settings.get("block")).intValue();
-    for (Map<String, Object> perK : results) {
-      @SuppressWarnings("unchecked")
-      List<Map<String, Object>> solvers = (List<Map<String, Object>>) perK.get("solvers");
-      for (Map<String, Object> s : solvers) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> perIter = (Map<String, Object>) s.get("secondsPerIteration");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> toConv = (Map<String, Object>) s.get("secondsToConvergence");
-        b.add(List.of(String.valueOf(perK.get("k")), String.valueOf(s.get("solver")),
-            String.valueOf(s.get("loss")), s.containsKey("stepSize")
-                ? String.format("%.3g", ((Number) s.get("stepSize")).doubleValue() * block) : "–",
-            String.valueOf(s.get("iterations")), Boolean.TRUE.equals(s.get("converged")) ? "yes"
-                : "no", String.format("%.2e", ((Number) perIter.get("median")).doubleValue()),
-            String.format("%.4f", ((Number) toConv.get("median")).doubleValue())));
+    int block = bench.json().settings().block();
+    for (EmVsPgdBenchmark.PerK perK : bench.json().results()) {
+      for (EmVsPgdBenchmark.Solver s : perK.solvers()) {
+        b.add(List.of(String.valueOf(perK.k()), s.solver(), s.loss(), s.stepSize() != null
+                ? String.format("%.3g", s.stepSize() * block) : "–",
+            String.valueOf(s.iterations()), s.converged() ? "yes" : "no",
+            String.format("%.2e", s.secondsPerIteration().median()),
+            String.format("%.4f", s.secondsToConvergence().median())));
       }
     }
     return b.build();

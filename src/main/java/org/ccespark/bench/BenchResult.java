@@ -1,12 +1,13 @@
 package org.ccespark.bench;
 
-import java.util.Map;
-
 /**
  * What one benchmark measured.
  *
- * @param name the benchmark's name ({@code em-vs-pgd}, {@code kernel}, {@code end-to-end})
+ * @param name the benchmark's name ({@code em-vs-pgd}, {@code kernel}, {@code end-to-end},
+ *     {@code scale-out}, {@code features}, {@code deep})
  * @param table the printed table
- * @param json its settings and figures, for {@code bench.json}
+ * @param json its settings and figures as a record, written into {@code bench.json} by Jackson
+ *     (each record component a field, in declaration order)
+ * @param <R> the benchmark's report record
  */
-public record BenchResult(String name, String table, Map<String, Object> json) {}
+public record BenchResult<R>(String name, String table, R json) {}

@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,8 +17,9 @@ import org.ccespark.deep.DeepClusteringTrainer;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.DeepSettings;
 import org.ccespark.deep.ImageAugmentation;
-import org.ccespark.deep.Networks;
 import org.ccespark.deep.ImageTensors;
+import org.ccespark.deep.Networks;
+import org.ccespark.selflabel.Method;
 
 /**
  * Deep clustering on the CPU: seconds per epoch of VGG4 (the paper's Table 8, greyscale variant)
@@ -45,14 +45,37 @@ public final class DeepEpochBenchmark {
   public record Config(String dataset, int images, int epochs, int batchSize,
       double augmentationWeight, long seed) {}
 
+  /**
+   * What {@code bench.json} holds for this benchmark.
+   *
+   * @param settings the settings
+   * @param epochs each epoch's time and loss
+   * @param rssBeforeBytes resident memory before training
+   * @param rssPeakBytes the process's resident high-water mark during training
+   * @param heapPeakBytes the heap pools' peak during training
+   */
+  public record Report(Settings settings, List<Epoch> epochs, long rssBeforeBytes,
+      long rssPeakBytes, long heapPeakBytes) {}
+
+  /**
+   * The run's set-up.
+   *
+   * @param training every training setting by name ({@link DeepSettings#asMap()})
+   */
+  public record Settings(String dataset, int images, String imageShape,
+      Map<String, String> training, String device) {}
+
+  /** One epoch's figures. */
+  public record Epoch(int epoch, double seconds, double imagesPerSecond, double loss) {}
+
   /** Runs the benchmark. */
-  public static BenchResult run(Config cfg, Consumer<String> progress) {
+  public static BenchResult<Report> run(Config cfg, Consumer<String> progress) {
     try (ImageDataset data = DatasetCatalog.openPathOrName(cfg.dataset(), "auto")) {
       int[] idx = new ImageFrames.Selection(cfg.images(), cfg.images() == 0 ? null : cfg.seed())
           .indices(data.size());
       Shape shape = DatasetImages.shapeOf(data.get(idx[0]).image(), 0, 0);
       DatasetImages images = new DatasetImages(data, idx, shape);
-      DeepSettings d = DeepSettings.paperDefaults("vgg4", "cce", cfg.seed());
+      DeepSettings d = DeepSettings.paperDefaults("vgg4", Method.CCE.id(), cfg.seed());
       DeepSettings s = new DeepSettings(d.method(), d.lambda(), d.emMaxIter(), d.emTol(),
           cfg.epochs(), cfg.batchSize(), cfg.augmentationWeight(), d.headLearningRate(),
           d.backboneLearningRate(), d.weightDecay(), d.seedLabelWeight(), cfg.seed());
@@ -86,33 +109,19 @@ public final class DeepEpochBenchmark {
             cfg.augmentationWeight()));
         sb.append(String.format("%6s  %10s  %10s  %12s%n", "epoch", "seconds", "images/s",
             "loss"));
-        List<Map<String, Object>> epochs = new ArrayList<>();
+        List<Epoch> epochs = new ArrayList<>();
         for (DeepClusteringTrainer.EpochStats e : history) {
           sb.append(String.format("%6d  %10.1f  %10.1f  %12.4f%n", e.epoch(), e.seconds(),
               e.imagesPerSecond(), e.loss()));
-          Map<String, Object> j = new LinkedHashMap<>();
-          j.put("epoch", e.epoch());
-          j.put("seconds", e.seconds());
-          j.put("imagesPerSecond", e.imagesPerSecond());
-          j.put("loss", e.loss());
-          epochs.add(j);
+          epochs.add(new Epoch(e.epoch(), e.seconds(), e.imagesPerSecond(), e.loss()));
         }
         sb.append(String.format("resident memory: %.2f GB before training, peak %.2f GB; heap"
             + " peak %.2f GB (max heap %.2f GB)%n", rssBefore / 1e9, rssPeak / 1e9, heapPeak / 1e9,
             Runtime.getRuntime().maxMemory() / 1e9));
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("dataset", data.name());
-        settings.put("images", idx.length);
-        settings.put("imageShape", shape.toString());
-        settings.put("training", s.asMap());
-        settings.put("device", "cpu");
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("settings", settings);
-        json.put("epochs", epochs);
-        json.put("rssBeforeBytes", rssBefore);
-        json.put("rssPeakBytes", rssPeak);
-        json.put("heapPeakBytes", heapPeak);
-        return new BenchResult("deep", sb.toString(), json);
+        Settings settings = new Settings(data.name(), idx.length, shape.toString(), s.asMap(),
+            "cpu");
+        return new BenchResult<>("deep", sb.toString(), new Report(settings, epochs, rssBefore,
+            rssPeak, heapPeak));
       }
     }
   }

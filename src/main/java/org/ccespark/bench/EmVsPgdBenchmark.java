@@ -1,9 +1,8 @@
 package org.ccespark.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.ccespark.math.ExactPseudoLabels;
 import org.ccespark.math.ProjectedGradientPseudoLabels;
@@ -86,6 +85,38 @@ public final class EmVsPgdBenchmark {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
   }
 
+  /**
+   * What {@code bench.json} holds for this benchmark.
+   *
+   * @param settings the settings
+   * @param results per K
+   */
+  public record Report(Settings settings, List<PerK> results) {}
+
+  /** {@link Config} as written, with the fixed parts of the set-up. */
+  public record Settings(int block, double lambda, double tol, int emMaxIter, int pgdMaxIter,
+      double logitScale, long seed, int warmups, int reps, double budgetSeconds, int threads,
+      String start, String sigma) {}
+
+  /**
+   * The figures of one K: every solver's runs, then the comparisons (null where a solver did not
+   * converge or no PGD step size was stable).
+   */
+  public record PerK(int k, double sigmaMaxMean, List<Solver> solvers, Double bestPgdStepSize,
+      double speedupExactOverSquarem, int exactPasses, double exactGap, double exactRelativeGap,
+      double emRelativeExcessLoss, double squaremRelativeExcessLoss, Double speedupEmOverBestPgd,
+      Double speedupSquaremOverBestPgd) {}
+
+  /**
+   * One solver's runs as written: {@code stepSize} for PGD only, the Newton steps for EM only, the
+   * final loss as a string when it is not finite.
+   */
+  public record Solver(String solver, String loss,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double stepSize, int iterations,
+      boolean converged, Timing.Stats secondsToConvergence, Timing.Stats secondsPerIteration,
+      Object finalLoss,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double newtonStepsPerPointPerIteration) {}
+
   /** One solver's runs. */
   private record Row(int k, String solver, double eta, int iterations, boolean converged,
       Timing.Stats seconds, double loss, double newtonPerPoint, double gap) {
@@ -95,9 +126,9 @@ public final class EmVsPgdBenchmark {
   }
 
   /** Runs the benchmark; prints nothing. */
-  public static BenchResult run(Config cfg) {
+  public static BenchResult<Report> run(Config cfg) {
     List<Row> rows = new ArrayList<>();
-    List<Map<String, Object>> perK = new ArrayList<>();
+    List<PerK> perK = new ArrayList<>();
     for (int k : cfg.ks()) {
       int m = cfg.block();
       double[] sigma = randomPredictions(m, k, cfg.logitScale(), cfg.seed() + k);
@@ -116,50 +147,27 @@ public final class EmVsPgdBenchmark {
           best = r;
         }
       }
-      Map<String, Object> j = new LinkedHashMap<>();
-      j.put("k", k);
-      j.put("sigmaMaxMean", meanMax(sigma, m, k));
-      List<Map<String, Object>> solvers = new ArrayList<>();
+      List<Solver> solvers = new ArrayList<>();
       for (Row r : kRows) {
         solvers.add(json(r));
       }
-      j.put("solvers", solvers);
-      j.put("bestPgdStepSize", best == null ? null : best.eta());
       Row em = kRows.get(0);
       Row sq = kRows.get(1);
       Row ex = kRows.get(2);
       // the exact solver's time to its certified precision (exactRelativeGap, which at K = 200
       // is not 1e-9) against SQUAREM's to its own stopping rule
-      j.put("speedupExactOverSquarem", sq.seconds().median() / ex.seconds().median());
-      j.put("exactPasses", ex.iterations());
-      j.put("exactGap", ex.gap());
-      j.put("exactRelativeGap", ex.gap() / (1 + Math.abs(ex.loss())));
-      j.put("emRelativeExcessLoss", (em.loss() - ex.loss()) / Math.abs(ex.loss()));
-      j.put("squaremRelativeExcessLoss", (sq.loss() - ex.loss()) / Math.abs(ex.loss()));
-      j.put("speedupEmOverBestPgd", best == null || !em.converged() ? null
-          : best.seconds().median() / em.seconds().median());
-      j.put("speedupSquaremOverBestPgd", best == null || !sq.converged() ? null
-          : best.seconds().median() / sq.seconds().median());
-      perK.add(j);
+      perK.add(new PerK(k, meanMax(sigma, m, k), solvers, best == null ? null : best.eta(),
+          sq.seconds().median() / ex.seconds().median(), ex.iterations(), ex.gap(),
+          ex.gap() / (1 + Math.abs(ex.loss())), (em.loss() - ex.loss()) / Math.abs(ex.loss()),
+          (sq.loss() - ex.loss()) / Math.abs(ex.loss()),
+          best == null || !em.converged() ? null : best.seconds().median() / em.seconds().median(),
+          best == null || !sq.converged() ? null
+              : best.seconds().median() / sq.seconds().median()));
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("block", cfg.block());
-    settings.put("lambda", cfg.lambda());
-    settings.put("tol", cfg.tol());
-    settings.put("emMaxIter", cfg.emMaxIter());
-    settings.put("pgdMaxIter", cfg.pgdMaxIter());
-    settings.put("logitScale", cfg.logitScale());
-    settings.put("seed", cfg.seed());
-    settings.put("warmups", cfg.warmups());
-    settings.put("reps", cfg.reps());
-    settings.put("budgetSeconds", cfg.budgetSeconds());
-    settings.put("threads", 1);
-    settings.put("start", "y = sigma");
-    settings.put("sigma", "softmax(logitScale * z), z ~ N(0,1)");
-    json.put("settings", settings);
-    json.put("results", perK);
-    return new BenchResult("em-vs-pgd", table(cfg, rows, perK), json);
+    Settings settings = new Settings(cfg.block(), cfg.lambda(), cfg.tol(), cfg.emMaxIter(),
+        cfg.pgdMaxIter(), cfg.logitScale(), cfg.seed(), cfg.warmups(), cfg.reps(),
+        cfg.budgetSeconds(), 1, "y = sigma", "softmax(logitScale * z), z ~ N(0,1)");
+    return new BenchResult<>("em-vs-pgd", table(cfg, rows, perK), new Report(settings, perK));
   }
 
   private static Row em(Config cfg, double[] sigma, int m, int k, boolean accelerated) {
@@ -242,25 +250,15 @@ public final class EmVsPgdBenchmark {
     return s / m;
   }
 
-  private static Map<String, Object> json(Row r) {
-    Map<String, Object> j = new LinkedHashMap<>();
-    j.put("solver", r.solver());
-    j.put("loss", r.solver().equals("pgd") ? "L_CCE (eq. 10)" : "L_CCE+ (eq. 11)");
-    if (r.solver().equals("pgd")) {
-      j.put("stepSize", r.eta());
-    }
-    j.put("iterations", r.iterations());
-    j.put("converged", r.converged());
-    j.put("secondsToConvergence", r.seconds().toJson());
-    j.put("secondsPerIteration", r.perIteration().toJson());
-    j.put("finalLoss", Double.isFinite(r.loss()) ? r.loss() : String.valueOf(r.loss()));
-    if (r.solver().startsWith("em")) {
-      j.put("newtonStepsPerPointPerIteration", r.newtonPerPoint());
-    }
-    return j;
+  private static Solver json(Row r) {
+    boolean pgd = r.solver().equals("pgd");
+    return new Solver(r.solver(), pgd ? "L_CCE (eq. 10)" : "L_CCE+ (eq. 11)",
+        pgd ? r.eta() : null, r.iterations(), r.converged(), r.seconds(), r.perIteration(),
+        Double.isFinite(r.loss()) ? r.loss() : String.valueOf(r.loss()),
+        r.solver().startsWith("em") ? r.newtonPerPoint() : null);
   }
 
-  private static String table(Config cfg, List<Row> rows, List<Map<String, Object>> perK) {
+  private static String table(Config cfg, List<Row> rows, List<PerK> perK) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("EM vs PGD (paper's Table 1): one block of M=%d points, lambda=%s,"
         + " tol=%s on y, start y=sigma, single thread%n", cfg.block(), fmt(cfg.lambda()),
@@ -277,26 +275,26 @@ public final class EmVsPgdBenchmark {
           String.format("%.4f [%.4f-%.4f]", r.seconds().median(), r.seconds().min(),
               r.seconds().max()), r.loss()));
     }
-    for (Map<String, Object> j : perK) {
+    for (PerK j : perK) {
       sb.append(String.format("  K=%s: best stable PGD eta=%s; EM is %s, EM+SQUAREM %s faster"
-          + " than it%n", j.get("k"), j.get("bestPgdStepSize") == null ? "none (no step size"
-          + " converged)" : String.format("%.2g/M", (Double) j.get("bestPgdStepSize") * cfg.block()),
-          times(j.get("speedupEmOverBestPgd")), times(j.get("speedupSquaremOverBestPgd"))));
+          + " than it%n", j.k(), j.bestPgdStepSize() == null ? "none (no step size"
+          + " converged)" : String.format("%.2g/M", j.bestPgdStepSize() * cfg.block()),
+          times(j.speedupEmOverBestPgd()), times(j.speedupSquaremOverBestPgd())));
       sb.append(String.format("  K=%s: exact solver %s passes, certified within %s (relative) of"
           + " the optimum, %s faster than EM+SQUAREM; final L_CCE+ above the exact solver's"
-          + " (relative): EM %s, EM+SQUAREM %s%n", j.get("k"), j.get("exactPasses"),
-          rel(j.get("exactRelativeGap")), times(j.get("speedupExactOverSquarem")),
-          rel(j.get("emRelativeExcessLoss")), rel(j.get("squaremRelativeExcessLoss"))));
+          + " (relative): EM %s, EM+SQUAREM %s%n", j.k(), j.exactPasses(),
+          rel(j.exactRelativeGap()), times(j.speedupExactOverSquarem()),
+          rel(j.emRelativeExcessLoss()), rel(j.squaremRelativeExcessLoss())));
     }
     return sb.toString();
   }
 
-  private static String rel(Object x) {
-    return x == null ? "n/a" : String.format("%.1e", (Double) x);
+  private static String rel(Double x) {
+    return x == null ? "n/a" : String.format("%.1e", x);
   }
 
-  private static String times(Object x) {
-    return x == null ? "n/a" : String.format("%.1fx", (Double) x);
+  private static String times(Double x) {
+    return x == null ? "n/a" : String.format("%.1fx", x);
   }
 
   static String fmt(double x) {

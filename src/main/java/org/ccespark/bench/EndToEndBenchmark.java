@@ -1,5 +1,7 @@
 package org.ccespark.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -56,10 +58,57 @@ public final class EndToEndBenchmark {
   public record Config(long[] sizes, int dim, int k, List<String> methods, Integer epochs,
       Integer fulldataEmMaxIter, int partitions, long seed, int reps, int warmupRows) {}
 
+  /**
+   * What {@code bench.json} holds for this benchmark.
+   *
+   * @param settings the settings
+   * @param data per size, the time to generate and cache the blobs
+   * @param results per size and method
+   */
+  public record Report(Settings settings, List<DataPrep> data, List<Result> results) {}
+
+  /**
+   * The settings of the fits, shared with the scale-out benchmark.
+   *
+   * @param epochs CCE epochs, or {@code "default"}
+   * @param fulldataEmMaxIter emMaxIter of the fulldata schedule, or {@code "default"}
+   */
+  public record FitSettings(long[] sizes, int dim, int k, List<String> methods, Object epochs,
+      Object fulldataEmMaxIter, int partitions, long seed, int reps, int warmupRows) {}
+
+  /** {@link FitSettings} and where the fits ran. */
+  public record Settings(@JsonUnwrapped FitSettings fits, String master, long maxHeapBytes) {}
+
+  /** The blobs of one size. */
+  public record DataPrep(long n, double generateAndCacheSeconds) {}
+
+  /**
+   * One size's fit of one method: its figures, the heap, the model's own figures and, after the
+   * smallest size, how its time per row grew.
+   */
+  public record Result(long n, @JsonUnwrapped FitFigures fit, long heapBaselineBytes,
+      long heapPeakSampledBytes, long heapPeakPoolsSumBytes, @JsonUnwrapped Details details,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double timePerRowRelativeToSmallestN) {}
+
+  /** Method, fit time, passes, time per pass, Spark jobs and scores of one timed fit. */
+  public record FitFigures(String method, Timing.Stats fitSeconds, double passes, String pass,
+      double secondsPerPass, long sparkJobs, double sparkJobsPerPass, double acc, double nmi) {}
+
+  /** The fitted model's own figures: {@link CceDetails} or {@link KMeansDetails}. */
+  public sealed interface Details permits CceDetails, KMeansDetails {}
+
+  /** A CCE model's training summary and the settings that bound its passes. */
+  public record CceDetails(int epochs, double[] lossPerEpoch, double[] emIterationsPerEpoch,
+      double trainingSeconds, int emMaxIter, int batchSize) implements Details {}
+
+  /** An MLlib K-means model's training summary and settings. */
+  public record KMeansDetails(int iterations, double trainingCost, int maxIter, String initMode)
+      implements Details {}
+
   /** One timed fit, with the predictions of its last repetition by row. */
   record Fit(long n, String method, Timing.Stats seconds, double passes, String passName,
       long jobs, long peakSampled, long peakPools, long baseline, double acc, double nmi,
-      Map<String, Object> details, int[] predictions) {
+      Details details, int[] predictions) {
     /** Median seconds per pass. */
     double secondsPerPass() {
       return seconds.median() / Math.max(1, passes);
@@ -76,18 +125,9 @@ public final class EndToEndBenchmark {
     }
 
     /** Method, fit time, passes, time per pass and scores, for {@code bench.json}. */
-    Map<String, Object> json() {
-      Map<String, Object> j = new LinkedHashMap<>();
-      j.put("method", method);
-      j.put("fitSeconds", seconds.toJson());
-      j.put("passes", passes);
-      j.put("pass", passName);
-      j.put("secondsPerPass", secondsPerPass());
-      j.put("sparkJobs", jobs);
-      j.put("sparkJobsPerPass", jobs / Math.max(1, passes));
-      j.put("acc", acc);
-      j.put("nmi", nmi);
-      return j;
+    FitFigures figures() {
+      return new FitFigures(method, seconds, passes, passName, secondsPerPass(), jobs,
+          jobs / Math.max(1, passes), acc, nmi);
     }
   }
 
@@ -96,10 +136,11 @@ public final class EndToEndBenchmark {
    *
    * @param progress receives a line per phase (generation, each fit)
    */
-  public static BenchResult run(SparkSession spark, Config cfg, Consumer<String> progress) {
+  public static BenchResult<Report> run(SparkSession spark, Config cfg,
+      Consumer<String> progress) {
     warmUp(spark, cfg, "end-to-end", progress);
     List<Fit> fits = new ArrayList<>();
-    List<Map<String, Object>> data = new ArrayList<>();
+    List<DataPrep> data = new ArrayList<>();
     for (long n : cfg.sizes()) {
       progress.accept(String.format("end-to-end: generating and caching %,d x %d blobs (k=%d, %d"
           + " partitions)", n, cfg.dim(), cfg.k(), cfg.partitions()));
@@ -107,10 +148,7 @@ public final class EndToEndBenchmark {
       Dataset<Row> blobs = GaussianBlobs.cached(spark, n, cfg.dim(), cfg.k(), cfg.seed(),
           cfg.partitions());
       double cacheSeconds = (System.nanoTime() - t0) / 1e9;
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("n", n);
-      d.put("generateAndCacheSeconds", cacheSeconds);
-      data.add(d);
+      data.add(new DataPrep(n, cacheSeconds));
       try {
         for (String method : cfg.methods()) {
           progress.accept(String.format("end-to-end: N=%,d fitting %s", n, method));
@@ -183,26 +221,21 @@ public final class EndToEndBenchmark {
     }
     Timing.Stats s = Timing.Stats.of(samples);
     Model<?> model = (Model<?>) last[0];
-    Map<String, Object> details = new LinkedHashMap<>();
+    Details details;
     double passes;
     String passName;
     if (model instanceof CollisionClusteringModel cce) {
       passes = cce.summary().numIter();
       passName = "epoch";
-      details.put("epochs", cce.summary().numIter());
-      details.put("lossPerEpoch", cce.summary().lossPerEpoch());
-      details.put("emIterationsPerEpoch", cce.summary().emIterationsPerEpoch());
-      details.put("trainingSeconds", cce.summary().trainingSeconds());
-      details.put("emMaxIter", cce.getEmMaxIter());
-      details.put("batchSize", cce.getBatchSize());
+      details = new CceDetails(cce.summary().numIter(), cce.summary().lossPerEpoch(),
+          cce.summary().emIterationsPerEpoch(), cce.summary().trainingSeconds(),
+          cce.getEmMaxIter(), cce.getBatchSize());
     } else {
       KMeansModel km = (KMeansModel) model;
       passes = km.summary().numIter();
       passName = "iteration";
-      details.put("iterations", km.summary().numIter());
-      details.put("trainingCost", km.summary().trainingCost());
-      details.put("maxIter", km.getMaxIter());
-      details.put("initMode", km.getInitMode());
+      details = new KMeansDetails(km.summary().numIter(), km.summary().trainingCost(),
+          km.getMaxIter(), km.getInitMode());
     }
     int[] predictions = predictions(model, data, n);
     int[] labels = GaussianBlobs.labels((int) n, cfg.k());
@@ -283,24 +316,15 @@ public final class EndToEndBenchmark {
   }
 
   /** The settings of {@code cfg}, for {@code bench.json}. */
-  static Map<String, Object> settingsJson(Config cfg) {
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("sizes", cfg.sizes());
-    settings.put("dim", cfg.dim());
-    settings.put("k", cfg.k());
-    settings.put("methods", cfg.methods());
-    settings.put("epochs", cfg.epochs() == null ? "default" : cfg.epochs());
-    settings.put("fulldataEmMaxIter", cfg.fulldataEmMaxIter() == null ? "default"
-        : cfg.fulldataEmMaxIter());
-    settings.put("partitions", cfg.partitions());
-    settings.put("seed", cfg.seed());
-    settings.put("reps", cfg.reps());
-    settings.put("warmupRows", cfg.warmupRows());
-    return settings;
+  static FitSettings settingsJson(Config cfg) {
+    return new FitSettings(cfg.sizes(), cfg.dim(), cfg.k(), cfg.methods(),
+        cfg.epochs() == null ? "default" : cfg.epochs(),
+        cfg.fulldataEmMaxIter() == null ? "default" : cfg.fulldataEmMaxIter(), cfg.partitions(),
+        cfg.seed(), cfg.reps(), cfg.warmupRows());
   }
 
-  private static BenchResult result(SparkSession spark, Config cfg, List<Fit> fits,
-      List<Map<String, Object>> data) {
+  private static BenchResult<Report> result(SparkSession spark, Config cfg, List<Fit> fits,
+      List<DataPrep> data) {
     long maxHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("End to end on cached Gaussian blobs: D=%d, k=%d, master %s, %d"
@@ -311,26 +335,18 @@ public final class EndToEndBenchmark {
     sb.append(String.format("%9s  %-14s  %-22s  %6s  %-16s  %-11s  %7s  %9s  %9s  %9s  %6s  %6s%n",
         "N", "method", "fit s", "passes", "s per pass", "us/row/pass", "jobs", "jobs/pass",
         "heap base", "heap peak", "ACC", "NMI"));
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Result> rows = new ArrayList<>();
     Map<String, Fit> first = new LinkedHashMap<>();
     for (Fit f : fits) {
       sb.append(String.format("%,9d  %-14s  %-22s  %6.0f  %-16s  %-11.2f  %7d  %9.1f  %7.2fGB  %7.2fGB  %.4f  %.4f%n",
           f.n(), f.method(), f.secondsText(), f.passes(), f.perPassText(),
           f.secondsPerPass() / f.n() * 1e6, f.jobs(), f.jobs() / Math.max(1, f.passes()),
           f.baseline() / 1e9, f.peakSampled() / 1e9, f.acc(), f.nmi()));
-      Map<String, Object> j = new LinkedHashMap<>();
-      j.put("n", f.n());
-      j.putAll(f.json());
-      j.put("heapBaselineBytes", f.baseline());
-      j.put("heapPeakSampledBytes", f.peakSampled());
-      j.put("heapPeakPoolsSumBytes", f.peakPools());
-      j.putAll(f.details());
       Fit base = first.putIfAbsent(f.method(), f);
-      if (base != null) {
-        double growth = (f.seconds().median() / f.n()) / (base.seconds().median() / base.n());
-        j.put("timePerRowRelativeToSmallestN", growth);
-      }
-      rows.add(j);
+      Double growth = base == null ? null
+          : (f.seconds().median() / f.n()) / (base.seconds().median() / base.n());
+      rows.add(new Result(f.n(), f.figures(), f.baseline(), f.peakSampled(), f.peakPools(),
+          f.details(), growth));
     }
     // growth with N and fulldata vs K-means, per size
     for (String method : cfg.methods()) {
@@ -355,13 +371,7 @@ public final class EndToEndBenchmark {
         }
       }
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    Map<String, Object> settings = settingsJson(cfg);
-    settings.put("master", spark.sparkContext().master());
-    settings.put("maxHeapBytes", maxHeap);
-    json.put("settings", settings);
-    json.put("data", data);
-    json.put("results", rows);
-    return new BenchResult("end-to-end", sb.toString(), json);
+    Settings settings = new Settings(settingsJson(cfg), spark.sparkContext().master(), maxHeap);
+    return new BenchResult<>("end-to-end", sb.toString(), new Report(settings, data, rows));
   }
 }

@@ -55,9 +55,25 @@ public final class FeaturesBenchmark {
   public record Config(String model, int[] sizes, int batchSize, int batches,
       List<String> variants, long seed) {}
 
+  /**
+   * What {@code bench.json} holds for this benchmark.
+   *
+   * @param settings the settings
+   * @param results per image size and variant
+   */
+  public record Report(Settings settings, List<Result> results) {}
+
+  /** {@link Config} as written. */
+  public record Settings(String model, int[] sizes, int batchSize, int batches,
+      List<String> variants, long seed, String device) {}
+
+  /** One variant's throughput and memory at one image size. */
+  public record Result(int size, String variant, double imagesPerSecond, double seconds,
+      int images, int dimension, long rssBeforeBytes, long rssPeakBytes) {}
+
   /** Runs the benchmark. */
-  public static BenchResult run(Config cfg, Consumer<String> progress) {
-    List<Map<String, Object>> results = new ArrayList<>();
+  public static BenchResult<Report> run(Config cfg, Consumer<String> progress) {
+    List<Result> results = new ArrayList<>();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("Image features on the CPU: model %s, batch %d, %d timed batches"
         + " after 1 warm-up batch%n", cfg.model(), cfg.batchSize(), cfg.batches()));
@@ -84,16 +100,8 @@ public final class FeaturesBenchmark {
               : runPredictor(fx, images, buffer, cfg);
           double rate = cfg.batches() * cfg.batchSize() / run.seconds;
           rates.put(variant, rate);
-          Map<String, Object> j = new LinkedHashMap<>();
-          j.put("size", size);
-          j.put("variant", variant);
-          j.put("imagesPerSecond", rate);
-          j.put("seconds", run.seconds);
-          j.put("images", cfg.batches() * cfg.batchSize());
-          j.put("dimension", run.dimension);
-          j.put("rssBeforeBytes", run.rssBefore);
-          j.put("rssPeakBytes", run.rssPeak);
-          results.add(j);
+          results.add(new Result(size, variant, rate, run.seconds, cfg.batches() * cfg.batchSize(),
+              run.dimension, run.rssBefore, run.rssPeak));
           sb.append(String.format("%6d  %-14s  %10.2f  %8d  %12s  %12s%n", size, variant, rate,
               run.dimension, gb(run.rssBefore), gb(run.rssPeak)));
         }
@@ -103,18 +111,9 @@ public final class FeaturesBenchmark {
             rates.get("cce-spark") / rates.get("djl-predictor")));
       }
     }
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("model", cfg.model());
-    settings.put("sizes", cfg.sizes());
-    settings.put("batchSize", cfg.batchSize());
-    settings.put("batches", cfg.batches());
-    settings.put("variants", cfg.variants());
-    settings.put("seed", cfg.seed());
-    settings.put("device", "cpu");
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("settings", settings);
-    json.put("results", results);
-    return new BenchResult("features", sb.toString(), json);
+    Settings settings = new Settings(cfg.model(), cfg.sizes(), cfg.batchSize(), cfg.batches(),
+        cfg.variants(), cfg.seed(), "cpu");
+    return new BenchResult<>("features", sb.toString(), new Report(settings, results));
   }
 
   private record Run(double seconds, int dimension, long rssBefore, long rssPeak) {}

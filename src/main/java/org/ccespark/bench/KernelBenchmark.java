@@ -4,9 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.ccespark.math.PseudoLabelEm;
 
 /**
@@ -40,9 +38,26 @@ public final class KernelBenchmark {
   public record Config(int[] ks, int pointClasses, double lambda, double logitScale, long seed,
       int warmups, int reps) {}
 
+  /**
+   * What {@code bench.json} holds for this benchmark.
+   *
+   * @param settings the settings
+   * @param results per K
+   */
+  public record Report(Settings settings, List<Result> results) {}
+
+  /** {@link Config} as written (the Ks are in the results). */
+  public record Settings(int pointClasses, double lambda, double logitScale, long seed,
+      int warmups, int reps, int threads) {}
+
+  /** The figures of one K on a block of {@code m} points. */
+  public record Result(int k, int m, Timing.Stats secondsPerIteration,
+      Timing.Range pointClassesPerSecond, Timing.Stats cpuSecondsPerIteration,
+      Timing.Range pointClassesPerCpuSecond, double newtonStepsPerPoint) {}
+
   /** Runs the benchmark; prints nothing. */
-  public static BenchResult run(Config cfg) {
-    List<Map<String, Object>> results = new ArrayList<>();
+  public static BenchResult<Report> run(Config cfg) {
+    List<Result> results = new ArrayList<>();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("EM kernel throughput: one EM iteration (E-step + Newton M-step to"
         + " convergence), single thread, lambda=%s%n", EmVsPgdBenchmark.fmt(cfg.lambda())));
@@ -77,17 +92,8 @@ public final class KernelBenchmark {
       Timing.Stats sc = Timing.Stats.of(cpu);
       double newtonPerPoint = stats[1] / ((double) m * s.reps());
       double pc = (double) m * k;
-      Map<String, Object> j = new LinkedHashMap<>();
-      j.put("k", k);
-      j.put("m", m);
-      j.put("secondsPerIteration", s.toJson());
-      j.put("pointClassesPerSecond", Map.of("median", pc / s.median(), "min", pc / s.max(),
-          "max", pc / s.min()));
-      j.put("cpuSecondsPerIteration", sc.toJson());
-      j.put("pointClassesPerCpuSecond", Map.of("median", pc / sc.median(), "min",
-          pc / sc.max(), "max", pc / sc.min()));
-      j.put("newtonStepsPerPoint", newtonPerPoint);
-      results.add(j);
+      results.add(new Result(k, m, s, Timing.Range.rate(pc, s), sc, Timing.Range.rate(pc, sc),
+          newtonPerPoint));
       sb.append(String.format("%6d  %8d  %-28s  %-26s  %-26s  %.2f%n", k, m,
           String.format("%.3e [%.3e-%.3e]", s.median(), s.min(), s.max()),
           String.format("%.1f [%.1f-%.1f]", pc / s.median() / 1e6, pc / s.max() / 1e6,
@@ -95,18 +101,9 @@ public final class KernelBenchmark {
           String.format("%.1f [%.1f-%.1f]", pc / sc.median() / 1e6, pc / sc.max() / 1e6,
               pc / sc.min() / 1e6), newtonPerPoint));
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("pointClasses", cfg.pointClasses());
-    settings.put("lambda", cfg.lambda());
-    settings.put("logitScale", cfg.logitScale());
-    settings.put("seed", cfg.seed());
-    settings.put("warmups", cfg.warmups());
-    settings.put("reps", cfg.reps());
-    settings.put("threads", 1);
-    json.put("settings", settings);
-    json.put("results", results);
-    return new BenchResult("kernel", sb.toString(), json);
+    Settings settings = new Settings(cfg.pointClasses(), cfg.lambda(), cfg.logitScale(),
+        cfg.seed(), cfg.warmups(), cfg.reps(), 1);
+    return new BenchResult<>("kernel", sb.toString(), new Report(settings, results));
   }
 
   private static void iteration(double[] sigma, double[] y, int m, int k, double lambda,

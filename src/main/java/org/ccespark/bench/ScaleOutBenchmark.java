@@ -1,5 +1,8 @@
 package org.ccespark.bench;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -69,22 +72,64 @@ public final class ScaleOutBenchmark {
     }
   }
 
+  /**
+   * What {@code bench.json} holds for this benchmark.
+   *
+   * @param settings the settings
+   * @param clusters per Worker count (as a string), the cluster it ran on
+   * @param results per Worker count and method
+   */
+  public record Report(Settings settings, Map<String, ClusterInfo> clusters,
+      List<Result> results) {}
+
+  /** The fits' settings and the clusters' shape. */
+  public record Settings(@JsonUnwrapped EndToEndBenchmark.FitSettings fits, int[] workers,
+      int coresPerWorker, String executorMemory) {}
+
+  /** One cluster: its master, application and the load averages at its start and end. */
+  public record ClusterInfo(String masterUrl, double[] loadAverageAtStart, String applicationId,
+      double[] loadAverageAtEnd) {}
+
+  /**
+   * One Worker count's fit of one method, compared with the same method's fit on the first
+   * Worker count ({@code speedupOverNWorkers}, {@code predictionsDifferingFromNWorkers},
+   * {@code predictionsIdenticalToNWorkers}, N that count; absent on the first).
+   */
+  public record Result(int workers, @JsonUnwrapped EndToEndBenchmark.FitFigures fit,
+      double loadAverageMean, double loadAverageMax, @JsonIgnore Comparison comparison,
+      @JsonUnwrapped EndToEndBenchmark.Details details) {
+    /** {@link #comparison()} under its field names, which name the first Worker count. */
+    @JsonAnyGetter
+    public Map<String, Object> comparisonFields() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      if (comparison != null) {
+        int w = comparison.baseWorkers();
+        out.put("speedupOver" + w + "Workers", comparison.speedup());
+        out.put("predictionsDifferingFrom" + w + "Workers", comparison.predictionsDiffering());
+        out.put("predictionsIdenticalTo" + w + "Workers", comparison.predictionsDiffering() == 0);
+      }
+      return out;
+    }
+  }
+
+  /** A fit against the same method's fit on {@code baseWorkers} Workers. */
+  public record Comparison(int baseWorkers, double speedup, int predictionsDiffering) {}
+
   /** One Worker count's fit of one method. */
   record Run(int workers, EndToEndBenchmark.Fit fit, double loadMean, double loadMax) {}
 
   /** Runs the benchmark; {@code progress} receives a line per phase and the script's output. */
-  public static BenchResult run(Config cfg, Consumer<String> progress) {
+  public static BenchResult<Report> run(Config cfg, Consumer<String> progress) {
     Path jar = applicationJar(cfg.projectRoot());
     EndToEndBenchmark.Config fits = cfg.fits();
     List<Run> runs = new ArrayList<>();
-    Map<Integer, Map<String, Object>> clusters = new LinkedHashMap<>();
+    Map<Integer, ClusterInfo> clusters = new LinkedHashMap<>();
     stopSessions();
     for (int w : cfg.workers()) {
-      Map<String, Object> info = new LinkedHashMap<>();
       try (ScriptCluster cluster = ScriptCluster.start(cfg.projectRoot(), w,
           cfg.executorMemory(), progress)) {
-        info.put("masterUrl", cluster.masterUrl);
-        info.put("loadAverageAtStart", loadAverages());
+        double[] loadAtStart = loadAverages();
+        String applicationId;
         SparkSession spark = SparkSession.builder()
             .master(cluster.masterUrl)
             .appName("cce-spark bench scale-out (" + w + " workers)")
@@ -94,7 +139,7 @@ public final class ScaleOutBenchmark {
             .config("spark.driver.bindAddress", LOOPBACK)
             .getOrCreate();
         try {
-          info.put("applicationId", spark.sparkContext().applicationId());
+          applicationId = spark.sparkContext().applicationId();
           EndToEndBenchmark.warmUp(spark, fits, "scale-out (" + w + " workers)", progress);
           progress.accept(String.format("scale-out: %d workers: generating and caching %,d x %d"
               + " blobs (k=%d, %d partitions)", w, cfg.n(), cfg.dim(), cfg.k(),
@@ -124,9 +169,9 @@ public final class ScaleOutBenchmark {
         } finally {
           stopSessions();
         }
-        info.put("loadAverageAtEnd", loadAverages());
+        clusters.put(w, new ClusterInfo(cluster.masterUrl, loadAtStart, applicationId,
+            loadAverages()));
       }
-      clusters.put(w, info);
     }
     return result(cfg, runs, clusters);
   }
@@ -146,7 +191,8 @@ public final class ScaleOutBenchmark {
   }
 
   /** The table and JSON of the runs: per Worker count and method, speed-up, equal predictions. */
-  static BenchResult result(Config cfg, List<Run> runs, Map<Integer, Map<String, Object>> clusters) {
+  static BenchResult<Report> result(Config cfg, List<Run> runs,
+      Map<Integer, ClusterInfo> clusters) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("Scale-out on a standalone cluster on 127.0.0.1 (Workers of 1 core,"
         + " executor memory %s each; driver in this JVM): N=%,d x D=%d, k=%d, %d partitions; CCE"
@@ -156,28 +202,19 @@ public final class ScaleOutBenchmark {
         cfg.fulldataEmMaxIter() == null ? "default" : cfg.fulldataEmMaxIter()));
     sb.append(String.format("%7s  %-14s  %-22s  %6s  %-16s  %6s  %6s  %-14s%n", "workers",
         "method", "fit s", "passes", "s per pass", "ACC", "NMI", "load mean/max"));
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Result> rows = new ArrayList<>();
     Map<String, Run> first = new LinkedHashMap<>();
     for (Run r : runs) {
       EndToEndBenchmark.Fit f = r.fit();
       sb.append(String.format("%7d  %-14s  %-22s  %6.0f  %-16s  %.4f  %.4f  %-14s%n", r.workers(),
           f.method(), f.secondsText(), f.passes(), f.perPassText(), f.acc(), f.nmi(),
           String.format("%.2f/%.2f", r.loadMean(), r.loadMax())));
-      Map<String, Object> j = new LinkedHashMap<>();
-      j.put("workers", r.workers());
-      j.putAll(f.json());
-      j.put("loadAverageMean", r.loadMean());
-      j.put("loadAverageMax", r.loadMax());
       Run base = first.putIfAbsent(f.method(), r);
-      if (base != null) {
-        j.put("speedupOver" + base.workers() + "Workers",
-            base.fit().seconds().median() / f.seconds().median());
-        int differ = differences(base.fit().predictions(), f.predictions());
-        j.put("predictionsDifferingFrom" + base.workers() + "Workers", differ);
-        j.put("predictionsIdenticalTo" + base.workers() + "Workers", differ == 0);
-      }
-      j.putAll(f.details());
-      rows.add(j);
+      Comparison comparison = base == null ? null : new Comparison(base.workers(),
+          base.fit().seconds().median() / f.seconds().median(),
+          differences(base.fit().predictions(), f.predictions()));
+      rows.add(new Result(r.workers(), f.figures(), r.loadMean(), r.loadMax(), comparison,
+          f.details()));
     }
     for (Run r : runs) {
       Run base = first.get(r.fit().method());
@@ -193,17 +230,11 @@ public final class ScaleOutBenchmark {
     }
     sb.append("  load mean/max: the system's 1-minute load average sampled every second during"
         + " the fit (the cluster's own busy cores count; with 2 cores, more means other work)\n");
-    Map<String, Object> settings = EndToEndBenchmark.settingsJson(cfg.fits());
-    settings.put("workers", cfg.workers());
-    settings.put("coresPerWorker", 1);
-    settings.put("executorMemory", cfg.executorMemory());
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("settings", settings);
-    Map<String, Object> c = new LinkedHashMap<>();
+    Settings settings = new Settings(EndToEndBenchmark.settingsJson(cfg.fits()), cfg.workers(),
+        1, cfg.executorMemory());
+    Map<String, ClusterInfo> c = new LinkedHashMap<>();
     clusters.forEach((w, info) -> c.put(Integer.toString(w), info));
-    json.put("clusters", c);
-    json.put("results", rows);
-    return new BenchResult("scale-out", sb.toString(), json);
+    return new BenchResult<>("scale-out", sb.toString(), new Report(settings, c, rows));
   }
 
   /** Rows whose prediction differs; all of them when the lengths differ. */

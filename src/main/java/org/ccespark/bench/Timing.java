@@ -1,8 +1,6 @@
 package org.ccespark.bench;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Wall-clock timing with warm-up and repetitions; figures in seconds. */
 public final class Timing {
@@ -24,14 +22,13 @@ public final class Timing {
       return new Stats(median / d, min / d, max / d, reps);
     }
 
-    /** {@code {median, min, max, reps}}. */
-    public Map<String, Object> toJson() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("median", median);
-      m.put("min", min);
-      m.put("max", max);
-      m.put("reps", reps);
-      return m;
+  }
+
+  /** A rate's median, minimum and maximum (for example work per second of timed repetitions). */
+  public record Range(double median, double min, double max) {
+    /** {@code work} divided by each figure of {@code seconds}: the rate's median and range. */
+    public static Range rate(double work, Stats seconds) {
+      return new Range(work / seconds.median(), work / seconds.max(), work / seconds.min());
     }
   }
 

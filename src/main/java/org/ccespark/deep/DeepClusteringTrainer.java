@@ -15,7 +15,7 @@ import org.ccespark.features.DjlEngine;
 import org.ccespark.math.Shuffle;
 import org.ccespark.math.Softmax;
 import org.ccespark.selflabel.BatchStep;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
 import org.ccespark.selflabel.SelfLabelingObjective;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * back-propagated from the surrogate {@code Σ z ⊙ G}, whose gradient with respect to the
  * parameters is the chain rule's {@code Σ G · ∂z/∂θ}.
  *
- * <p>With the method {@value DeepSettings#SUPERVISED} the same loop trains a network supervised:
+ * <p>With the method {@code supervised-shannon} ({@link DeepSettings#SUPERVISED}) the same loop trains a network supervised:
  * every image's pseudo-label is fixed to its one-hot label, nothing is solved, and the loss is the
  * plain cross-entropy (plus, with an augmentation weight, the cross-entropy of each image's
  * augmentation with the same label).
@@ -154,8 +154,8 @@ public final class DeepClusteringTrainer {
     // loss already is that cross-entropy.
     double seedWeight = labelled == 0 || settings.supervised() ? 0
         : settings.seedLabelWeight() * n / labelled;
-    SelfLabelingObjective objective = SelfLabelingMethods.create(settings.method(),
-        settings.lambda(), settings.emMaxIter(), settings.emTol(), 0.001);
+    SelfLabelingObjective objective = Method.of(settings.method()).objective(settings.lambda(),
+        settings.emMaxIter(), settings.emTol(), 0.001);
     try (AdamOptimizer adam = new AdamOptimizer()) {
       return train(train, labelled == 0 ? null : seeds, heldOut, checkpointDir, resume, onEpoch,
           objective, seedWeight, adam);

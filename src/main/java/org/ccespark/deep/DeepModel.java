@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,20 +31,27 @@ public record DeepModel(String network, Shape imageShape, int k, ImageTensors.Ch
   public static final String JSON_FILE = "model.json";
 
   /**
+   * The content of {@value #JSON_FILE}, written by Jackson (fields in this order).
+   *
+   * @param network the network as named on the command line
+   * @param imageShape {@code (C, H, W)}
+   * @param k number of clusters
+   * @param normalizationMean per-channel mean of the training images
+   * @param normalizationStd per-channel standard deviation of the training images
+   * @param settings every training setting by name ({@link DeepSettings#asMap()})
+   */
+  public record Description(String network, long[] imageShape, int k, float[] normalizationMean,
+      float[] normalizationStd, Map<String, String> settings) {}
+
+  /**
    * The content of {@value #JSON_FILE}.
    *
-   * @return a JSON-ready map
+   * @return the description, for Jackson
    */
-  public static Map<String, Object> describe(String network, Shape imageShape, int k,
+  public static Description describe(String network, Shape imageShape, int k,
       ImageTensors.ChannelStatistics normalization, DeepSettings settings) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("network", network);
-    m.put("imageShape", imageShape.getShape());
-    m.put("k", k);
-    m.put("normalizationMean", normalization.mean());
-    m.put("normalizationStd", normalization.std());
-    m.put("settings", settings.asMap());
-    return m;
+    return new Description(network, imageShape.getShape(), k, normalization.mean(),
+        normalization.std(), settings.asMap());
   }
 
   /**

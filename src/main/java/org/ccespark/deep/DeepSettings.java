@@ -4,16 +4,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
 
 /**
  * Settings of one deep clustering run (the paper's appendix E.2 gives the defaults), or of a
- * supervised one ({@value #SUPERVISED}).
+ * supervised one ({@code supervised-shannon}).
  *
- * @param method the self-labeling method ({@link SelfLabelingMethods#CLUSTERING}); {@code cce} is
- *     the paper's; or {@value #SUPERVISED}: plain (Shannon) cross-entropy with every training
+ * @param method the self-labeling method ({@link Method#clusteringMethods()}); {@code cce} is
+ *     the paper's; or {@code supervised-shannon}: plain (Shannon) cross-entropy with every training
  *     image's label, no pseudo-labels (a supervised backbone, e.g. for strong features)
- * @param lambda the method's fairness weight λ (100 for CCE in E.2); 0 for {@value #SUPERVISED}
+ * @param lambda the method's fairness weight λ (100 for CCE in E.2); 0 for {@code supervised-shannon}
  * @param emMaxIter most solver iterations per batch
  * @param emTol the solver's tolerance
  * @param epochs epochs to train (50 in E.2)
@@ -31,13 +31,13 @@ public record DeepSettings(String method, double lambda, int emMaxIter, double e
     int batchSize, double augmentationWeight, double headLearningRate, double backboneLearningRate,
     double weightDecay, double seedLabelWeight, long seed) {
   /**
-   * Supervised training: the cross-entropy of {@link SelfLabelingMethods#SUPERVISED_SHANNON} with
+   * Supervised training: the cross-entropy of {@link Method#SUPERVISED_SHANNON} with
    * every image's one-hot label as its fixed target.
    */
-  public static final String SUPERVISED = SelfLabelingMethods.SUPERVISED_SHANNON;
-  /** The methods a run takes: the clustering methods, then {@value #SUPERVISED}. */
+  public static final String SUPERVISED = Method.SUPERVISED_SHANNON.id();
+  /** The methods a run takes: the clustering methods, then {@code supervised-shannon}. */
   public static final List<String> METHODS = Stream.concat(
-      SelfLabelingMethods.CLUSTERING.stream(), Stream.of(SUPERVISED)).toList();
+      Method.clusteringNames().stream(), Stream.of(SUPERVISED)).toList();
 
   /** Validates every setting, naming the one that is out of range. */
   public DeepSettings {
@@ -73,11 +73,11 @@ public record DeepSettings(String method, double lambda, int emMaxIter, double e
    */
   public static DeepSettings paperDefaults(String network, String method, long seed) {
     boolean vgg = network.startsWith("vgg4");
-    return new DeepSettings(method, SelfLabelingMethods.defaultLambda(method), 1000, 1e-5, 50,
+    return new DeepSettings(method, Method.of(method).defaultLambda(), 1000, 1e-5, 50,
         vgg ? 250 : 200, 0.5, vgg ? 1e-4 : 5e-2, vgg ? 1e-4 : 1e-5, vgg ? 0.01 : 1e-4, 2.0, seed);
   }
 
-  /** @return whether this is supervised training ({@value #SUPERVISED}), not clustering */
+  /** @return whether this is supervised training ({@code supervised-shannon}), not clustering */
   public boolean supervised() {
     return method.equals(SUPERVISED);
   }

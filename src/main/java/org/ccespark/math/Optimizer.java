@@ -13,16 +13,61 @@ public abstract class Optimizer implements Serializable {
   /** Applies one update to {@code params} in place from {@code grad}. */
   public abstract void step(double[] params, double[] grad);
 
+  /**
+   * The optimisers by name: the one list the estimator's {@code optimizer} param, the trainer and
+   * the command line look up through {@link #of}.
+   */
+  public enum Kind {
+    /** SGD with heavy-ball momentum ({@link Sgd}); momentum 0 is plain SGD. */
+    SGD("sgd"),
+    /** Adam with β = (0.9, 0.999), ε = 1e-8 ({@link Adam}); momentum is not used. */
+    ADAM("adam");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    /** @return the name used on the command line and in the estimator's params */
+    public String id() {
+      return id;
+    }
+
+    /** @return {@link #id()} */
+    @Override
+    public String toString() {
+      return id;
+    }
+
+    /** Creates this optimiser for {@code n} parameters. */
+    public Optimizer create(int n, double stepSize, double momentum) {
+      return this == SGD ? new Sgd(n, stepSize, momentum) : new Adam(n, stepSize, 0.9, 0.999, 1e-8);
+    }
+
+    /** @return every optimiser's {@link #id()}, in declaration order */
+    public static java.util.List<String> names() {
+      return java.util.Arrays.stream(values()).map(Kind::id).toList();
+    }
+
+    /**
+     * @param name an optimiser's {@link #id()}
+     * @throws IllegalArgumentException if there is none of that name
+     */
+    public static Kind of(String name) {
+      for (Kind k : values()) {
+        if (k.id.equals(name)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("optimizer must be " + String.join(" or ", names())
+          + ", got '" + name + "'");
+    }
+  }
+
   /** Creates {@code sgd} (with {@code momentum}, 0 for plain SGD) or {@code adam} for n parameters. */
   public static Optimizer create(String name, int n, double stepSize, double momentum) {
-    switch (name) {
-      case "sgd":
-        return new Sgd(n, stepSize, momentum);
-      case "adam":
-        return new Adam(n, stepSize, 0.9, 0.999, 1e-8);
-      default:
-        throw new IllegalArgumentException("optimizer must be sgd or adam, got '" + name + "'");
-    }
+    return Kind.of(name).create(n, stepSize, momentum);
   }
 
   /** SGD with heavy-ball momentum as in PyTorch: {@code v ← μ v + g; θ ← θ - η v}. */

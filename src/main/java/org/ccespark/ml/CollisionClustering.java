@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.ccespark.selflabel.SelfLabelingMethods;
 import org.ccespark.spark.CollisionTrainer;
 import org.ccespark.spark.KryoRegistration;
 import org.ccespark.spark.TrainingCheckpoint;
@@ -330,7 +329,6 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     transformSchema(dataset.schema(), true);
     KryoRegistration.check(dataset.sparkSession().sparkContext().conf());
     TrainingConfig config = trainingConfig();
-    SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
     String seedCol = getSeedLabelCol().isEmpty() ? null : getSeedLabelCol();
     if (seedCol != null) {
       StructField field = Arrays.stream(dataset.schema().fields())
@@ -381,12 +379,18 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     return model;
   }
 
-  /** The training loop's configuration, read from the current params. */
+  /**
+   * The training loop's configuration, read from the current params.
+   *
+   * @throws IllegalArgumentException if the method does not support the schedule
+   */
   TrainingConfig trainingConfig() {
-    return new TrainingConfig(getK(), getLambda(), getMaxIter(), getBatchSize(), getStepSize(),
-        getWeightDecay(), getOptimizer(), getMomentum(), getEmMaxIter(), getEmTol(), getSeed(),
-        getSchedule(), getMethod(), getPgdStepSize(), getSeedLabelWeight(), getSolver(), getInit(),
-        getNumRestarts(), getTemperature());
+    return TrainingConfig.builder().k(getK()).lambda(getLambda()).epochs(getMaxIter())
+        .batchSize(getBatchSize()).stepSize(getStepSize()).weightDecay(getWeightDecay())
+        .optimizer(getOptimizer()).momentum(getMomentum()).emMaxIter(getEmMaxIter())
+        .emTol(getEmTol()).seed(getSeed()).schedule(getSchedule()).method(getMethod())
+        .pgdStepSize(getPgdStepSize()).seedLabelWeight(getSeedLabelWeight()).solver(getSolver())
+        .init(getInit()).restarts(getNumRestarts()).temperature(getTemperature()).build();
   }
 
   /**

@@ -19,7 +19,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.math.Optimizer;
+import org.ccespark.selflabel.Method;
+import org.ccespark.selflabel.Schedule;
 import org.ccespark.spark.FeatureValues;
 import org.ccespark.spark.TrainingConfig;
 
@@ -34,22 +36,24 @@ import org.ccespark.spark.TrainingConfig;
  */
 public interface CollisionClusteringParams extends Params {
 
-  /** Values accepted by {@link #optimizer()}. */
-  List<String> OPTIMIZERS = List.of("sgd", "adam");
+  /** Values accepted by {@link #optimizer()}: the names of {@link Optimizer.Kind}. */
+  List<String> OPTIMIZERS = Optimizer.Kind.names();
 
-  /** Values accepted by {@link #schedule()}. */
-  List<String> SCHEDULES = List.of("minibatch", "fulldata");
-
-  /** Values accepted by {@link #method()}: the clustering objectives of {@link SelfLabelingMethods}. */
-  List<String> METHODS = SelfLabelingMethods.CLUSTERING;
+  /** Values accepted by {@link #schedule()}: the names of {@link Schedule}. */
+  List<String> SCHEDULES = Schedule.names();
 
   /**
-   * Every value {@link #method()} accepts: {@link #METHODS} and the supervised objectives
-   * {@code supervised-collision}, {@code supervised-shannon} (Figure 2: every row needs a soft
-   * target vector in {@link #seedLabelCol()}).
+   * The clustering values of {@link #method()}: the names of {@link Method#clusteringMethods()},
+   * kept as a constant for callers of the estimator's API.
    */
-  List<String> ALL_METHODS = List.of("cce", "cce-pgd", "sela", "miadm", "migd",
-      SelfLabelingMethods.SUPERVISED_COLLISION, SelfLabelingMethods.SUPERVISED_SHANNON);
+  List<String> METHODS = Method.clusteringNames();
+
+  /**
+   * Every value {@link #method()} accepts, the names of {@link Method}: {@link #METHODS} and the
+   * supervised objectives {@code supervised-collision}, {@code supervised-shannon} (Figure 2: every
+   * row needs a soft target vector in {@link #seedLabelCol()}).
+   */
+  List<String> ALL_METHODS = Method.names();
 
   /**
    * Default of {@link #seed()}: the hash of the estimator's class name, as Spark's {@code HasSeed}
@@ -109,7 +113,7 @@ public interface CollisionClusteringParams extends Params {
    * L_CCE+ (eq. 11), which keeps clusters from collapsing; for {@code cce-pgd}, {@code miadm} the
    * weight of {@code KL(ȳ‖u)} (eq. 10, 5); for {@code migd} the weight of {@code -H(σ̄)} (eq. 1);
    * for {@code sela} the inverse entropic regularisation of its optimal transport. Its default is
-   * the method's ({@link SelfLabelingMethods#defaultLambda}): 100 for {@code cce} and
+   * the method's ({@link Method#defaultLambda}): 100 for {@code cce} and
    * {@code cce-pgd}, 25 for {@code sela}, 1 for {@code miadm} and {@code migd}, 0 for the
    * supervised methods. The param's default follows {@link #method()} (the owner's
    * {@code defaultParamMap()} brings it up to date whenever it is read), so {@link #getLambda()},
@@ -276,7 +280,7 @@ public interface CollisionClusteringParams extends Params {
   /**
    * The self-labeling objective: {@code cce} (collision cross-entropy, EM on eq. 11), {@code cce-pgd}
    * (PGD on eq. 10), {@code sela} (Asano et al. 2020), {@code miadm} (Jabi et al. 2021) or
-   * {@code migd} (Krause et al. 2010); see {@link SelfLabelingMethods} and docs/methods.md. All
+   * {@code migd} (Krause et al. 2010); see {@link Method} and docs/methods.md. All
    * train the same linear classifier with the same loop. Only {@code cce} supports
    * the {@code fulldata} schedule. Default {@code cce}.
    *
@@ -418,7 +422,7 @@ public interface CollisionClusteringParams extends Params {
 
   /**
    * @return the value of {@link #lambda()}: if not set, the default of {@link #getMethod()}
-   *     ({@link SelfLabelingMethods#defaultLambda})
+   *     ({@link Method#defaultLambda})
    */
   default double getLambda() {
     return (Double) getOrDefault(lambda());
@@ -542,7 +546,7 @@ public interface CollisionClusteringParams extends Params {
           "the method's lambda (>= 0): for cce the weight of the fairness term lambda*KL(u||mean y)"
               + " of the loss L_CCE+ (eq. 11); cce-pgd, miadm: weight of KL(mean y||u); migd:"
               + " weight of -H(mean sigma); sela: inverse entropic regularisation. Unset: the"
-              + " method's default (cce, cce-pgd 100; sela 25; miadm, migd 1)",
+              + " method's default (" + Method.defaultLambdas() + ")",
           finite(ParamValidators.gtEq(0)));
       maxIter = new IntParam(owner, "maxIter", "number of training epochs (>= 1)",
           ParamValidators.gtEq(1));
@@ -618,12 +622,12 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(predictionCol, "prediction");
       owner.setDefault(probabilityCol, "probability");
       owner.setDefault(k, 10);
-      owner.setDefault(lambda, 100.0);
+      owner.setDefault(lambda, Method.CCE.defaultLambda());
       owner.setDefault(maxIter, 10);
       owner.setDefault(batchSize, 250);
       owner.setDefault(stepSize, 0.1);
       owner.setDefault(weightDecay, 0.001);
-      owner.setDefault(optimizer, "sgd");
+      owner.setDefault(optimizer, Optimizer.Kind.SGD.id());
       owner.setDefault(momentum, 0.0);
       owner.setDefault(emMaxIter, 1000);
       owner.setDefault(emTol, 1e-5);
@@ -632,8 +636,8 @@ public interface CollisionClusteringParams extends Params {
       owner.setDefault(numRestarts, 1);
       owner.setDefault(temperature, TrainingConfig.DEFAULT_TEMPERATURE);
       owner.setDefault(seed, DEFAULT_SEED);
-      owner.setDefault(schedule, "minibatch");
-      owner.setDefault(method, "cce");
+      owner.setDefault(schedule, Schedule.MINIBATCH.id());
+      owner.setDefault(method, Method.CCE.id());
       owner.setDefault(pgdStepSize, TrainingConfig.DEFAULT_PGD_STEP_SIZE);
       owner.setDefault(seedLabelCol, "");
       owner.setDefault(seedLabelWeight, TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT);
@@ -644,7 +648,7 @@ public interface CollisionClusteringParams extends Params {
 
     /**
      * The owner's defaults with {@link #lambda}'s default that of the owner's current method, the
-     * one source of method-dependent defaults ({@link SelfLabelingMethods#defaultLambda}). Called
+     * one source of method-dependent defaults ({@link Method#defaultLambda}). Called
      * by the owner's {@code defaultParamMap()}, through which Spark reads every default
      * ({@code getOrDefault}, {@code extractParamMap}, {@code copyValues}, persistence); it updates
      * {@code defaults} in place, only when the value changes.
@@ -656,7 +660,7 @@ public interface CollisionClusteringParams extends Params {
     ParamMap withMethodDefaults(ParamMap defaults, ParamMap values) {
       scala.Option<String> set = values.get(method);
       String current = set.isDefined() ? set.get() : defaults.apply(method);
-      double wanted = SelfLabelingMethods.defaultLambda(current);
+      double wanted = Method.of(current).defaultLambda();
       scala.Option<Object> old = defaults.get(lambda);
       if (old.isEmpty() || (Double) old.get() != wanted) {
         defaults.put(lambda, wanted);

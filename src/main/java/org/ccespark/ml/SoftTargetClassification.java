@@ -8,7 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.functions;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
 import org.ccespark.spark.CollisionTrainer;
 import org.ccespark.spark.TrainingConfig;
 import org.ccespark.spark.TrainingResult;
@@ -40,9 +40,10 @@ public final class SoftTargetClassification {
    */
   public static TrainingConfig defaults(int k, long seed) {
     CollisionClustering d = new CollisionClustering();
-    return new TrainingConfig(k, 0, d.getMaxIter(), d.getBatchSize(), d.getStepSize(),
-        d.getWeightDecay(), d.getOptimizer(), d.getMomentum(), 1, 1, seed, "minibatch",
-        SelfLabelingMethods.SUPERVISED_COLLISION, TrainingConfig.DEFAULT_PGD_STEP_SIZE, 0);
+    return TrainingConfig.builder().k(k).method(Method.SUPERVISED_COLLISION).lambda(0)
+        .epochs(d.getMaxIter()).batchSize(d.getBatchSize()).stepSize(d.getStepSize())
+        .weightDecay(d.getWeightDecay()).optimizer(d.getOptimizer()).momentum(d.getMomentum())
+        .emMaxIter(1).emTol(1).seed(seed).seedLabelWeight(0).build();
   }
 
   /**
@@ -70,11 +71,13 @@ public final class SoftTargetClassification {
     if (!(eta >= 0 && eta <= 1)) {
       throw new IllegalArgumentException("eta must be in [0, 1], got " + eta);
     }
-    String method = loss.equals("collision") ? SelfLabelingMethods.SUPERVISED_COLLISION
-        : SelfLabelingMethods.SUPERVISED_SHANNON;
-    TrainingConfig cfg = new TrainingConfig(k, 0, settings.epochs(), settings.batchSize(),
-        settings.stepSize(), settings.weightDecay(), settings.optimizer(), settings.momentum(), 1,
-        1, settings.seed(), "minibatch", method, settings.pgdStepSize(), 0);
+    Method method = loss.equals("collision") ? Method.SUPERVISED_COLLISION
+        : Method.SUPERVISED_SHANNON;
+    TrainingConfig cfg = TrainingConfig.builder().k(k).method(method).lambda(0)
+        .epochs(settings.epochs()).batchSize(settings.batchSize()).stepSize(settings.stepSize())
+        .weightDecay(settings.weightDecay()).optimizer(settings.optimizer())
+        .momentum(settings.momentum()).emMaxIter(1).emTol(1).seed(settings.seed())
+        .pgdStepSize(settings.pgdStepSize()).seedLabelWeight(0).build();
     final int classes = k;
     final double noise = eta;
     UDF2<Object, Double, Vector> target = (label, u) -> {

@@ -1,11 +1,13 @@
 package org.ccespark.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.ccespark.selflabel.Method;
 
 /**
  * The paper's result tables built from {@link RunRecord}s: each as a wide Markdown layout (the
@@ -32,10 +34,24 @@ public final class ResultTables {
    */
   public static final String ONLY_SEEDS = "only-seeds";
 
-  /** Display names of methods; others are shown as given. */
-  public static final Map<String, String> METHOD_NAMES = Map.of("cce", "CCE (ours, eq. 11, EM)",
-      "cce-pgd", "CCE eq. 10 (PGD)", "kmeans", "K-means (MLlib)", "sela", "SeLa",
-      "miadm", "MIADM", "migd", "MIGD", ONLY_SEEDS, "Only seeds");
+  /** The name of MLlib K-means in run records. */
+  public static final String KMEANS = "kmeans";
+
+  /**
+   * Display names of methods: each clustering {@link Method}'s {@link Method#title()}, then
+   * {@value #KMEANS} and {@link #ONLY_SEEDS}; others are shown as given.
+   */
+  public static final Map<String, String> METHOD_NAMES = methodNames();
+
+  private static Map<String, String> methodNames() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Method m : Method.clusteringMethods()) {
+      out.put(m.id(), m.title());
+    }
+    out.put(KMEANS, "K-means (MLlib)");
+    out.put(ONLY_SEEDS, "Only seeds");
+    return java.util.Collections.unmodifiableMap(out);
+  }
 
   static String display(String method) {
     return METHOD_NAMES.getOrDefault(method, method);
@@ -102,8 +118,8 @@ public final class ResultTables {
     List<String> header = new ArrayList<>(List.of("loss"));
     header.addAll(datasets);
     Table.Builder b = new Table.Builder(header);
-    for (String[] m : new String[][] {{"cce-pgd", "(a) L_CCE, eq. 10 (PGD)"},
-        {"cce", "(b) L_CCE+, eq. 11 (EM)"}}) {
+    for (String[] m : new String[][] {{Method.CCE_PGD.id(), "(a) L_CCE, eq. 10 (PGD)"},
+        {Method.CCE.id(), "(b) L_CCE+, eq. 11 (EM)"}}) {
       List<String> row = new ArrayList<>(List.of(m[1]));
       for (String d : datasets) {
         row.add(cell(values(runs, main(d, m[0]), "acc")));
@@ -161,8 +177,9 @@ public final class ResultTables {
     Table.Builder b = new Table.Builder(List.of("eta", "collision CE (eq. 9)",
         "Shannon CE (eq. 8)"));
     for (double eta : etas) {
-      b.add(List.of(fraction(eta), cell(values(runs, figure2("supervised-collision", eta),
-          "accuracy")), cell(values(runs, figure2("supervised-shannon", eta), "accuracy"))));
+      b.add(List.of(fraction(eta), cell(values(runs, figure2(Method.SUPERVISED_COLLISION.id(), eta),
+          "accuracy")), cell(values(runs, figure2(Method.SUPERVISED_SHANNON.id(), eta),
+          "accuracy"))));
     }
     return b.build();
   }
@@ -171,7 +188,7 @@ public final class ResultTables {
   public static Table figure2Long(List<RunRecord> runs, double[] etas) {
     Table.Builder b = new Table.Builder(List.of("eta", "method", "metric", "mean", "std", "n"));
     for (double eta : etas) {
-      for (String m : List.of("supervised-collision", "supervised-shannon")) {
+      for (String m : List.of(Method.SUPERVISED_COLLISION.id(), Method.SUPERVISED_SHANNON.id())) {
         b.add(longRow(List.of(fraction(eta), m), "accuracy", values(runs, figure2(m, eta),
             "accuracy")));
       }
@@ -182,8 +199,8 @@ public final class ResultTables {
   /** Figure 2's curves: mean test accuracy against eta, collision then Shannon. */
   public static List<Charts.Series> figure2Series(List<RunRecord> runs, double[] etas) {
     List<Charts.Series> out = new ArrayList<>();
-    for (String[] m : new String[][] {{"supervised-collision", "collision CE H2"},
-        {"supervised-shannon", "Shannon CE H"}}) {
+    for (String[] m : new String[][] {{Method.SUPERVISED_COLLISION.id(), "collision CE H2"},
+        {Method.SUPERVISED_SHANNON.id(), "Shannon CE H"}}) {
       double[] y = new double[etas.length];
       for (int i = 0; i < etas.length; i++) {
         double[] v = values(runs, figure2(m[0], etas[i]), "accuracy");

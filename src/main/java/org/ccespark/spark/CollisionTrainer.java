@@ -21,7 +21,8 @@ import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.SelfLabelingLoss;
 import org.ccespark.math.Softmax;
 import org.ccespark.selflabel.BatchStep;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
+import org.ccespark.selflabel.Schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
@@ -29,7 +30,7 @@ import scala.Option;
 /**
  * The distributed training loop of self-labeling clustering: the linear classifier
  * {@code σ = softmax(Wᵀf + b)} and the pseudo-labels {@code y} are optimised in turn, for the
- * objective named by {@link TrainingConfig#method()} ({@link SelfLabelingMethods}: CCE with EM on
+ * objective named by {@link TrainingConfig#method()} ({@link Method}: CCE with EM on
  * eq. 11 — the default, described below — CCE with PGD on eq. 10, SeLa, MIADM, MIGD, or supervised
  * training on fixed soft targets). Every method shares this loop, the classifier, the batches and
  * the optimiser; only the pseudo-label solver and the classifier's loss differ. Rows with a given
@@ -71,12 +72,6 @@ import scala.Option;
 public final class CollisionTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(CollisionTrainer.class);
 
-  /** Layout of a step's per-partition result: counts and loss first, then gradient of W, then b. */
-  private static final int COUNT = 0;
-  private static final int LOSS = 1;
-  private static final int EM_ITERATIONS = 2;
-  private static final int EM_SOLVES = 3;
-  private static final int HEADER = 4;
   /** Within an epoch, progress is logged at most this often. */
   private static final long PROGRESS_NANOS = 10_000_000_000L;
 
@@ -98,7 +93,7 @@ public final class CollisionTrainer {
    * soft target; null leaves the row unlabelled. Labelled rows keep their label as pseudo-label in
    * every solve and add {@code seedLabelWeight · H(label, σ)} (Shannon cross-entropy) to the
    * classifier's loss (paper, section 5.3 and appendix E.2). With the supervised methods of
-   * {@link SelfLabelingMethods} every row must be labelled (Figure 2's soft targets), and the loss
+   * {@link Method} every row must be labelled (Figure 2's soft targets), and the loss
    * is the method's cross-entropy with the targets alone ({@code seedLabelWeight} does not apply).
    *
    * @param labelCol the label column, or null for none
@@ -123,10 +118,9 @@ public final class CollisionTrainer {
   public static TrainingResult fit(Dataset<Row> data, String featuresCol, String labelCol,
       TrainingConfig config, TrainingCheckpoint checkpoint) {
     long start = System.nanoTime();
-    SelfLabelingMethods.checkSchedule(config.method(), config.schedule());
     FeatureBlocks blocks = FeatureBlocks.cache(data, featuresCol, labelCol, config.k());
     try {
-      boolean supervised = !SelfLabelingMethods.CLUSTERING.contains(config.method());
+      boolean supervised = config.method().supervised();
       if (supervised && blocks.labelledRows < blocks.numRows) {
         throw new IllegalArgumentException("method '" + config.method() + "' needs a label on every"
             + " row, but " + (blocks.numRows - blocks.labelledRows) + " of " + blocks.numRows
@@ -269,7 +263,7 @@ public final class CollisionTrainer {
   static double finalLoss(JavaSparkContext jsc, FeatureBlocks blocks, TrainingResult result,
       TrainingConfig cfg) {
     double[] epochs = result.lossPerEpoch();
-    if (!"cce".equals(cfg.method()) || cfg.lambda() == 0) {
+    if (cfg.method() != Method.CCE || cfg.lambda() == 0) {
       return epochs.length == 0 ? Double.NaN : epochs[epochs.length - 1];
     }
     double[] params = new double[result.weights().length + result.k()];
@@ -408,40 +402,6 @@ public final class CollisionTrainer {
     return into;
   }
 
-  /** Below this largest entry a pseudo-label counts as mixed in the epoch's log line. */
-  static final double MIXED_BELOW = 0.99;
-
-  /**
-   * Adds to {@code stats} (length 2k + 1) the rows of {@code y} by their argmax in
-   * {@code [0, k)} (the class the classifier is trained towards: {@code H₂(y, σ)} is lowest at
-   * σ = one-hot of argmax y), the pseudo-label mass {@code Σ_i y_ic} per class in {@code [k, 2k)}
-   * (what the fairness term balances) and, in the last entry, the rows whose largest entry is
-   * below {@link #MIXED_BELOW}.
-   */
-  static void addLabelStats(double[] y, int rows, int k, double[] stats) {
-    for (int i = 0; i < rows; i++) {
-      int best = 0;
-      for (int c = 0; c < k; c++) {
-        stats[k + c] += y[i * k + c];
-        if (y[i * k + c] > y[i * k + best]) {
-          best = c;
-        }
-      }
-      stats[best]++;
-      if (y[i * k + best] < MIXED_BELOW) {
-        stats[2 * k]++;
-      }
-    }
-  }
-
-  private static String rounded(double[] values, int from, int to) {
-    StringBuilder sb = new StringBuilder("[");
-    for (int c = from; c < to; c++) {
-      sb.append(c > from ? ", " : "").append(Math.round(values[c]));
-    }
-    return sb.append(']').toString();
-  }
-
   /** {@code params / t}, or {@code params} itself when {@code t} is 1. */
   private static double[] scaled(double[] params, double t) {
     if (t == 1) {
@@ -467,9 +427,9 @@ public final class CollisionTrainer {
     final int dim = blocks.dim;
     final int k = cfg.k();
     final double[] params = init.clone();
-    Optimizer optimizer = Optimizer.create(cfg.optimizer(), params.length, cfg.stepSize(), cfg.momentum());
+    Optimizer optimizer = cfg.optimizer().create(params.length, cfg.stepSize(), cfg.momentum());
     int numBatches = BatchPlan.numBatches(blocks.numRows, cfg.batchSize());
-    boolean fullData = "fulldata".equals(cfg.schedule());
+    boolean fullData = cfg.schedule() == Schedule.FULLDATA;
     double[] lossPerEpoch = new double[cfg.epochs()];
     double[] emPerEpoch = new double[cfg.epochs()];
     LOG.info("training {} on {} rows x {} features ({} labelled), k = {}, lambda = {}, schedule {},"
@@ -508,7 +468,7 @@ public final class CollisionTrainer {
       double lossSum = 0;
       double emSum = 0;
       double solves = 0;
-      double[] labelStats = new double[2 * k + 1];
+      PseudoLabelShares labelStats = new PseudoLabelShares(k);
       long lastReport = System.nanoTime();
       BatchChunk chunk = null;
       for (int batch = 0; batch < numBatches; batch++) {
@@ -520,17 +480,17 @@ public final class CollisionTrainer {
           chunk = BatchChunk.fetch(blocks, labels, cfg, epoch, batch, numBatches,
               BatchChunk.MAX_BYTES);
         }
-        double[] total = step(chunk, batch, scaled(params, t), dim, cfg, labelStats);
-        double count = total[COUNT];
+        StepSums total = step(chunk, batch, scaled(params, t), dim, cfg, labelStats);
+        double count = total.rows;
         if (count == 0) {
           continue;
         }
-        lossSum += total[LOSS];
-        emSum += total[EM_ITERATIONS];
-        solves += total[EM_SOLVES];
+        lossSum += total.loss;
+        emSum += total.solverIterations;
+        solves += total.solves;
         double[] grad = new double[params.length];
         for (int j = 0; j < params.length; j++) {
-          grad[j] = total[HEADER + j] / count / t;
+          grad[j] = total.gradient[j] / count / t;
         }
         for (int j = 0; j < dim * k; j++) {
           grad[j] += cfg.weightDecay() * params[j];
@@ -549,11 +509,11 @@ public final class CollisionTrainer {
           String.format("%.6f", epochLoss), String.format("%.1f", epochEm),
           String.format("%.1f", (System.nanoTime() - epochStart) / 1e9),
           t == 1 ? "" : String.format(", temperature %.3g", t));
-      if (Arrays.stream(labelStats).anyMatch(c -> c > 0)) {
+      if (labelStats.any()) {
         LOG.info("epoch {}/{}: pseudo-labels by argmax {}, {} mixed (largest entry below {});"
             + " pseudo-label mass per cluster {}", epoch + 1, cfg.epochs(),
-            rounded(labelStats, 0, k), Math.round(labelStats[2 * k]), MIXED_BELOW,
-            rounded(labelStats, k, 2 * k));
+            PseudoLabelShares.rounded(labelStats.byArgmax), Math.round(labelStats.mixed),
+            PseudoLabelShares.MIXED_BELOW, PseudoLabelShares.rounded(labelStats.mass));
       }
       if (checkpoint != null) {
         checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
@@ -572,9 +532,9 @@ public final class CollisionTrainer {
   }
 
   /**
-   * One optimiser step on the driver, from the batch's rows in {@code chunk}: returns
-   * {@code [count, loss, solver iterations, solves, ∂Σloss/∂W, ∂Σloss/∂b]} summed over the
-   * global batch.
+   * One optimiser step on the driver, from the batch's rows in {@code chunk}: returns the rows,
+   * loss, solver iterations, solves and loss gradient summed over the global batch (the solved
+   * pseudo-labels are added to {@code labelStats}).
    *
    * <p>Schedule {@code minibatch}: the logits of each partition's share under the classifier,
    * put together in partition order; the pseudo-labels of the <i>whole</i> batch
@@ -583,21 +543,21 @@ public final class CollisionTrainer {
    * partition order. Schedule {@code fulldata}: each share with {@code y} from the epoch's
    * full-data solve, its loss and gradient sums added in partition order.
    */
-  private static double[] step(BatchChunk chunk, int batch, double[] params, int dim,
-      TrainingConfig cfg, double[] labelStats) {
+  private static StepSums step(BatchChunk chunk, int batch, double[] params, int dim,
+      TrainingConfig cfg, PseudoLabelShares labelStats) {
     List<BatchChunk.Share> shares = chunk.batch(batch);
     int k = cfg.k();
     // The seed-label term belongs to the semi-supervised clustering methods; a supervised
     // objective's loss already is its cross-entropy with the given targets.
-    double seedWeight = SelfLabelingMethods.CLUSTERING.contains(cfg.method())
+    double seedWeight = cfg.method().clustering()
         ? cfg.seedLabelWeight() : 0;
     double[] b = Arrays.copyOfRange(params, dim * k, params.length);
     if (shares.get(0).y != null) {
-      List<double[]> parts = new ArrayList<>(shares.size());
+      List<StepSums> parts = new ArrayList<>(shares.size());
       for (BatchChunk.Share sh : shares) {
         parts.add(shareGradient(sh, params, b, dim, cfg, seedWeight));
       }
-      return sumInOrder(parts);
+      return StepSums.sumInOrder(parts);
     }
     int m = 0;
     boolean anyGiven = false;
@@ -605,7 +565,7 @@ public final class CollisionTrainer {
       m += sh.rows;
       anyGiven |= sh.given != null;
     }
-    double[] out = new double[HEADER + params.length];
+    StepSums out = new StepSums(params.length);
     if (m == 0) {
       return out;
     }
@@ -629,29 +589,29 @@ public final class CollisionTrainer {
     BatchStep.Result result = BatchStep.run(cfg.objective(), seedWeight, z, m, k, given, fixed,
         true, sigma, y, g);
     if (result.solved()) {
-      addLabelStats(y, m, k, labelStats);
+      labelStats.add(y, m, k);
     }
-    List<double[]> parts = new ArrayList<>(shares.size());
+    List<StepSums> parts = new ArrayList<>(shares.size());
     at = 0;
     for (BatchChunk.Share sh : shares) {
-      double[] sums = new double[params.length];
+      StepSums sums = new StepSums(params.length);
       if (sh.rows > 0) {
         double[] gw = new double[dim * k];
         double[] gb = new double[k];
         double[] slice = Arrays.copyOfRange(g, at * k, (at + sh.rows) * k);
         LinearSoftmax.accumulateGradient(dim, k, sh.x, 0, sh.rows, slice, gw, gb);
-        System.arraycopy(gw, 0, sums, 0, gw.length);
-        System.arraycopy(gb, 0, sums, gw.length, k);
+        System.arraycopy(gw, 0, sums.gradient, 0, gw.length);
+        System.arraycopy(gb, 0, sums.gradient, gw.length, k);
       }
       parts.add(sums);
       at += sh.rows;
     }
-    double[] sums = sumInOrder(parts);
-    out[COUNT] = m;
-    out[LOSS] = result.loss();
-    out[EM_ITERATIONS] = result.iterations();
-    out[EM_SOLVES] = result.solved() ? 1 : 0;
-    System.arraycopy(sums, 0, out, HEADER, params.length);
+    StepSums sums = StepSums.sumInOrder(parts);
+    out.rows = m;
+    out.loss = result.loss();
+    out.solverIterations = result.iterations();
+    out.solves = result.solved() ? 1 : 0;
+    System.arraycopy(sums.gradient, 0, out.gradient, 0, params.length);
     return out;
   }
 
@@ -665,7 +625,7 @@ public final class CollisionTrainer {
    * its labelled rows, whatever the fraction of labelled rows.
    */
   static TrainingConfig perLabelledRow(TrainingConfig cfg, FeatureBlocks blocks) {
-    if (blocks.labelledRows == 0 || !SelfLabelingMethods.CLUSTERING.contains(cfg.method())) {
+    if (blocks.labelledRows == 0 || !cfg.method().clustering()) {
       return cfg;
     }
     return cfg.withSeedLabelWeight(
@@ -674,15 +634,14 @@ public final class CollisionTrainer {
 
   /**
    * A partition's share of a {@code fulldata} step: {@code σ} of its rows, {@code y} from the
-   * epoch's full-data solve (labelled rows fixed to their label), and
-   * {@code [count, Σ loss · count, 0, 0, ∂Σloss/∂W, ∂Σloss/∂b]} where the classifier's loss is
-   * the method's plus {@code seedLabelWeight · H(label, σ)} on labelled rows.
+   * epoch's full-data solve (labelled rows fixed to their label), and its rows, loss (mean times
+   * rows) and loss gradient, where the classifier's loss is the method's plus {@code seedLabelWeight · H(label, σ)} on labelled rows.
    */
-  private static double[] shareGradient(BatchChunk.Share sh, double[] w, double[] b, int dim,
+  private static StepSums shareGradient(BatchChunk.Share sh, double[] w, double[] b, int dim,
       TrainingConfig cfg, double seedWeight) {
     int k = cfg.k();
     int m = sh.rows;
-    double[] out = new double[HEADER + w.length];
+    StepSums out = new StepSums(w.length);
     if (m == 0) {
       return out;
     }
@@ -693,15 +652,15 @@ public final class CollisionTrainer {
     double[] y = sh.y.clone();
     BatchStep.Result step = BatchStep.run(cfg.objective(), seedWeight, z, m, k, sh.given,
         sh.fixed, false, sigma, y, g);
-    out[EM_ITERATIONS] = step.iterations();
-    out[EM_SOLVES] = step.solved() ? 1 : 0;
-    out[LOSS] = step.loss();
+    out.solverIterations = step.iterations();
+    out.solves = step.solved() ? 1 : 0;
+    out.loss = step.loss();
     double[] gw = new double[dim * k];
     double[] gb = new double[k];
     LinearSoftmax.accumulateGradient(dim, k, sh.x, 0, m, g, gw, gb);
-    out[COUNT] = m;
-    System.arraycopy(gw, 0, out, HEADER, gw.length);
-    System.arraycopy(gb, 0, out, HEADER + gw.length, k);
+    out.rows = m;
+    System.arraycopy(gw, 0, out.gradient, 0, gw.length);
+    System.arraycopy(gb, 0, out.gradient, gw.length, k);
     return out;
   }
 
@@ -792,11 +751,12 @@ public final class CollisionTrainer {
     // the start's column sums and mean H2 come from one pass (which also caches σ)
     JavaRDD<double[][]> y = start != null ? start : blocks.labelledRows == 0 ? sigma
         : sigma.zip(blocks.rdd).map(t -> withGivenLabels(t._1(), t._2(), k));
-    double[] stats = sumInOrder(sigma.zip(y).map(t -> labelStats(t._1(), t._2(), k, 0)).collect());
+    LabelSums stats = LabelSums.sumInOrder(
+        sigma.zip(y).map(t -> labelStats(t._1(), t._2(), k, 0)).collect());
     int it = 0;
     double maxChange = Double.POSITIVE_INFINITY;
     while (it < cfg.emMaxIter() && maxChange > cfg.emTol()) {
-      double[] colSums = Arrays.copyOfRange(stats, 3, 3 + k);
+      double[] colSums = stats.columnSums.clone();
       JavaRDD<double[][]> next = sigma.zip(y).zip(blocks.rdd).map(triple -> {
         double[][] s = triple._1()._1();
         double[][] prev = triple._1()._2();
@@ -812,19 +772,19 @@ public final class CollisionTrainer {
       });
       cutLineage(jsc, next);
       JavaRDD<double[][]> prevY = y;
-      stats = sumInOrder(sigma.zip(next).zip(prevY).map(t -> labelStats(t._1()._1(), t._1()._2(), k,
-          maxAbsDiff(t._1()._2(), t._2()))).collect(), true);
+      stats = LabelSums.sumInOrder(sigma.zip(next).zip(prevY).map(t -> labelStats(t._1()._1(),
+          t._1()._2(), k, maxAbsDiff(t._1()._2(), t._2()))).collect());
       if (prevY != sigma) {
         release(jsc, prevY);
       }
       y = next;
-      maxChange = stats[2];
+      maxChange = stats.maxChange;
       it++;
     }
-    double meanH2 = stats[1] / n;
+    double meanH2 = stats.collision / n;
     double[] mean = new double[k];
     for (int c = 0; c < k; c++) {
-      mean[c] = stats[3 + c] / n;
+      mean[c] = stats.columnSums[c] / n;
     }
     double loss = meanH2 + (cfg.lambda() == 0 ? 0 : cfg.lambda() * SelfLabelingLoss.klUniformTo(mean));
     sigma.unpersist(false);
@@ -883,18 +843,16 @@ public final class CollisionTrainer {
     return out;
   }
 
-  /** {@code [rows, Σ H2(y_i, σ_i), maxChange, Σ_i y_i1 .. Σ_i y_iK]} of a partition. */
-  private static double[] labelStats(double[][] sigma, double[][] y, int k, double maxChange) {
-    double[] out = new double[3 + k];
-    double[] sums = new double[k];
+  /** A partition's {@link LabelSums}. */
+  private static LabelSums labelStats(double[][] sigma, double[][] y, int k, double maxChange) {
+    LabelSums out = new LabelSums(k);
     for (int j = 0; j < sigma.length; j++) {
       int rows = sigma[j].length / k;
-      out[0] += rows;
-      out[1] += SelfLabelingLoss.meanCollision(sigma[j], y[j], rows, k) * rows;
-      PseudoLabelEm.addColumnSums(y[j], rows, k, sums);
+      out.rows += rows;
+      out.collision += SelfLabelingLoss.meanCollision(sigma[j], y[j], rows, k) * rows;
+      PseudoLabelEm.addColumnSums(y[j], rows, k, out.columnSums);
     }
-    out[2] = maxChange;
-    System.arraycopy(sums, 0, out, 3, k);
+    out.maxChange = maxChange;
     return out;
   }
 
@@ -935,17 +893,13 @@ public final class CollisionTrainer {
     return sizes;
   }
 
+  /** Element-wise sum in list (= partition) order. */
   private static double[] sumInOrder(List<double[]> parts) {
-    return sumInOrder(parts, false);
-  }
-
-  /** Element-wise sum in list (= partition) order; index 2 is a maximum when {@code maxAtTwo}. */
-  private static double[] sumInOrder(List<double[]> parts, boolean maxAtTwo) {
     double[] total = parts.get(0).clone();
     for (int p = 1; p < parts.size(); p++) {
       double[] a = parts.get(p);
       for (int j = 0; j < total.length; j++) {
-        total[j] = maxAtTwo && j == 2 ? Math.max(total[j], a[j]) : total[j] + a[j];
+        total[j] += a[j];
       }
     }
     return total;

@@ -44,6 +44,7 @@ public final class KryoRegistration implements KryoRegistrator {
       "org.ccespark.spark.PartitionData$Info",
       "org.ccespark.spark.BatchChunk$Share",
       "[Lorg.ccespark.spark.BatchChunk$Share;",
+      "org.ccespark.spark.LabelSums",
       "org.ccespark.math.ExactPseudoLabels$Partial",
       "org.ccespark.data.ImageFrames$Item",
       "[Lorg.ccespark.data.ImageFrames$Item;",

@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDataset;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.selflabel.Method;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,7 +172,7 @@ class DeepClusteringTrainerTest {
   void everyMethodTrainsTheNetwork(String method) {
     try (DeepNetwork net = smallCnn(7)) {
       byte[] before = bytes(net);
-      DeepSettings s = new DeepSettings(method, SelfLabelingMethods.defaultLambda(method), 200,
+      DeepSettings s = new DeepSettings(method, Method.of(method).defaultLambda(), 200,
           1e-4, 2, 128, 0.5, 1e-3, 1e-3, 0.01, 2.0, 7);
       List<DeepClusteringTrainer.EpochStats> h = trainer(net, s).train(first512, null, null,
           null, false, null);

@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import java.nio.file.Path;
-import org.ccespark.selflabel.SelfLabelingMethods;
+import org.ccespark.math.Optimizer;
+import org.ccespark.selflabel.Method;
+import org.ccespark.selflabel.Schedule;
 import org.ccespark.spark.TrainingConfig;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,7 @@ class CollisionClusteringParamsTest {
     assertEquals(1.0, est.setMethod("migd").getLambda());
     assertEquals(25.0, est.setMethod("sela").trainingConfig().lambda());
     assertEquals(7.0, est.setLambda(7).getLambda());
-    assertEquals("sela", est.trainingConfig().method());
+    assertEquals(Method.SELA, est.trainingConfig().method());
   }
 
   /** The one value of lambda as every reader of params sees it. */
@@ -84,7 +86,7 @@ class CollisionClusteringParamsTest {
   @MethodSource("allMethods")
   void lambdaHasOneValueForEveryMethod(String method, @TempDir Path tmp) throws Exception {
     SharedSpark.session(); // for save and load
-    double expected = SelfLabelingMethods.defaultLambda(method);
+    double expected = Method.of(method).defaultLambda();
     CollisionClustering byName = new CollisionClustering();
     byName.explainParams(); // reads every param before the change
     assertLambdaEverywhere(expected, byName.setMethod(method), "setMethod");
@@ -214,8 +216,8 @@ class CollisionClusteringParamsTest {
         .setMomentum(0.9).setEmMaxIter(7).setEmTol(1e-4).setSeed(42).setSchedule("fulldata")
         .setSolver("squarem").setInit("random").setNumRestarts(3).setTemperature(5)
         .trainingConfig();
-    assertEquals(new TrainingConfig(4, 2.5, 3, 64, 0.01, 0.5, "adam", 0.9, 7, 1e-4, 42L,
-        "fulldata", "cce", TrainingConfig.DEFAULT_PGD_STEP_SIZE,
+    assertEquals(new TrainingConfig(4, 2.5, 3, 64, 0.01, 0.5, Optimizer.Kind.ADAM, 0.9, 7, 1e-4,
+        42L, Schedule.FULLDATA, Method.CCE, TrainingConfig.DEFAULT_PGD_STEP_SIZE,
         TrainingConfig.DEFAULT_SEED_LABEL_WEIGHT, "squarem", "random", 3, 5.0), cfg);
   }
 }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /** Figure 2's supervised training on soft targets, on three Gaussian blobs (train 300, test 150). */
 class SoftTargetClassificationTest {
   /** Full-batch steps, enough of them for small features: 60 epochs of one batch, step 1. */
-  private static final TrainingConfig SETTINGS = new TrainingConfig(3, 0, 60, 300, 1.0, 0.001,
-      "sgd", 0, 1, 1, 1L, "minibatch");
+  private static final TrainingConfig SETTINGS = TrainingConfig.builder().k(3).lambda(0)
+      .epochs(60).batchSize(300).stepSize(1.0).weightDecay(0.001).optimizer("sgd").momentum(0)
+      .emMaxIter(1).emTol(1).seed(1L).schedule("minibatch").build();
 
   private static Dataset<Row> blobs(int n, long seed) {
     Random rnd = new Random(seed);

@@ -357,18 +357,34 @@ class SelfLabelingObjectivesTest {
 
   @Test
   void methodsHaveDefaultsSchedulesAndClearErrors() {
-    assertEquals(List.of("cce", "cce-pgd", "sela", "miadm", "migd"), SelfLabelingMethods.CLUSTERING);
-    assertEquals(100, SelfLabelingMethods.defaultLambda("cce"));
-    assertEquals(25, SelfLabelingMethods.defaultLambda("sela"));
-    assertEquals(1, SelfLabelingMethods.defaultLambda("miadm"));
-    assertEquals(List.of("minibatch", "fulldata"), SelfLabelingMethods.schedules("cce"));
-    SelfLabelingMethods.checkSchedule("cce", "fulldata");
+    assertEquals(List.of("cce", "cce-pgd", "sela", "miadm", "migd"), Method.clusteringNames());
+    assertEquals(List.of("cce", "cce-pgd", "sela", "miadm", "migd", "supervised-collision",
+        "supervised-shannon"), Method.names());
+    assertEquals(100, Method.of("cce").defaultLambda());
+    assertEquals(100, Method.of("cce-pgd").defaultLambda());
+    assertEquals(25, Method.of("sela").defaultLambda());
+    assertEquals(1, Method.of("miadm").defaultLambda());
+    assertEquals(1, Method.of("migd").defaultLambda());
+    assertEquals(0, Method.of("supervised-shannon").defaultLambda());
+    assertEquals("cce, cce-pgd 100; sela 25; miadm, migd 1", Method.defaultLambdas());
+    assertTrue(Method.SUPERVISED_COLLISION.supervised() && !Method.CCE.supervised());
+    assertEquals("cce-pgd", Method.CCE_PGD.toString());
+    assertEquals(List.of(Schedule.MINIBATCH, Schedule.FULLDATA), Method.of("cce").schedules());
+    assertEquals(List.of("minibatch", "fulldata"), Schedule.names());
+    Method.CCE.checkSchedule(Schedule.of("fulldata"));
     assertEquals("method 'sela' supports schedule minibatch only, not 'fulldata'",
         assertThrows(IllegalArgumentException.class,
-            () -> SelfLabelingMethods.checkSchedule("sela", "fulldata")).getMessage());
+            () -> Method.SELA.checkSchedule(Schedule.FULLDATA)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> SelfLabelingMethods.create("dec", 1, 1, 1, 1)).getMessage().contains("unknown method 'dec'"));
-    assertTrue(SelfLabelingMethods.create("miadm", 1, 1, 1, 1) instanceof Miadm);
+        () -> Method.of("dec")).getMessage().contains("unknown method 'dec'"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> Schedule.of("daily")).getMessage().contains("unknown schedule 'daily'"));
+    assertTrue(Method.of("miadm").objective(1, 1, 1, 1) instanceof Miadm);
+    assertTrue(Method.CCE.objective(1, 1, 1, 1) instanceof CollisionEm);
+    assertTrue(Method.CCE_PGD.objective(1, 1, 1, 1) instanceof CollisionPgd);
+    assertTrue(Method.SELA.objective(1, 1, 1, 1) instanceof Sela);
+    assertTrue(Method.MIGD.objective(1, 1, 1, 1) instanceof Migd);
+    assertTrue(Method.SUPERVISED_SHANNON.objective(0, 1, 1, 1) instanceof SupervisedTargets);
   }
 
   /**

@@ -50,16 +50,15 @@ class CollisionTrainerTest {
   }
 
   private static TrainingConfig config(int k, String schedule, int epochs, int batchSize, int emMaxIter) {
-    return new TrainingConfig(k, 100, epochs, batchSize, 0.1, 0.01, "sgd", 0, emMaxIter, 1e-5, 7L, schedule);
+    return TrainingConfig.builder().k(k).lambda(100).epochs(epochs).batchSize(batchSize)
+        .stepSize(0.1).weightDecay(0.01).optimizer("sgd").momentum(0).emMaxIter(emMaxIter)
+        .emTol(1e-5).seed(7L).schedule(schedule).build();
   }
 
   /** {@link #config} with the paper's plain EM as solver. */
   private static TrainingConfig emConfig(int k, String schedule, int epochs, int batchSize,
       int emMaxIter) {
-    TrainingConfig c = config(k, schedule, epochs, batchSize, emMaxIter);
-    return new TrainingConfig(c.k(), c.lambda(), c.epochs(), c.batchSize(), c.stepSize(),
-        c.weightDecay(), c.optimizer(), c.momentum(), c.emMaxIter(), c.emTol(), c.seed(),
-        c.schedule(), c.method(), c.pgdStepSize(), c.seedLabelWeight(), "em");
+    return config(k, schedule, epochs, batchSize, emMaxIter).toBuilder().solver("em").build();
   }
 
   /** One full-data solve over 3 partitions, its labels per block, and σ of all rows in order. */
@@ -263,11 +262,8 @@ class CollisionTrainerTest {
   @Test
   void temperatureTrainsTheSofterClassifierAndEndsAtOne() {
     TrainingConfig plain = config(3, "minibatch", 3, 1000, 200);
-    TrainingConfig cfg = new TrainingConfig(plain.k(), plain.lambda(), plain.epochs(),
-        plain.batchSize(), plain.stepSize(), plain.weightDecay(), plain.optimizer(),
-        plain.momentum(), plain.emMaxIter(), plain.emTol(), plain.seed(), plain.schedule(),
-        plain.method(), plain.pgdStepSize(), plain.seedLabelWeight(), plain.solver(),
-        TrainingConfig.PAPER_INIT, 1, 9.0);
+    TrainingConfig cfg = plain.toBuilder().init(TrainingConfig.PAPER_INIT).restarts(1)
+        .temperature(9.0).build();
     assertEquals(9.0, cfg.temperatureAt(0), 1e-12);
     assertEquals(3.0, cfg.temperatureAt(1), 1e-12);
     assertEquals(1.0, cfg.temperatureAt(2), 0);
@@ -293,10 +289,13 @@ class CollisionTrainerTest {
   @Test
   void labelStatsCountRowsByArgmaxAndMixedRows() {
     double[] y = {1, 0, 0, /* */ 0.3, 0.7, 0, /* */ 0, 0.005, 0.995, /* */ 0.5, 0.5, 0};
-    double[] stats = new double[7];
-    CollisionTrainer.addLabelStats(y, 4, 3, stats);
+    PseudoLabelShares stats = new PseudoLabelShares(3);
+    stats.add(y, 4, 3);
     // by argmax (ties go to the first), mass per class, rows whose largest entry is below 0.99
-    assertArrayEquals(new double[] {2, 1, 1, 1.8, 1.205, 0.995, 2}, stats, 1e-12);
+    assertArrayEquals(new double[] {2, 1, 1}, stats.byArgmax, 1e-12);
+    assertArrayEquals(new double[] {1.8, 1.205, 0.995}, stats.mass, 1e-12);
+    assertEquals(2, stats.mixed, 1e-12);
+    assertTrue(stats.any() && !new PseudoLabelShares(3).any());
   }
 
   /**

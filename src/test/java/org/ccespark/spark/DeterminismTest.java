@@ -69,7 +69,9 @@ class DeterminismTest {
   }
 
   private static TrainingConfig config(String schedule, long seed) {
-    return new TrainingConfig(K, 100, 2, 100, 0.1, 0.001, "sgd", 0, 8, 1e-9, seed, schedule);
+    return TrainingConfig.builder().k(K).lambda(100).epochs(2).batchSize(100).stepSize(0.1)
+        .weightDecay(0.001).optimizer("sgd").momentum(0).emMaxIter(8).emTol(1e-9).seed(seed)
+        .schedule(schedule).build();
   }
 
   private static double accuracy(TrainingResult result, double[][] rows) {

@@ -58,8 +58,9 @@ class TrainingCheckpointTest {
 
   private static TrainingConfig config(String schedule, String optimizer, double momentum,
       double stepSize) {
-    return new TrainingConfig(3, 100, 5, 40, stepSize, 0.01, optimizer, momentum, 20, 1e-5, 11L,
-        schedule);
+    return TrainingConfig.builder().k(3).lambda(100).epochs(5).batchSize(40).stepSize(stepSize)
+        .weightDecay(0.01).optimizer(optimizer).momentum(momentum).emMaxIter(20).emTol(1e-5)
+        .seed(11L).schedule(schedule).build();
   }
 
   private static void assertSameFit(TrainingResult expected, TrainingResult actual) {
