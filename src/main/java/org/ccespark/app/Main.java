@@ -139,7 +139,7 @@ public final class Main {
     } else if (command == DemoCommand.COMMAND) {
       new DemoCommand(parsed, out).run();
     } else if (command == ExperimentCommand.COMMAND) {
-      new ExperimentCommand(parsed, out).run();
+      ExperimentCommand.execute(parsed, out);
     } else if (command == ConvertCommand.COMMAND) {
       new ConvertCommand(parsed, out).run();
     } else if (command == ExtractCommand.COMMAND) {
