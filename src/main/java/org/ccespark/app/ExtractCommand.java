@@ -21,6 +21,7 @@ import org.ccespark.data.ImageInputs;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.deep.DeepClusteringTrainer;
+import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.DeepModel;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.TrainingImages;

@@ -32,6 +32,7 @@ import org.ccespark.data.ImageFrames;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.deep.DeepClusteringTrainer;
+import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.DeepModel;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.DeepSettings;

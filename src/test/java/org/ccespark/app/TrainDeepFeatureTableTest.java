@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.TrainingImages;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
