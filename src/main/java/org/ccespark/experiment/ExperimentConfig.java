@@ -5,25 +5,40 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.spark.ml.param.Params;
-import org.ccespark.data.PcaFeatures;
 import org.ccespark.data.SettingException;
 import org.ccespark.experiment.Sections.DatasetSpec;
 
 /**
  * The configuration of one experiment: a Java properties file, every key documented in
  * {@link ConfigKeys} (and in docs/experiments.md), read into typed sections and validated on load
- * with errors naming the file and key. Nothing here touches Spark or data; {@link ExperimentPlan}
- * says what to run.
+ * with errors naming the file and key ({@link ConfigParser}). Nothing here touches Spark or data;
+ * {@link ExperimentPlan} says what to run.
+ *
+ * @param file the file read
+ * @param title the title of the tables and figures
+ * @param outputs what to produce, among {@link #OUTPUTS}
+ * @param datasets every dataset to load: those of {@code datasets}, then those only in
+ *     {@code semi.datasets} or {@code figure2.*}
+ * @param clusteringDatasets the names of the {@code datasets} key: the clustering tables' datasets
+ * @param methods the methods
+ * @param seeds reported seeds are 1..seeds
+ * @param restarts fits per reported run
+ * @param params fixed params per method: param name to its text
+ * @param tuning the tuning grids and settings
+ * @param table1 Table 1's settings
+ * @param semi Table 5's settings
+ * @param figure2 Figure 2's settings
+ * @param asMap the file's properties, sorted, for the output
  */
-public final class ExperimentConfig {
+public record ExperimentConfig(Path file, String title, List<String> outputs,
+    List<DatasetSpec> datasets, List<String> clusteringDatasets, List<String> methods, int seeds,
+    int restarts, Map<String, Map<String, String>> params, Sections.Tuning tuning,
+    Sections.Table1 table1, Sections.Semi semi, Sections.Figure2 figure2,
+    Map<String, String> asMap) {
   /** Outputs an experiment can produce, in the order they are made. */
   public static final List<String> OUTPUTS = List.of("table2", "table6", "table5", "table1",
       "figure1", "figure2", "loss", "sizes", "confusion");
@@ -33,19 +48,15 @@ public final class ExperimentConfig {
   /** What an unknown key's error points to. */
   static final String HELP = "cce experiment --help";
 
-  private final ConfigReader in;
-  private final String title;
-  private final List<String> outputs;
-  private final List<String> methods;
-  private final int seeds;
-  private final int restarts;
-  private final List<String> clusteringDatasets;
-  private final List<DatasetSpec> datasets = new ArrayList<>();
-  private final Map<String, Map<String, String>> params = new LinkedHashMap<>();
-  private final Sections.Tuning tuning;
-  private final Sections.Table1 table1;
-  private final Sections.Semi semi;
-  private final Sections.Figure2 figure2;
+  /** The lists and maps are copied: the configuration is immutable. */
+  public ExperimentConfig {
+    outputs = List.copyOf(outputs);
+    datasets = List.copyOf(datasets);
+    clusteringDatasets = List.copyOf(clusteringDatasets);
+    methods = List.copyOf(methods);
+    params = java.util.Collections.unmodifiableMap(params);
+    asMap = java.util.Collections.unmodifiableMap(asMap);
+  }
 
   /**
    * Reads and checks a configuration file against the methods of this build.
@@ -72,291 +83,6 @@ public final class ExperimentConfig {
     } catch (IOException | IllegalArgumentException e) {
       throw new SettingException("--config " + file + ": cannot read it: " + e.getMessage());
     }
-    return new ExperimentConfig(new ConfigReader(file, p), catalog);
-  }
-
-  private ExperimentConfig(ConfigReader in, Methods.Catalog catalog) {
-    this.in = in;
-    title = in.string("title", in.file().getFileName().toString()
-        .replaceFirst("\\.properties$", ""));
-    outputs = in.choices("outputs", List.of("table2", "figure1", "loss", "sizes", "confusion"),
-        OUTPUTS);
-    methods = in.choices("methods", List.of("cce", Methods.KMEANS), catalog.methods());
-    seeds = in.integer("seeds", 6, 1);
-    restarts = in.integer("restarts", 1, 1);
-    clusteringDatasets = List.copyOf(in.list("datasets", List.of()));
-    readDatasets();
-    Map<String, Map<String, List<String>>> grids = readParamsAndGrids(catalog);
-    tuning = readTuning(grids);
-    table1 = new Sections.Table1(in.ints("table1.k", new int[] {2, 20, 200}, 2),
-        in.integer("table1.block", 250, 1), in.number("table1.lambda", 100, 0),
-        in.number("table1.tol", 1e-5, Double.MIN_VALUE), in.integer("table1.reps", 3, 1),
-        in.number("table1.budget", 10, 0));
-    semi = readSemi();
-    figure2 = readFigure2(catalog);
-    in.checkAllUsed(HELP);
-  }
-
-  /** {@code datasets}: each described by its {@code dataset.NAME.*} keys. */
-  private void readDatasets() {
-    boolean clustering = outputs.stream().anyMatch(CLUSTERING_OUTPUTS::contains);
-    if ((clustering || outputs.contains("table5")) && clusteringDatasets.isEmpty()
-        && !in.has("semi.datasets")) {
-      throw in.error("datasets", "is required by outputs " + outputs);
-    }
-    for (String d : clusteringDatasets) {
-      datasets.add(dataset(d));
-    }
-    if (outputs.contains("table6") && !(methods.contains("cce") && methods.contains("cce-pgd"))) {
-      throw in.error("outputs", "table6 compares methods cce-pgd and cce: add both to methods");
-    }
-  }
-
-  /** {@code params.METHOD.PARAM} into {@link #params}; returns the {@code tune.METHOD.PARAM} grids. */
-  private Map<String, Map<String, List<String>>> readParamsAndGrids(Methods.Catalog catalog) {
-    Map<String, Map<String, List<String>>> grids = new LinkedHashMap<>();
-    for (String m : methods) {
-      params.put(m, new LinkedHashMap<>());
-      grids.put(m, new LinkedHashMap<>());
-    }
-    for (String key : in.keys()) {
-      boolean fixed = key.startsWith("params.");
-      if (!fixed && !(key.startsWith("tune.") && key.split("\\.").length == 3)) {
-        continue;
-      }
-      String text = in.raw(key);
-      String[] parts = key.split("\\.", 3);
-      if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
-        throw in.error(key, "expected " + (fixed ? "params" : "tune") + ".METHOD.PARAM");
-      }
-      String method = parts[1];
-      if (!methods.contains(method)) {
-        throw in.error(key, "method '" + method + "' is not in methods " + methods);
-      }
-      Params estimator = catalog.estimator(method);
-      if (estimator == null) {
-        throw in.error(key, "method '" + method + "' takes no params (it runs with its defaults)");
-      }
-      List<String> values = fixed ? List.of(text.trim()) : in.list(key, List.of());
-      if (values.isEmpty()) {
-        throw in.error(key, "needs at least one value");
-      }
-      for (String v : values) {
-        EstimatorParams.set(estimator, parts[2], v, key);
-      }
-      if (fixed) {
-        params.get(method).put(parts[2], values.get(0));
-      } else {
-        grids.get(method).put(parts[2], values);
-      }
-    }
-    for (String m : methods) {
-      for (String p : grids.get(m).keySet()) {
-        if (params.get(m).containsKey(p)) {
-          throw in.error("tune." + m + "." + p, "is also fixed by params." + m + "." + p);
-        }
-      }
-    }
-    return grids;
-  }
-
-  /** {@code tune.*}: every tuned method gets the same budget of grid points. */
-  private Sections.Tuning readTuning(Map<String, Map<String, List<String>>> grids) {
-    Integer budgetKey = in.optionalInteger("tune.budget", 1);
-    Sections.Tuning sizes = new Sections.Tuning(grids, 0, budgetKey, "acc", null);
-    int budget = -1;
-    String first = null;
-    for (String m : methods) {
-      int size = sizes.gridSize(m);
-      if (!sizes.tunes(m)) {
-        continue;
-      }
-      if (budgetKey != null) {
-        if (size < budgetKey) {
-          throw in.error("tune." + m, "has " + size + " grid points, fewer than tune.budget = "
-              + budgetKey + ": give every tuned method the same budget");
-        }
-        budget = budgetKey;
-        continue;
-      }
-      if (budget >= 0 && size != budget) {
-        throw in.error("tune." + m, "has " + size + " grid points, tune." + first + " has "
-            + budget + ": give every tuned method the same budget (or set tune.budget)");
-      }
-      budget = size;
-      first = m;
-    }
-    long seed = in.longValue("tune.seed", 0);
-    if (seed >= 1 && seed <= seeds && budget > 0) {
-      throw in.error("tune.seed", "must not be a reported seed (1.." + seeds + ")");
-    }
-    String metric = in.choices("tune.metric", List.of("acc"), List.of("acc", "nmi", "ari"))
-        .get(0);
-    return new Sections.Tuning(grids, seed, budgetKey, metric,
-        in.optionalInteger("tune.sample", 2));
-  }
-
-  /** {@code semi.*}: Table 5; its datasets not in {@code datasets} are added. */
-  private Sections.Semi readSemi() {
-    List<String> semiDatasets = in.list("semi.datasets", clusteringDatasets);
-    List<String> semiDefault = methods.stream().filter(m -> !m.equals(Methods.KMEANS)).toList();
-    Sections.Semi s = new Sections.Semi(semiDatasets, in.choices("semi.methods", semiDefault,
-        methods), in.unitValues("semi.fractions", new double[] {0.1, 0.05, 0.01}, false),
-        in.integer("semi.seeds", seeds, 1));
-    if (outputs.contains("table5")) {
-      if (s.datasets().isEmpty()) {
-        throw in.error("semi.datasets", "is required by table5");
-      }
-      if (s.methods().contains(Methods.KMEANS)) {
-        throw in.error("semi.methods", "K-means has no semi-supervised mode");
-      }
-      if (s.methods().isEmpty()) {
-        throw in.error("semi.methods", "is required by table5");
-      }
-      for (String d : s.datasets()) {
-        addDataset(d);
-      }
-    }
-    return s;
-  }
-
-  /** {@code figure2.*}: its datasets not yet listed are added. */
-  private Sections.Figure2 readFigure2(Methods.Catalog catalog) {
-    String train = in.string("figure2.train", null);
-    String test = in.string("figure2.test", null);
-    double[] etas = in.unitValues("figure2.etas",
-        new double[] {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, true);
-    int figureSeeds = in.integer("figure2.seeds", seeds, 1);
-    boolean wanted = outputs.contains("figure2");
-    if (wanted) {
-      if (train == null || test == null) {
-        throw in.error(train == null ? "figure2.train" : "figure2.test", "is required by"
-            + " figure2");
-      }
-      for (String m : Methods.FIGURE2_METHODS) {
-        try {
-          catalog.estimator(m);
-        } catch (IllegalArgumentException e) {
-          throw in.error("outputs", "figure2 needs the estimator's method " + m + ", which this"
-              + " build lacks");
-        }
-      }
-      addDataset(train);
-      addDataset(test);
-    }
-    Map<String, String> figureParams = new LinkedHashMap<>();
-    for (String key : in.keys()) {
-      if (key.startsWith("figure2.param.")) {
-        String value = in.raw(key);
-        String param = key.substring("figure2.param.".length());
-        if (wanted) {
-          for (String m : Methods.FIGURE2_METHODS) {
-            EstimatorParams.set(catalog.estimator(m), param, value, key);
-          }
-        }
-        figureParams.put(param, value.trim());
-      }
-    }
-    return new Sections.Figure2(train, test, etas, figureSeeds, figureParams);
-  }
-
-  private void addDataset(String name) {
-    if (datasets.stream().noneMatch(x -> x.name().equals(name))) {
-      datasets.add(dataset(name));
-    }
-  }
-
-  private DatasetSpec dataset(String name) {
-    String prefix = "dataset." + name + ".";
-    String path = in.has(prefix + "path") ? in.string(prefix + "path", null) : null;
-    String format = in.string(prefix + "format", "auto").toLowerCase(Locale.ROOT);
-    String labelCol = in.string(prefix + "label-col", "label");
-    String featuresCol = in.string(prefix + "features-col", "features");
-    if (path == null) {
-      for (String k : List.of("format", "label-col", "features-col")) {
-        if (in.has(prefix + k)) {
-          throw in.error(prefix + k, "applies only with " + prefix + "path");
-        }
-      }
-    }
-    Integer sample = in.optionalInteger(prefix + "sample", 2);
-    Integer k = in.optionalInteger(prefix + "k", 2);
-    PcaFeatures.Spec features;
-    try {
-      features = PcaFeatures.parse(in.string(prefix + "features", "raw"));
-    } catch (IllegalArgumentException e) {
-      throw in.error(prefix + "features", e.getMessage());
-    }
-    return new DatasetSpec(name, path, format, labelCol, featuresCol, sample, k, features);
-  }
-
-  /** @return the file read */
-  public Path file() {
-    return in.file();
-  }
-
-  /** @return the title of the tables and figures */
-  public String title() {
-    return title;
-  }
-
-  /** @return what to produce, among {@link #OUTPUTS} */
-  public List<String> outputs() {
-    return outputs;
-  }
-
-  /** @return every dataset to load: those of {@code datasets}, then those only in semi/figure2 */
-  public List<DatasetSpec> datasets() {
-    return List.copyOf(datasets);
-  }
-
-  /** @return the names of the {@code datasets} key: the datasets of the clustering tables */
-  public List<String> clusteringDatasets() {
-    return clusteringDatasets;
-  }
-
-  /** @return the methods */
-  public List<String> methods() {
-    return methods;
-  }
-
-  /** @return reported seeds are 1..seeds */
-  public int seeds() {
-    return seeds;
-  }
-
-  /** @return fits per reported run */
-  public int restarts() {
-    return restarts;
-  }
-
-  /** @return fixed params per method: param name to its text */
-  public Map<String, Map<String, String>> params() {
-    return params;
-  }
-
-  /** @return the tuning grids and settings */
-  public Sections.Tuning tuning() {
-    return tuning;
-  }
-
-  /** @return Table 1's settings */
-  public Sections.Table1 table1() {
-    return table1;
-  }
-
-  /** @return Table 5's settings */
-  public Sections.Semi semi() {
-    return semi;
-  }
-
-  /** @return Figure 2's settings */
-  public Sections.Figure2 figure2() {
-    return figure2;
-  }
-
-  /** @return the file's properties, sorted, for the output */
-  public Map<String, String> asMap() {
-    return in.asMap();
+    return ConfigParser.parse(new ConfigReader(file, p), catalog);
   }
 }
