@@ -1,7 +1,6 @@
 package org.ccespark.app;
 
 import static org.ccespark.app.InProcess.run;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
