@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.data.ImageShape;
+import org.ccespark.data.PixelInput;
 import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.TrainingImages;
 import org.ccespark.testing.SharedSpark;
@@ -114,9 +116,9 @@ class TrainDeepFeatureTableTest {
     Files.writeString(csv, "id,label,s0,s1,s2,s3,s4,s5\n"
         + "first,4,0.1,0.2,0.3,0.4,0.5,0.6\n"
         + "second,,1,0,0.5,0.25,0.75,0\n");
-    try (DeepInput in = DeepInput.open(SharedSpark.session(), csv.toString(),
-        ImageFrames.Selection.ALL, new DeepInput.Options("auto", 0, 0,
-            DeepInput.parseShape("3,1,2"), null, null), null)) {
+    try (DeepInput in = DeepInput.open(PixelInput.open(SharedSpark.session(), csv.toString(),
+        ImageFrames.Selection.ALL, new PixelInput.Options("auto", 0, 0,
+            ImageShape.parse("3,1,2", "--image-shape"), null, null), null))) {
       TrainingImages images = in.images();
       assertEquals(2, images.size());
       assertEquals(6, images.floatsPerImage());

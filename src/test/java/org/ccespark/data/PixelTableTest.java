@@ -25,9 +25,9 @@ class PixelTableTest {
         + "first,4,0.1,0.2,0.3,0.4,0.5,0.6\n"
         + "second,,1,0,0.5,0.25,0.75,0\n");
     PixelTable t = PixelTable.read(SharedSpark.session(), csv.toString(),
-        ImageFrames.Selection.ALL, "auto", null, null, PixelTable.ImageShape.parse("3,1,2", "s"));
+        ImageFrames.Selection.ALL, "auto", null, null, ImageShape.parse("3,1,2", "s"));
     assertEquals(2, t.size());
-    assertEquals(new PixelTable.ImageShape(3, 1, 2), t.shape());
+    assertEquals(new ImageShape(3, 1, 2), t.shape());
     assertArrayEquals(new float[] {0.1f, 0.4f, 0.2f, 0.5f, 0.3f, 0.6f,
         1f, 0.25f, 0f, 0.75f, 0.5f, 0f}, t.pixels());
     assertArrayEquals(new int[] {4, -1}, t.labels());
@@ -45,13 +45,13 @@ class PixelTableTest {
     assertTrue(none.getMessage().contains("not a standard image size"), none.getMessage());
     SettingException wrong = assertThrows(SettingException.class, () -> PixelTable.read(
         SharedSpark.session(), csv.toString(), ImageFrames.Selection.ALL, "auto", null, null,
-        new PixelTable.ImageShape(1, 28, 28)));
+        new ImageShape(1, 28, 28)));
     assertTrue(wrong.getMessage().contains("Image shape (1, 28, 28) has 784 values"),
         wrong.getMessage());
-    assertEquals(new PixelTable.ImageShape(1, 28, 28), PixelTable.STANDARD_SHAPES.get(784));
+    assertEquals(new ImageShape(1, 28, 28), PixelTable.STANDARD_SHAPES.get(784));
     for (String bad : new String[] {"2,4,4", "3,0,4", "3,4", "a,b,c"}) {
       SettingException e = assertThrows(SettingException.class,
-          () -> PixelTable.ImageShape.parse(bad, "--image-shape"));
+          () -> ImageShape.parse(bad, "--image-shape"));
       assertTrue(e.getMessage().startsWith("--image-shape expects C,H,W"), e.getMessage());
     }
     assertTrue(PixelTable.isTable(csv.toString(), "auto"));
@@ -65,7 +65,7 @@ class PixelTableTest {
     Files.writeString(csv, "label,s0,s1\n1,0,0.5\n2,0,2\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PixelTable.read(SharedSpark.session(), csv.toString(), ImageFrames.Selection.ALL,
-            "auto", null, null, new PixelTable.ImageShape(1, 1, 2)));
+            "auto", null, null, new ImageShape(1, 1, 2)));
     assertTrue(e.getMessage().startsWith("Row 1 of"), e.getMessage());
   }
 }
