@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.Option;
 import org.ccespark.app.CommandLine.Parsed;
@@ -77,7 +78,7 @@ final class ExperimentCommand {
   private static void execute(ExperimentRequest request, PrintStream out) {
     ExperimentConfig cfg = ExperimentConfig.load(request.config());
     Experiment experiment = new Experiment(cfg, out);
-    var spark = Main.session();
+    SparkSession spark = Main.session();
     List<OutputDir.Other> inputs = new ArrayList<>(List.of(
         OutputDir.Other.text("--config", request.config().toString())));
     for (Sections.DatasetSpec d : cfg.datasets()) {
