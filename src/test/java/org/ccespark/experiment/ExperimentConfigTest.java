@@ -131,5 +131,12 @@ class ExperimentConfigTest {
     }
     assertEquals(new PcaFeatures.Spec(50, PcaFeatures.Scaling.NONE),
         pca.datasets().get(0).features());
+    // every experiment configuration shipped loads and plans (deep-*.properties are train-deep's)
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of("conf/experiments"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".properties")
+          && !f.getFileName().toString().startsWith("deep-")).toList()) {
+        assertTrue(ExperimentPlan.of(ExperimentConfig.load(f)).totalRuns() >= 0, f.toString());
+      }
+    }
   }
 }
