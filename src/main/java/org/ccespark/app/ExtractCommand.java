@@ -18,9 +18,11 @@ import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.ImageFrames;
 import org.ccespark.data.ImageInputs;
+import org.ccespark.data.PixelInput;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.deep.DeepClusteringTrainer;
+import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.DeepModel;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.TrainingImages;
@@ -262,7 +264,7 @@ final class ExtractCommand {
       out.printf("reading %s (format %s); model %s, on the driver, batch %d%n", input, format,
           modelDir, batch);
       NetworkFeatures f = networkFeatures(spark, modelDir, input, format, device, batch);
-      String prefix = DeepInput.isTable(input, format) ? null
+      String prefix = PixelInput.isTable(input, format) ? null
           : ImageInputs.pathPrefix(spark.sparkContext().hadoopConfiguration(), input, format);
       withPath(f.rows(), prefix).write().mode(SaveMode.Append).parquet(dir.root());
       int d = f.dimension();
@@ -328,8 +330,8 @@ final class ExtractCommand {
   static NetworkFeatures networkFeatures(SparkSession spark, Path modelDir, String input,
       String format, String device, int batch) {
     DeepModel model = DeepModel.read(modelDir);
-    try (DeepInput in = DeepInput.open(spark, input, ImageFrames.Selection.ALL,
-            new DeepInput.Options(format, 0, 0, null, null, null), model.imageShape());
+    try (DeepInput in = DeepInput.open(PixelInput.open(spark, input, ImageFrames.Selection.ALL,
+            PixelInput.Options.of(format), DeepInput.imageShape(model.imageShape())));
         DeepNetwork net = model.load(modelDir, DjlEngine.device(device))) {
       TrainingImages images = in.images();
       int d = (int) net.featureDimension();

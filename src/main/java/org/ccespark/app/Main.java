@@ -20,6 +20,7 @@ import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.SettingException;
 
 /**
  * The main class for {@code spark-submit} and {@code submit/cce}: {@code cluster}, {@code demo},
@@ -81,7 +82,7 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     try {
       return dispatch(args, out);
-    } catch (UsageException e) {
+    } catch (UsageException | SettingException e) {
       err.println("error: " + oneLine(e.getMessage()));
       return USAGE;
     } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError | FSError e) {
@@ -139,7 +140,7 @@ public final class Main {
     } else if (command == DemoCommand.COMMAND) {
       new DemoCommand(parsed, out).run();
     } else if (command == ExperimentCommand.COMMAND) {
-      new ExperimentCommand(parsed, out).run();
+      ExperimentCommand.execute(parsed, out);
     } else if (command == ConvertCommand.COMMAND) {
       new ConvertCommand(parsed, out).run();
     } else if (command == ExtractCommand.COMMAND) {

@@ -29,9 +29,12 @@ import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.data.ImageShape;
+import org.ccespark.data.PixelInput;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.deep.DeepClusteringTrainer;
+import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.DeepModel;
 import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.DeepSettings;
@@ -227,12 +230,13 @@ final class TrainDeepCommand {
       throw new UsageException("--resume needs --checkpoint-dir");
     }
 
-    DeepInput.Options inputOptions = new DeepInput.Options(args.string("--format", "auto"),
+    PixelInput.Options inputOptions = new PixelInput.Options(args.string("--format", "auto"),
         args.has("--channels") ? args.integer("--channels", 0, 1) : 0,
         args.has("--image-size") ? args.integer("--image-size", 0, 1) : 0,
-        args.has("--image-shape") ? DeepInput.parseShape(args.string("--image-shape", "")) : null,
+        args.has("--image-shape") ? ImageShape.parse(args.string("--image-shape", ""),
+            "--image-shape") : null,
         args.string("--features-col", null), args.string("--label-col", null));
-    DeepInput.Options heldOutOptions = new DeepInput.Options("auto", 0, 0, null,
+    PixelInput.Options heldOutOptions = new PixelInput.Options("auto", 0, 0, null,
         inputOptions.featuresCol(), inputOptions.labelCol());
 
     SparkSession spark = Main.session();
@@ -244,12 +248,12 @@ final class TrainDeepCommand {
             OutputDir.Other.folder("--checkpoint-dir", args.string("--checkpoint-dir", null)));
         // one run at a time per checkpoint folder, refused before any input is read
         FolderLock lock = checkpointDir == null ? null : FolderLock.takeLocal(checkpointDir);
-        DeepInput trainInput = DeepInput.open(spark, input,
-            new ImageFrames.Selection(limit, limit == 0 ? null : seed), inputOptions, null);
-        DeepInput heldOutInput = args.has("--held-out") ? DeepInput.open(spark,
+        DeepInput trainInput = DeepInput.open(PixelInput.open(spark, input,
+            new ImageFrames.Selection(limit, limit == 0 ? null : seed), inputOptions, null));
+        DeepInput heldOutInput = args.has("--held-out") ? DeepInput.open(PixelInput.open(spark,
             args.string("--held-out", ""), new ImageFrames.Selection(
                 args.integer("--held-out-limit", 2000, 1), seed), heldOutOptions,
-            trainInput.shape()) : null) {
+            DeepInput.imageShape(trainInput.shape()))) : null) {
       Shape shape = trainInput.shape();
       TrainingImages train = trainInput.images();
       TrainingImages heldOut = heldOutInput == null ? null : heldOutInput.images();

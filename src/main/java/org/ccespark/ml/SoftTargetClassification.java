@@ -1,13 +1,9 @@
 package org.ccespark.ml;
 
-import java.util.Arrays;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.functions;
+import org.ccespark.data.LabelNoise;
 import org.ccespark.selflabel.Method;
 import org.ccespark.spark.CollisionTrainer;
 import org.ccespark.spark.TrainingConfig;
@@ -18,7 +14,8 @@ import org.ccespark.spark.TrainingResult;
  * against Shannon cross-entropy (eq. 8) to label noise. A fraction η of the training labels is
  * replaced by uniformly random labels, every training row gets the soft target
  * {@code η·u + (1-η)·onehot(observed label)} (label smoothing at the noise rate, as the paper
- * recommends after Müller et al.), the same linear softmax classifier is trained on these fixed
+ * recommends after Müller et al.; the same noisy targets as the {@code experiment} command's
+ * Figure 2, {@link LabelNoise#withNoisyTargets}), the same linear softmax classifier is trained on these fixed
  * targets by the same distributed loop as the clustering methods (objective
  * {@link org.ccespark.selflabel.SupervisedTargets}), and its accuracy on a clean test set is
  * returned.
@@ -55,8 +52,9 @@ public final class SoftTargetClassification {
    * @param loss {@code collision} (eq. 9) or {@code shannon} (eq. 8)
    * @param eta noise rate in [0, 1]: the probability that a training label is replaced by a
    *     uniformly random one (which may equal the true label), and the weight of u in the target
-   * @param seed seed of the corruption (Spark's {@code rand(seed)}: reproducible for the same
-   *     partitioning)
+   * @param seed seed of the corruption (a hash of each row's {@code row} index and the seed, or of
+   *     its {@code monotonically_increasing_id()} when {@code train} has no {@code row} column:
+   *     then reproducible for the same partitioning)
    * @param settings classifier training settings ({@link #defaults}); its method, λ and seed-label
    *     weight are replaced
    * @return the fraction of test rows whose most probable class is their label
@@ -78,25 +76,8 @@ public final class SoftTargetClassification {
         .weightDecay(settings.weightDecay()).optimizer(settings.optimizer())
         .momentum(settings.momentum()).emMaxIter(1).emTol(1).seed(settings.seed())
         .pgdStepSize(settings.pgdStepSize()).seedLabelWeight(0).build();
-    final int classes = k;
-    final double noise = eta;
-    UDF2<Object, Double, Vector> target = (label, u) -> {
-      if (label == null) {
-        return null;
-      }
-      double l = ((Number) label).doubleValue();
-      if (!(l >= 0 && l < classes && l == Math.rint(l))) {
-        return Vectors.dense(new double[] {l}); // rejected with its row by the trainer
-      }
-      int observed = u < noise ? (int) Math.floor(u / noise * classes) : (int) l;
-      double[] t = new double[classes];
-      Arrays.fill(t, noise / classes);
-      t[Math.min(observed, classes - 1)] += 1 - noise;
-      return Vectors.dense(t);
-    };
-    String targetCol = "__softTarget";
-    Dataset<Row> withTargets = train.withColumn(targetCol, functions.udf(target,
-        SQLDataTypes.VectorType()).apply(functions.col(labelCol), functions.rand(seed)));
+    String targetCol = LabelNoise.TARGET_COL;
+    Dataset<Row> withTargets = LabelNoise.withNoisyTargets(train, labelCol, k, eta, seed);
     TrainingResult r = CollisionTrainer.fit(withTargets, featuresCol, targetCol, cfg);
     CollisionClusteringModel model = new CollisionClusteringModel("softTarget", r.dim(), k,
         r.weights(), r.bias()).setFeaturesCol(featuresCol).setProbabilityCol("");

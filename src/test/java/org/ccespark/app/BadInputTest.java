@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.ccespark.app.MainTest.Outcome;
+import org.ccespark.app.InProcess.Outcome;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,12 +113,12 @@ class BadInputTest {
     Path csv = Files.write(tmp.resolve("bad.csv"), lines);
 
     Path strictOut = tmp.resolve("strict");
-    assertFails(MainTest.run(cluster(csv, strictOut, "--label-col", "label")), Main.FAILED,
+    assertFails(InProcess.run(cluster(csv, strictOut, "--label-col", "label")), Main.FAILED,
         strictOut, "Row 2 of '" + csv + "'", "NaN", "feature column 'x1'",
         "first offending rows: 2, 7, 11");
 
     Path out = tmp.resolve("skip");
-    Outcome r = MainTest.run(cluster(csv, out, "--label-col", "label", "--on-invalid", "skip"));
+    Outcome r = InProcess.run(cluster(csv, out, "--label-col", "label", "--on-invalid", "skip"));
     assertEquals(Main.OK, r.status(), r.err());
     assertTrue(r.out().contains("skipped 4 invalid rows"), r.out());
     JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
@@ -139,7 +139,7 @@ class BadInputTest {
     Path svm = Files.write(tmp.resolve("data.libsvm"),
         List.of("0 1:0.1 2:0.2", "1 1:5 2:5", "2 1:x 2:1", "0 1:0 2:0"));
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(svm, out, "--k", "2")), Main.FAILED, out,
+    assertFails(InProcess.run(cluster(svm, out, "--k", "2")), Main.FAILED, out,
         "Line 3 of '", "data.libsvm", "value 'x' of index 1 is not a number");
   }
 
@@ -150,7 +150,7 @@ class BadInputTest {
     new Random(1).nextBytes(bytes);
     Files.write(garbage, bytes);
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(garbage, out)), Main.FAILED, out, garbage.toString(),
+    assertFails(InProcess.run(cluster(garbage, out)), Main.FAILED, out, garbage.toString(),
         "not a Parquet file");
 
     // a real Parquet file cut in half: its footer is gone
@@ -168,13 +168,13 @@ class BadInputTest {
     byte[] whole = Files.readAllBytes(part);
     Path truncated = tmp.resolve("truncated.parquet");
     Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
-    assertFails(MainTest.run(cluster(truncated, out)), Main.FAILED, out, truncated.toString());
+    assertFails(InProcess.run(cluster(truncated, out)), Main.FAILED, out, truncated.toString());
 
     Path unreadable = tmp.resolve("unreadable.parquet");
     Files.write(unreadable, whole);
     assertTrue(unreadable.toFile().setReadable(false));
     if (!Files.isReadable(unreadable)) { // root reads every file: nothing to test then
-      assertFails(MainTest.run(cluster(unreadable, out)), Main.FAILED, out, "unreadable.parquet");
+      assertFails(InProcess.run(cluster(unreadable, out)), Main.FAILED, out, "unreadable.parquet");
     }
   }
 
@@ -187,9 +187,9 @@ class BadInputTest {
         RowFactory.create(2, "3,4"), RowFactory.create(3, "5,6")), s)
         .write().parquet(p.toString());
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(p, out)), Main.FAILED, out, "Features column 'features'",
+    assertFails(InProcess.run(cluster(p, out)), Main.FAILED, out, "Features column 'features'",
         "has type string, not an ML vector or an array of numbers");
-    assertFails(MainTest.run(cluster(p, out, "--features-col", "id")), Main.FAILED, out,
+    assertFails(InProcess.run(cluster(p, out, "--features-col", "id")), Main.FAILED, out,
         "Features column 'id'", "has type int");
   }
 
@@ -207,7 +207,7 @@ class BadInputTest {
       Path csv = Files.write(tmp.resolve("const" + c + ".csv"), c == 0 ? same : flat);
       for (String schedule : new String[] {schedules[c]}) {
         Path out = tmp.resolve("out" + c);
-        Outcome r = MainTest.run(cluster(csv, out, "--label-col", "label", "--k", "2",
+        Outcome r = InProcess.run(cluster(csv, out, "--label-col", "label", "--k", "2",
             "--schedule", schedule));
         assertEquals(Main.OK, r.status(), r.err());
         JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
@@ -239,7 +239,7 @@ class BadInputTest {
     }
     Path csv = Files.write(tmp.resolve("tiny.csv"), lines);
     Path out = tmp.resolve("out");
-    Outcome r = MainTest.run(cluster(csv, out, "--label-col", "label"));
+    Outcome r = InProcess.run(cluster(csv, out, "--label-col", "label"));
     assertEquals(Main.OK, r.status(), r.err());
     long[] counted = new long[3];
     for (String line : Files.readAllLines(out.resolve("predictions.csv")).subList(1, 61)) {
@@ -258,7 +258,7 @@ class BadInputTest {
     }
     Path csv = Files.write(tmp.resolve("nulls.csv"), lines);
     Path out = tmp.resolve("out");
-    Outcome r = MainTest.run(cluster(csv, out, "--label-col", "label", "--method", "kmeans",
+    Outcome r = InProcess.run(cluster(csv, out, "--label-col", "label", "--method", "kmeans",
         "--seed", "1"));
     assertEquals(Main.OK, r.status(), r.err());
     assertTrue(r.out().contains("3 rows with a null label left out"), r.out());
@@ -276,7 +276,7 @@ class BadInputTest {
     }
     Path allNull = Files.write(tmp.resolve("allnull.csv"), none);
     Path out2 = tmp.resolve("out2");
-    assertFails(MainTest.run(cluster(allNull, out2, "--label-col", "label", "--method",
+    assertFails(InProcess.run(cluster(allNull, out2, "--label-col", "label", "--method",
         "kmeans")), Main.FAILED, out2, "every one of the 10 labels", "is null");
   }
 
@@ -291,7 +291,7 @@ class BadInputTest {
     }
     Path csv = Files.write(tmp.resolve("six.csv"), lines);
     Path out = tmp.resolve("out");
-    Outcome r = MainTest.run(cluster(csv, out, "--label-col", "label", "--method", "kmeans",
+    Outcome r = InProcess.run(cluster(csv, out, "--label-col", "label", "--method", "kmeans",
         "--seed", "1"));
     assertEquals(Main.OK, r.status(), r.err());
     JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
@@ -305,7 +305,7 @@ class BadInputTest {
     Path svm = Files.write(tmp.resolve("huge.libsvm"),
         List.of("0 1:0.1 2:0.2", "1 2000000000:1", "0 1:0 2:1", "1 1:3 2:3"));
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(svm, out, "--k", "2")), Main.FAILED, out,
+    assertFails(InProcess.run(cluster(svm, out, "--k", "2")), Main.FAILED, out,
         "has 2000000000 features", "limit of 16777216", "huge.libsvm");
   }
 
@@ -314,7 +314,7 @@ class BadInputTest {
   void morePartitionsThanRowsAreRefused() throws IOException {
     Path csv = Files.write(tmp.resolve("nine.csv"), blobLines(9));
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(csv, out, "--partitions", "100000")), Main.FAILED, out,
+    assertFails(InProcess.run(cluster(csv, out, "--partitions", "100000")), Main.FAILED, out,
         "--partitions 100000 is more than the number of rows (9)");
   }
 
@@ -324,7 +324,7 @@ class BadInputTest {
     Path csv = tmp.resolve("binary.csv");
     Files.writeString(csv, "a,b\n1,x\u0000y\u000bz\u0085w\n2,3\n3,4\n");
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(csv, out, "--k", "2")), Main.FAILED, out,
+    assertFails(InProcess.run(cluster(csv, out, "--k", "2")), Main.FAILED, out,
         "non-numeric value 'x\\u0000y\\u000bz\\u0085w' in feature column 'b'", csv.toString());
   }
 
@@ -336,21 +336,21 @@ class BadInputTest {
   void globCharactersAndColonsInPathsAreExplained() throws IOException {
     Path csv = Files.write(tmp.resolve("run[1].csv"), blobLines(30));
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(csv, out)), Main.FAILED, out,
+    assertFails(InProcess.run(cluster(csv, out)), Main.FAILED, out,
         "matches no file", "Hadoop glob pattern", "run\\[1\\].csv");
     String escaped = csv.toString().replace("[", "\\[").replace("]", "\\]");
-    Outcome ok = MainTest.run(cluster(Path.of(escaped), out));
+    Outcome ok = InProcess.run(cluster(Path.of(escaped), out));
     assertEquals(Main.OK, ok.status(), ok.err());
 
     Path out2 = tmp.resolve("out2");
-    assertFails(MainTest.run("cluster", "--input", "data:run.csv", "--k", "2", "--output",
+    assertFails(InProcess.run("cluster", "--input", "data:run.csv", "--k", "2", "--output",
         out2.toString()), Main.FAILED, out2, "'data:run.csv' is not a valid Hadoop path",
         "./data:run.csv");
-    Outcome k = MainTest.run(cluster(csv, out2, "--k", "99999999999"));
+    Outcome k = InProcess.run(cluster(csv, out2, "--k", "99999999999"));
     assertEquals(Main.USAGE, k.status());
     assertTrue(k.err().contains("--k must be an integer of at most 2147483647, got 99999999999"),
         k.err());
-    Outcome partitions = MainTest.run(cluster(csv, out2, "--partitions", "99999999999"));
+    Outcome partitions = InProcess.run(cluster(csv, out2, "--partitions", "99999999999"));
     assertEquals(Main.USAGE, partitions.status());
     assertTrue(partitions.err().contains("--partitions must be an integer from 1 to at most"
         + " 2147483647, got 99999999999"), partitions.err());
@@ -369,11 +369,11 @@ class BadInputTest {
     assumeTrue(mkfifo.waitFor() == 0 && Files.exists(fifo),
         "mkfifo is not available here: " + new String(mkfifo.getInputStream().readAllBytes()));
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(fifo, out, "--label-col", "label")), Main.USAGE, out,
+    assertFails(InProcess.run(cluster(fifo, out, "--label-col", "label")), Main.USAGE, out,
         "--input '" + fifo + "' is a named pipe (FIFO), not a regular file or folder");
-    assertFails(MainTest.run(cluster(tmp.resolve("pipe*"), out)), Main.USAGE, out,
+    assertFails(InProcess.run(cluster(tmp.resolve("pipe*"), out)), Main.USAGE, out,
         "matches " + fifo + ", a named pipe (FIFO), not a regular file or folder");
-    assertFails(MainTest.run(cluster(Path.of("/dev/null"), out, "--format", "csv")), Main.USAGE,
+    assertFails(InProcess.run(cluster(Path.of("/dev/null"), out, "--format", "csv")), Main.USAGE,
         out, "--input '/dev/null' is a character device, not a regular file or folder");
     assertTrue(Files.exists(fifo), "the pipe is left alone");
 
@@ -399,7 +399,7 @@ class BadInputTest {
     Files.writeString(Files.createDirectories(parts.resolve("old-run")).resolve("metrics.json"),
         "{}");
     Path out = tmp.resolve("out");
-    Outcome r = MainTest.run(cluster(parts, out));
+    Outcome r = InProcess.run(cluster(parts, out));
     assertEquals(Main.OK, r.status(), r.err());
     JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
     assertEquals("csv", m.get("input").get("format").asText());
@@ -407,7 +407,7 @@ class BadInputTest {
 
     Files.writeString(parts.resolve("README.txt"), "These are my parts.\n");
     Path out2 = tmp.resolve("out2");
-    assertFails(MainTest.run(cluster(parts, out2)), Main.FAILED, out2,
+    assertFails(InProcess.run(cluster(parts, out2)), Main.FAILED, out2,
         "holds files of different kinds", "README.txt: libsvm", "part-00000.csv: csv");
   }
 
@@ -437,7 +437,7 @@ class BadInputTest {
         4);
     Path broken = Files.write(tmp.resolve("broken.parquet"), cut);
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(broken, out)), Main.FAILED, out, "broken.parquet");
+    assertFails(InProcess.run(cluster(broken, out)), Main.FAILED, out, "broken.parquet");
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -452,6 +452,6 @@ class BadInputTest {
   void anOptionOutOfRangeIsAUsageErrorNamingIt(String option, String value) throws IOException {
     Path csv = Files.write(tmp.resolve("ok.csv"), blobLines(9));
     Path out = tmp.resolve("out");
-    assertFails(MainTest.run(cluster(csv, out, option, value)), Main.USAGE, out, option);
+    assertFails(InProcess.run(cluster(csv, out, option, value)), Main.USAGE, out, option);
   }
 }

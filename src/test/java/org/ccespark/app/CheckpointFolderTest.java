@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.ccespark.app.MainTest.Outcome;
+import org.ccespark.app.InProcess.Outcome;
 import org.ccespark.data.GaussianBlobs;
 import org.ccespark.spark.ProcessOwner;
 import org.ccespark.spark.TrainingCheckpoint;
@@ -82,11 +82,11 @@ class CheckpointFolderTest {
   void theCheckpointFolderIsNeitherTheOutputNorInsideItNorAroundIt() throws IOException {
     Path input = csv();
     Path out = tmp.resolve("out");
-    assertRefused(MainTest.run(cluster(input, out, out)), Main.USAGE,
+    assertRefused(InProcess.run(cluster(input, out, out)), Main.USAGE,
         "--output '" + out + "' is --checkpoint-dir");
-    assertRefused(MainTest.run(cluster(input, out, out.resolve("ckpt"))), Main.USAGE,
+    assertRefused(InProcess.run(cluster(input, out, out.resolve("ckpt"))), Main.USAGE,
         "contains --checkpoint-dir");
-    assertRefused(MainTest.run(cluster(input, out, tmp)), Main.USAGE,
+    assertRefused(InProcess.run(cluster(input, out, tmp)), Main.USAGE,
         "lies inside --checkpoint-dir");
     assertFalse(Files.exists(out));
 
@@ -95,7 +95,7 @@ class CheckpointFolderTest {
     Files.writeString(out.resolve("ckpt").resolve("epoch-000001").resolve("state"), "state");
     Files.writeString(out.resolve(OutputDir.MARKER), "");
     Map<String, Long> before = snapshot(out);
-    assertRefused(MainTest.run(cluster(input, out, out.resolve("ckpt"), "--overwrite",
+    assertRefused(InProcess.run(cluster(input, out, out.resolve("ckpt"), "--overwrite",
         "--resume")), Main.USAGE, "contains --checkpoint-dir");
     assertEquals(before, snapshot(out));
   }
@@ -127,7 +127,7 @@ class CheckpointFolderTest {
       assertEquals(first.pid(), holder.pid());
 
       Path second = tmp.resolve("second");
-      Outcome r = MainTest.run(cluster(data, second, checkpoints, "--epochs", "4", "--seed", "4",
+      Outcome r = InProcess.run(cluster(data, second, checkpoints, "--epochs", "4", "--seed", "4",
           "--partitions", "2"));
       assertRefused(r, Main.FAILED, "is in use by another run (process " + first.pid());
       assertFalse(Files.exists(second));

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -217,11 +213,8 @@ class ClusterFaultsTest {
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of("--output", out.toString()));
     SharedSpark.session();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Main.run(all.toArray(new String[0]),
-        new PrintStream(OutputStream.nullOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8));
+    InProcess.Outcome run = InProcess.run(all.toArray(new String[0]));
+    assertEquals(Main.OK, run.status(), run.err());
     return out;
   }
 

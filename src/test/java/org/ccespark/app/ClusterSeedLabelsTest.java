@@ -64,7 +64,7 @@ class ClusterSeedLabelsTest {
   @ValueSource(strings = {"cce", "migd"})
   void seedLabelsNameTheClustersAndUnlabelledRowsAreScored(String method) throws IOException {
     Path out = tmp.resolve(method);
-    MainTest.Outcome r = MainTest.run(args(digits, out, "--method", method)
+    InProcess.Outcome r = InProcess.run(args(digits, out, "--method", method)
         .toArray(new String[0]));
     assertEquals(Main.OK, r.status(), r.err());
     assertTrue(r.out().contains("200 with seed labels"), r.out());
@@ -110,7 +110,7 @@ class ClusterSeedLabelsTest {
 
   /** A run that must fail before writing anything: one error line naming the problem. */
   private void assertFails(String expected, List<String> args) {
-    MainTest.Outcome r = MainTest.run(args.toArray(new String[0]));
+    InProcess.Outcome r = InProcess.run(args.toArray(new String[0]));
     assertNotEquals(Main.OK, r.status());
     assertEquals(1, r.errLines().size(), r.err());
     assertTrue(r.errLines().get(0).contains(expected), r.err());
@@ -145,7 +145,7 @@ class ClusterSeedLabelsTest {
     Path in = csv("1,2,0,", "3,4,1,1", "5,6,0,0", "7,8,1,", "0,1,0,1");
     List<String> a = args(in, tmp.resolve("out"));
     a.set(a.indexOf("--k") + 1, "2");
-    MainTest.Outcome r = MainTest.run(a.toArray(new String[0]));
+    InProcess.Outcome r = InProcess.run(a.toArray(new String[0]));
     assertEquals(Main.OK, r.status(), r.err());
     JsonNode m = JSON.readTree(tmp.resolve("out").resolve("metrics.json").toFile());
     assertEquals(2, m.get("input").get("features").asInt());
@@ -159,7 +159,7 @@ class ClusterSeedLabelsTest {
     Path in = csv("1,2,,", "3,4,1,1", "5,6,0,0", "7,8,,", "0,1,1,1");
     List<String> a = args(in, tmp.resolve("out"));
     a.set(a.indexOf("--k") + 1, "2");
-    MainTest.Outcome r = MainTest.run(a.toArray(new String[0]));
+    InProcess.Outcome r = InProcess.run(a.toArray(new String[0]));
     assertEquals(Main.OK, r.status(), r.err());
     JsonNode u = JSON.readTree(tmp.resolve("out").resolve("metrics.json").toFile())
         .get("unlabelled");

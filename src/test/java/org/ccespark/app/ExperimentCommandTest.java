@@ -8,19 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
-import org.ccespark.data.DemoData;
+import org.ccespark.experiment.ConfigKeys;
 import org.ccespark.report.ResultTables;
 import org.ccespark.report.RunRecord;
 import org.ccespark.report.Table;
@@ -41,13 +35,6 @@ class ExperimentCommandTest {
     SharedSpark.session();
   }
 
-  private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      return Main.run(args, o, e);
-    }
-  }
-
   @Test
   void writesTablesFiguresAndRawRunsThatRebuildTheTables() throws IOException {
     Path config = tmp.resolve("small.properties");
@@ -59,12 +46,10 @@ class ExperimentCommandTest {
         "tune.sample=100", "table1.k=2", "table1.block=50", "table1.reps=1", "table1.budget=1",
         ""));
     Path output = tmp.resolve("out");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = run(out, err, "experiment", "--config", config.toString(), "--output",
+    InProcess.Outcome run = InProcess.run("experiment", "--config", config.toString(), "--output",
         output.toString());
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8) + printed);
+    String printed = run.out();
+    assertEquals(Main.OK, run.status(), run.err() + printed);
     assertTrue(printed.contains("[6/6]"), printed); // 2 tuning + 2 x 2 reported runs
     assertTrue(printed.contains("ETA"), printed);
     assertTrue(printed.contains("dataset demo: features pca:20 ("), printed);
@@ -101,10 +86,10 @@ class ExperimentCommandTest {
     assertTrue(Files.readString(output.resolve("summary.md")).contains("## Table 2"));
 
     // an existing output is kept unless --overwrite; nothing is left beside it
-    ByteArrayOutputStream err2 = new ByteArrayOutputStream();
-    assertEquals(Main.FAILED, run(new ByteArrayOutputStream(), err2, "experiment", "--config",
-        config.toString(), "--output", output.toString()));
-    assertTrue(err2.toString(StandardCharsets.UTF_8).contains("already exists"));
+    InProcess.Outcome again = InProcess.run("experiment", "--config", config.toString(),
+        "--output", output.toString());
+    assertEquals(Main.FAILED, again.status());
+    assertTrue(again.err().contains("already exists"), again.err());
     try (Stream<Path> s = Files.list(tmp)) {
       assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".tmp-")));
     }
@@ -119,12 +104,10 @@ class ExperimentCommandTest {
         "params.cce-pgd.batchSize=100", "params.cce-pgd.pgdStepSize=0.01",
         "tune.cce-pgd.stepSize=1e300,0.1", "tune.sample=100", ""));
     Path output = tmp.resolve("diverging");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = run(out, err, "experiment", "--config", config.toString(), "--output",
+    InProcess.Outcome run = InProcess.run("experiment", "--config", config.toString(), "--output",
         output.toString());
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8) + printed);
+    String printed = run.out();
+    assertEquals(Main.OK, run.status(), run.err() + printed);
     assertTrue(printed.contains("stepSize=1e300]: failed, not chosen (")
         && printed.contains("not finite"), printed);
     assertTrue(printed.contains("[3/3]"), printed);
@@ -146,12 +129,10 @@ class ExperimentCommandTest {
         "outputs=table5", "semi.fractions=0.1", "params.cce.maxIter=2",
         "params.cce.batchSize=100", "params.cce.lambda=50", ""));
     Path output = tmp.resolve("semi");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = run(out, err, "experiment", "--config", config.toString(), "--output",
+    InProcess.Outcome run = InProcess.run("experiment", "--config", config.toString(), "--output",
         output.toString());
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertEquals(Main.OK, status, err.toString(StandardCharsets.UTF_8) + printed);
+    String printed = run.out();
+    assertEquals(Main.OK, run.status(), run.err() + printed);
     assertTrue(printed.contains("[2/2]"), printed); // only seeds + cce
 
     List<RunRecord> runs = RunRecord.fromTable(Table.parseCsv(
@@ -182,53 +163,26 @@ class ExperimentCommandTest {
   }
 
   @Test
-  void seedLabelsAndNoisyTargetsFollowTheirFractions() {
-    Dataset<Row> rows = DemoData.load(SharedSpark.session());
-    Dataset<Row> seeded = ExperimentCommand.withSeedLabels(rows, 0.1, 3);
-    long labelled = seeded.filter(functions.col(ExperimentCommand.SEED_LABEL_COL).isNotNull())
-        .count();
-    assertTrue(labelled > 140 && labelled < 260, "about 10% of 2,000 rows: " + labelled);
-    assertEquals(0, seeded.filter(functions.col(ExperimentCommand.SEED_LABEL_COL).isNotNull()
-        .and(functions.col(ExperimentCommand.SEED_LABEL_COL).notEqual(functions.col("label"))))
-        .count());
-    // the same rows whatever the partitioning
-    assertEquals(labelled, ExperimentCommand.withSeedLabels(rows.repartition(3), 0.1, 3)
-        .filter(functions.col(ExperimentCommand.SEED_LABEL_COL).isNotNull()).count());
-
-    double eta = 0.4;
-    List<Row> noisy = ExperimentCommand.withNoisyTargets(rows, 10, eta, 5)
-        .select("label", ExperimentCommand.NOISY_LABEL_COL, ExperimentCommand.TARGET_COL)
-        .collectAsList();
-    int changed = 0;
-    for (Row r : noisy) {
-      double[] t = ((org.apache.spark.ml.linalg.Vector) r.get(2)).toArray();
-      assertEquals(10, t.length);
-      double sum = 0;
-      for (int c = 0; c < 10; c++) {
-        sum += t[c];
-        assertEquals(c == r.getInt(1) ? 1 - eta + eta / 10 : eta / 10, t[c], 1e-12);
-      }
-      assertEquals(1.0, sum, 1e-12);
-      changed += r.getInt(0) != r.getInt(1) ? 1 : 0;
+  void helpDocumentsEveryConfigurationKey() {
+    String help = ExperimentCommand.COMMAND.help().replaceAll("\\s+", " ");
+    for (String[] key : ConfigKeys.KEYS) {
+      assertTrue(help.contains(key[0] + " [default: "), "help documents " + key[0]);
     }
-    // a fraction eta gets a random label, which is wrong 9 times in 10: about 0.36 of the rows
-    assertTrue(changed > 0.30 * noisy.size() && changed < 0.42 * noisy.size(), "changed " + changed);
   }
 
   @Test
   void configErrorsAreUsageErrorsNamingTheKey() throws IOException {
     Path config = tmp.resolve("bad.properties");
     Files.writeString(config, "datasets=demo\nseeds=0\n");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    assertEquals(Main.USAGE, run(new ByteArrayOutputStream(), err, "experiment", "--config",
-        config.toString(), "--output", tmp.resolve("o").toString()));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("seeds must be at least 1"),
-        err.toString(StandardCharsets.UTF_8));
+    InProcess.Outcome bad = InProcess.run("experiment", "--config", config.toString(),
+        "--output", tmp.resolve("o").toString());
+    assertEquals(Main.USAGE, bad.status());
+    assertTrue(bad.err().contains("seeds must be at least 1"), bad.err());
     Files.writeString(config, "datasets=nosuch\n");
-    err.reset();
-    assertEquals(Main.FAILED, run(new ByteArrayOutputStream(), err, "experiment", "--config",
-        config.toString(), "--output", tmp.resolve("o").toString()));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("nosuch"));
+    InProcess.Outcome missing = InProcess.run("experiment", "--config", config.toString(),
+        "--output", tmp.resolve("o").toString());
+    assertEquals(Main.FAILED, missing.status());
+    assertTrue(missing.err().contains("nosuch"), missing.err());
     assertFalse(Files.exists(tmp.resolve("o")));
   }
 }

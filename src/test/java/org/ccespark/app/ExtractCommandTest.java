@@ -43,8 +43,8 @@ class ExtractCommandTest {
     SharedSpark.session();
   }
 
-  private static MainTest.Outcome run(String... args) {
-    return MainTest.run(args);
+  private static InProcess.Outcome run(String... args) {
+    return InProcess.run(args);
   }
 
   private static String resource(String name) throws URISyntaxException {
@@ -178,7 +178,7 @@ class ExtractCommandTest {
     return photos;
   }
 
-  private MainTest.Outcome extractTiny(String input, Path out, String... more) throws Exception {
+  private InProcess.Outcome extractTiny(String input, Path out, String... more) throws Exception {
     List<String> args = new ArrayList<>(List.of("extract", "--input", input, "--model",
         resource("/org/ccespark/features/tiny-cnn.pt"), "--input-size", "32", "--resize", "36",
         "--device", "cpu", "--batch-size", "3", "--output", out.toString()));

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,10 +199,9 @@ class InterruptedRunTest {
     assertEquals(List.of(), temporaryFolders(out));
 
     Path reference = tmp.resolve("uninterrupted");
-    ByteArrayOutputStream text = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(text, true, StandardCharsets.UTF_8);
-    assertEquals(Main.OK, Main.run(clusterArgs(reference).toArray(new String[0]), ps, ps),
-        text.toString(StandardCharsets.UTF_8));
+    InProcess.Outcome uninterrupted =
+        InProcess.run(clusterArgs(reference).toArray(new String[0]));
+    assertEquals(Main.OK, uninterrupted.status(), uninterrupted.out() + uninterrupted.err());
 
     assertEquals(Files.readString(reference.resolve("predictions.csv")),
         Files.readString(out.resolve("predictions.csv")));

@@ -47,8 +47,8 @@ class KeepColsTest {
     SharedSpark.session();
   }
 
-  private static MainTest.Outcome run(String... args) {
-    return MainTest.run(args);
+  private static InProcess.Outcome run(String... args) {
+    return InProcess.run(args);
   }
 
   /** Two blobs in 3-D with a text id ({@code img-<i>.jpg}) first and a label last. */
@@ -72,7 +72,7 @@ class KeepColsTest {
           "--label-col", "label", "--k", "2", "--epochs", "2", "--batch-size", "10",
           "--output", out.toString()));
       args.addAll(keep);
-      MainTest.Outcome r = run(args.toArray(new String[0]));
+      InProcess.Outcome r = run(args.toArray(new String[0]));
       assertEquals(Main.OK, r.status(), r.err());
 
       List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
@@ -98,7 +98,7 @@ class KeepColsTest {
   void anUnknownOrClashingKeepColumnIsAUsageError() throws IOException {
     Path input = csvWithIds();
     Path out = tmp.resolve("out");
-    MainTest.Outcome unknown = run("cluster", "--input", input.toString(), "--label-col",
+    InProcess.Outcome unknown = run("cluster", "--input", input.toString(), "--label-col",
         "label", "--k", "2", "--keep-cols", "id,filename", "--output", out.toString());
     assertEquals(Main.USAGE, unknown.status(), unknown.err());
     assertEquals(List.of("error: --keep-cols: column 'filename' is not in '" + input
@@ -109,7 +109,7 @@ class KeepColsTest {
           "no temporary folder is left");
     }
 
-    MainTest.Outcome label = run("cluster", "--input", input.toString(), "--label-col",
+    InProcess.Outcome label = run("cluster", "--input", input.toString(), "--label-col",
         "label", "--k", "2", "--keep-cols", "label", "--output", out.toString());
     assertEquals(Main.USAGE, label.status(), label.err());
     assertTrue(label.err().startsWith("error: --keep-cols: 'label' cannot be kept"), label.err());
@@ -142,7 +142,7 @@ class KeepColsTest {
       }
     }
     Path features = tmp.resolve("features");
-    MainTest.Outcome ex = run("extract", "--input", images.toString(), "--model",
+    InProcess.Outcome ex = run("extract", "--input", images.toString(), "--model",
         resource("/org/ccespark/features/tiny-cnn.pt"), "--input-size", "32", "--device", "cpu",
         "--mode", "driver", "--output", features.toString());
     assertEquals(Main.OK, ex.status(), ex.err());
@@ -150,7 +150,7 @@ class KeepColsTest {
         .parquet(features.toString()).columns()));
 
     Path clusters = tmp.resolve("clusters");
-    MainTest.Outcome cl = run("cluster", "--input", features.toString(), "--label-col", "label",
+    InProcess.Outcome cl = run("cluster", "--input", features.toString(), "--label-col", "label",
         "--k", "2", "--epochs", "2", "--output", clusters.toString());
     assertEquals(Main.OK, cl.status(), cl.err());
     List<String> csv = Files.readAllLines(clusters.resolve("predictions.csv"));

@@ -1,5 +1,6 @@
 package org.ccespark.app;
 
+import static org.ccespark.app.InProcess.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import org.apache.spark.SparkException;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.ccespark.app.InProcess.Outcome;
 import org.ccespark.ml.CollisionClusteringModel;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,26 +44,6 @@ class MainTest {
   @BeforeAll
   static void startSpark() {
     SharedSpark.session(); // Main.run reuses it
-  }
-
-  /** A run of {@link Main#run}: exit status and what it printed. */
-  record Outcome(int status, String out, String err) {
-    List<String> errLines() {
-      return err.lines().filter(l -> !l.isBlank()).toList();
-    }
-  }
-
-  /** Runs the command line in this JVM (reusing the shared Spark session). */
-  static Outcome run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      status = Main.run(args, o, e);
-    }
-    return new Outcome(status, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
   }
 
   /** Three well-separated blobs in 4-D: columns x0..x3 and label, blob i % 3 centred at 8·e_i. */

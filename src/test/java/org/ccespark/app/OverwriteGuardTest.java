@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.ccespark.app.MainTest.Outcome;
+import org.ccespark.app.InProcess.Outcome;
 import org.ccespark.testing.CceProcess;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,20 +94,20 @@ class OverwriteGuardTest {
     Files.writeString(project.resolve("notes.txt"), "my notes");
     Map<String, String> before = snapshot(project);
 
-    assertRefused(MainTest.run(cluster(victim, victim.toString(), "--overwrite")),
+    assertRefused(InProcess.run(cluster(victim, victim.toString(), "--overwrite")),
         "--output '" + victim + "' is --input");
-    assertRefused(MainTest.run(cluster(victim, project.toString(), "--overwrite")),
+    assertRefused(InProcess.run(cluster(victim, project.toString(), "--overwrite")),
         "contains --input");
-    assertRefused(MainTest.run(cluster(victim, project.resolve("data").toString(),
+    assertRefused(InProcess.run(cluster(victim, project.resolve("data").toString(),
         "--overwrite")), "contains --input");
     // a glob's matches count; a folder inside the input folder, with or without --overwrite
-    assertRefused(MainTest.run(cluster(project.resolve("data").resolve("*.csv"),
+    assertRefused(InProcess.run(cluster(project.resolve("data").resolve("*.csv"),
         project.toString(), "--overwrite")), "contains --input");
-    assertRefused(MainTest.run(cluster(project.resolve("data"),
+    assertRefused(InProcess.run(cluster(project.resolve("data"),
         project.resolve("data").resolve("out").toString())), "lies inside --input");
     // the same file reached through a symbolic link
     Path link = Files.createSymbolicLink(tmp.resolve("link.csv"), victim);
-    assertRefused(MainTest.run(cluster(link, victim.toString(), "--overwrite")), "is --input");
+    assertRefused(InProcess.run(cluster(link, victim.toString(), "--overwrite")), "is --input");
 
     assertEquals(before, snapshot(project));
     assertEquals(List.of(), temporaryFolders(project));
@@ -118,28 +118,28 @@ class OverwriteGuardTest {
   void onlyAFolderThisToolWroteIsReplaced() throws IOException {
     Path input = csv(tmp.resolve("in.csv"));
     Path file = Files.writeString(tmp.resolve("results.txt"), "a plain file");
-    assertRefused(MainTest.run(cluster(input, file.toString(), "--overwrite")), "is a file");
+    assertRefused(InProcess.run(cluster(input, file.toString(), "--overwrite")), "is a file");
     assertEquals("a plain file", Files.readString(file));
 
     Path foreign = Files.createDirectories(tmp.resolve("foreign"));
     Files.writeString(foreign.resolve("thesis.tex"), "keep me");
-    assertRefused(MainTest.run(cluster(input, foreign.toString(), "--overwrite")),
+    assertRefused(InProcess.run(cluster(input, foreign.toString(), "--overwrite")),
         "is not an output folder of cce", OutputDir.MARKER);
     assertEquals(Map.of("thesis.tex", "keep me"), snapshot(foreign));
 
     // an output of this tool carries the marker, and --overwrite replaces it
     Path out = tmp.resolve("out");
-    Outcome first = MainTest.run(cluster(input, out.toString()));
+    Outcome first = InProcess.run(cluster(input, out.toString()));
     assertEquals(Main.OK, first.status(), first.err());
     assertTrue(Files.isRegularFile(out.resolve(OutputDir.MARKER)));
     Files.writeString(out.resolve("stale.txt"), "from before");
-    Outcome again = MainTest.run(cluster(input, out.toString(), "--overwrite"));
+    Outcome again = InProcess.run(cluster(input, out.toString(), "--overwrite"));
     assertEquals(Main.OK, again.status(), again.err());
     assertFalse(Files.exists(out.resolve("stale.txt")));
     assertTrue(Files.isRegularFile(out.resolve(OutputDir.MARKER)));
     assertEquals(List.of(), temporaryFolders(tmp));
 
-    Outcome empty = MainTest.run(cluster(input, ""));
+    Outcome empty = InProcess.run(cluster(input, ""));
     assertRefused(empty, "--output is empty");
   }
 
@@ -167,7 +167,7 @@ class OverwriteGuardTest {
     };
     List<String> withOverwrite = new ArrayList<>(args);
     withOverwrite.add("--overwrite");
-    assertRefused(MainTest.run(withOverwrite.toArray(new String[0])),
+    assertRefused(InProcess.run(withOverwrite.toArray(new String[0])),
         "is not an output folder of cce");
     assertEquals(Map.of("keep.txt", "keep me"), snapshot(victim));
     assertEquals(List.of(), temporaryFolders(tmp));

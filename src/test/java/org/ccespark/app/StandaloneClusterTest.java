@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,11 +76,8 @@ class StandaloneClusterTest {
         "1g")) {
       // The local run, while the cluster starts.
       Path localOut = tmp.resolve("out-local");
-      ByteArrayOutputStream localErr = new ByteArrayOutputStream();
-      int localStatus = Main.run(clusterArgs(input, localOut),
-          new PrintStream(OutputStream.nullOutputStream()),
-          new PrintStream(localErr, true, StandardCharsets.UTF_8));
-      assertEquals(Main.OK, localStatus, localErr.toString(StandardCharsets.UTF_8));
+      InProcess.Outcome localRun = InProcess.run(clusterArgs(input, localOut));
+      assertEquals(Main.OK, localRun.status(), localRun.err());
       double localSeconds = (System.nanoTime() - t0) / 1e9;
 
       cluster.awaitWorkers(Duration.ofSeconds(120));

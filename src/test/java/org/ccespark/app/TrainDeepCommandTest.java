@@ -42,7 +42,7 @@ class TrainDeepCommandTest {
   @Test
   void trainsVgg4AndEveryOutputReadsBack() throws Exception {
     Path out = tmp.resolve("deep");
-    var run = MainTest.run("train-deep", "--input", "demo", "--limit", "200", "--network",
+    var run = InProcess.run("train-deep", "--input", "demo", "--limit", "200", "--network",
         "vgg4", "--epochs", "1", "--batch-size", "100", "--device", "cpu", "--seed", "3",
         "--held-out", "demo", "--held-out-limit", "100", "--output", out.toString());
     assertEquals(0, run.status(), run.err());
@@ -66,7 +66,7 @@ class TrainDeepCommandTest {
 
     // the learned features are a feature folder that cluster reads
     Path clusters = tmp.resolve("clusters");
-    var cl = MainTest.run("cluster", "--input", out.resolve("features").toString(), "--label-col",
+    var cl = InProcess.run("cluster", "--input", out.resolve("features").toString(), "--label-col",
         "label", "--k", "10", "--epochs", "1", "--em-max-iter", "50", "--output",
         clusters.toString());
     assertEquals(0, cl.status(), cl.err());
@@ -93,7 +93,7 @@ class TrainDeepCommandTest {
   @Test
   void trainsSupervisedWithTheLabels() throws Exception {
     Path out = tmp.resolve("supervised");
-    var run = MainTest.run("train-deep", "--input", "demo", "--limit", "100", "--network",
+    var run = InProcess.run("train-deep", "--input", "demo", "--limit", "100", "--network",
         "vgg4-slim", "--method", "supervised-shannon", "--epochs", "2", "--batch-size", "50",
         "--augmentation-weight", "0", "--lr-head", "1e-3", "--lr-backbone", "1e-3", "--device",
         "cpu", "--output", out.toString());
@@ -111,7 +111,7 @@ class TrainDeepCommandTest {
     assertEquals(100, SharedSpark.session().read().parquet(out.resolve("features").toString())
         .count());
 
-    var seeds = MainTest.run("train-deep", "--input", "demo", "--method", "supervised-shannon",
+    var seeds = InProcess.run("train-deep", "--input", "demo", "--method", "supervised-shannon",
         "--seed-fraction", "0.1", "--output", tmp.resolve("never").toString());
     assertEquals(2, seeds.status());
     assertTrue(seeds.err().contains("--seed-fraction does not apply"), seeds.err());
@@ -120,25 +120,25 @@ class TrainDeepCommandTest {
   @Test
   void badOptionsAreOneClearLineAndWriteNothing() throws Exception {
     Path out = tmp.resolve("never");
-    var frac = MainTest.run("train-deep", "--input", "demo", "--seed-fraction", "1.5",
+    var frac = InProcess.run("train-deep", "--input", "demo", "--seed-fraction", "1.5",
         "--output", out.toString());
     assertEquals(2, frac.status());
     assertTrue(frac.err().contains("--seed-fraction"), frac.err());
-    var resume = MainTest.run("train-deep", "--input", "demo", "--resume", "--output",
+    var resume = InProcess.run("train-deep", "--input", "demo", "--resume", "--output",
         out.toString());
     assertEquals(2, resume.status());
     assertTrue(resume.err().contains("--checkpoint-dir"), resume.err());
     Path cfg = tmp.resolve("bad.properties");
     Files.writeString(cfg, "epoch=3\n");
-    var config = MainTest.run("train-deep", "--input", "demo", "--config", cfg.toString(),
+    var config = InProcess.run("train-deep", "--input", "demo", "--config", cfg.toString(),
         "--output", out.toString());
     assertEquals(2, config.status());
     assertTrue(config.err().contains("unknown option 'epoch'"), config.err());
-    var net = MainTest.run("train-deep", "--input", "demo", "--network", "alexnet", "--output",
+    var net = InProcess.run("train-deep", "--input", "demo", "--network", "alexnet", "--output",
         out.toString());
     assertTrue(net.status() != 0);
     assertTrue(net.err().contains("alexnet"), net.err());
-    var lr = MainTest.run("train-deep", "--input", "demo", "--lr-head", "0", "--output",
+    var lr = InProcess.run("train-deep", "--input", "demo", "--lr-head", "0", "--output",
         out.toString());
     assertEquals(2, lr.status());
     assertTrue(lr.err().contains("headLearningRate"), lr.err());
@@ -151,7 +151,7 @@ class TrainDeepCommandTest {
     Files.writeString(cfg, "input=demo\nlimit=100\nepochs=7\nbatch-size=100\naugmentation-weight=0\n"
         + "device=cpu\n");
     Path out = tmp.resolve("fromconfig");
-    var run = MainTest.run("train-deep", "--config", cfg.toString(), "--epochs", "1",
+    var run = InProcess.run("train-deep", "--config", cfg.toString(), "--epochs", "1",
         "--output", out.toString());
     assertEquals(0, run.status(), run.err());
     JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
@@ -176,7 +176,7 @@ class TrainDeepCommandTest {
       byte[] lock = JSON.writeValueAsBytes(holder);
       Files.write(checkpoints.resolve(org.ccespark.spark.FolderLock.FILE), lock);
       Path out = tmp.resolve("locked-out");
-      var run = MainTest.run("train-deep", "--input", "demo", "--limit", "100", "--epochs", "1",
+      var run = InProcess.run("train-deep", "--input", "demo", "--limit", "100", "--epochs", "1",
           "--device", "cpu", "--checkpoint-dir", checkpoints.toString(), "--output",
           out.toString());
       assertEquals(1, run.status(), run.err());

@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.ccespark.data.ImageFrames;
+import org.ccespark.data.ImageShape;
+import org.ccespark.data.PixelInput;
+import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.TrainingImages;
 import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,14 +39,14 @@ class TrainDeepFeatureTableTest {
   @Test
   void parquetCopyTrainsExactlyLikeTheDatasetItCameFrom() throws Exception {
     Path parquet = tmp.resolve("digits");
-    var c = MainTest.run("convert", "--input", "demo", "--to", "parquet", "--limit", "200",
+    var c = InProcess.run("convert", "--input", "demo", "--to", "parquet", "--limit", "200",
         "--seed", "1", "--output", parquet.toString());
     assertEquals(Main.OK, c.status(), c.err());
     String[] common = {"--epochs", "1", "--batch-size", "100", "--augmentation-weight", "0",
         "--device", "cpu", "--seed", "1"};
 
     Path fromTable = tmp.resolve("table");
-    var t = MainTest.run(concat(common, "train-deep", "--input", parquet.toString(), "--output",
+    var t = InProcess.run(concat(common, "train-deep", "--input", parquet.toString(), "--output",
         fromTable.toString()));
     assertEquals(Main.OK, t.status(), t.err());
     assertTrue(t.out().contains("parquet feature table"), t.out());
@@ -59,7 +62,7 @@ class TrainDeepFeatureTableTest {
     // same order with bit-identical pixels (b / 255.0 rounded to float equals b / 255f for every
     // byte) and train with the same seed: the predictions must be equal, row by row.
     Path fromDataset = tmp.resolve("dataset");
-    var d = MainTest.run(concat(common, "train-deep", "--input", "demo", "--limit", "200",
+    var d = InProcess.run(concat(common, "train-deep", "--input", "demo", "--limit", "200",
         "--output", fromDataset.toString()));
     assertEquals(Main.OK, d.status(), d.err());
     List<Row> a = predictions(fromTable);
@@ -77,29 +80,29 @@ class TrainDeepFeatureTableTest {
     Files.writeString(csv, "a,b,c\n0.1,0.2,0.3\n0.5,1.5,0\n");
     Path out = tmp.resolve("never");
 
-    var length = MainTest.run("train-deep", "--input", csv.toString(), "--output",
+    var length = InProcess.run("train-deep", "--input", csv.toString(), "--output",
         out.toString());
     assertEquals(Main.USAGE, length.status(), length.err());
     assertTrue(length.err().contains("3 values") && length.err().contains("--image-shape"),
         length.err());
 
-    var mismatch = MainTest.run("train-deep", "--input", csv.toString(), "--image-shape",
+    var mismatch = InProcess.run("train-deep", "--input", csv.toString(), "--image-shape",
         "3,2,2", "--output", out.toString());
     assertEquals(Main.USAGE, mismatch.status(), mismatch.err());
     assertTrue(mismatch.err().contains("have 3"), mismatch.err());
 
-    var range = MainTest.run("train-deep", "--input", csv.toString(), "--image-shape", "1,1,3",
+    var range = InProcess.run("train-deep", "--input", csv.toString(), "--image-shape", "1,1,3",
         "--output", out.toString());
     assertEquals(Main.FAILED, range.status(), range.err());
     assertTrue(range.err().contains("Row 1 of") && range.err().contains("1.5")
         && range.err().contains("[0, 1]"), range.err());
 
-    var convert = MainTest.run("train-deep", "--input", csv.toString(), "--image-shape",
+    var convert = InProcess.run("train-deep", "--input", csv.toString(), "--image-shape",
         "1,1,3", "--image-size", "28", "--output", out.toString());
     assertEquals(Main.USAGE, convert.status(), convert.err());
     assertTrue(convert.err().contains("feature table"), convert.err());
 
-    var shapeOfDataset = MainTest.run("train-deep", "--input", "demo", "--image-shape",
+    var shapeOfDataset = InProcess.run("train-deep", "--input", "demo", "--image-shape",
         "1,28,28", "--output", out.toString());
     assertEquals(Main.USAGE, shapeOfDataset.status(), shapeOfDataset.err());
     assertTrue(shapeOfDataset.err().contains("image dataset"), shapeOfDataset.err());
@@ -113,9 +116,9 @@ class TrainDeepFeatureTableTest {
     Files.writeString(csv, "id,label,s0,s1,s2,s3,s4,s5\n"
         + "first,4,0.1,0.2,0.3,0.4,0.5,0.6\n"
         + "second,,1,0,0.5,0.25,0.75,0\n");
-    try (DeepInput in = DeepInput.open(SharedSpark.session(), csv.toString(),
-        ImageFrames.Selection.ALL, new DeepInput.Options("auto", 0, 0,
-            DeepInput.parseShape("3,1,2"), null, null), null)) {
+    try (DeepInput in = DeepInput.open(PixelInput.open(SharedSpark.session(), csv.toString(),
+        ImageFrames.Selection.ALL, new PixelInput.Options("auto", 0, 0,
+            ImageShape.parse("3,1,2", "--image-shape"), null, null), null))) {
       TrainingImages images = in.images();
       assertEquals(2, images.size());
       assertEquals(6, images.floatsPerImage());

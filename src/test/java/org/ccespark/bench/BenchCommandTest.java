@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.ccespark.app.InProcess;
 import org.ccespark.app.Main;
 import org.ccespark.data.GaussianBlobs;
 import org.ccespark.testing.SharedSpark;
@@ -31,15 +29,8 @@ class BenchCommandTest {
   Path tmp;
 
   private String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      status = Main.run(args, o, e);
-    }
-    return new String[] {Integer.toString(status), out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8)};
+    InProcess.Outcome r = InProcess.run(args);
+    return new String[] {Integer.toString(r.status()), r.out(), r.err()};
   }
 
   @Test

@@ -1,0 +1,195 @@
+package org.ccespark.experiment;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.ccespark.data.FeatureInput;
+import org.ccespark.eval.ClusteringMetrics;
+import org.ccespark.eval.ContingencyTable;
+import org.ccespark.ml.CollisionClustering;
+import org.ccespark.ml.CollisionClusteringModel;
+import org.ccespark.ml.CollisionClusteringSummary;
+import org.ccespark.report.Figures;
+import org.ccespark.report.RunRecord;
+
+/**
+ * The experiment's one fit and its scores: a method (the clustering estimator or MLlib K-means)
+ * fitted on a dataset, its predictions on the same rows scored against the labels (ACC, NMI, ARI
+ * and, with seed labels, the plain accuracy on the unlabelled rows), and the progress line.
+ *
+ * <p>Note: {@code app.ClusteringRun} fits and scores the same way for {@code cluster} and
+ * {@code demo}; the two are to become one fit-and-score pipeline (issue 16, item 2).
+ */
+final class FitAndScore {
+  /** The prediction column of the fitted models. */
+  static final String PREDICTION_COL = "prediction";
+
+  private final Progress progress;
+
+  FitAndScore(Progress progress) {
+    this.progress = progress;
+  }
+
+  /**
+   * What a fit produced before scoring.
+   *
+   * @param predictions {@code row}, {@code label} and {@code prediction}, persisted
+   * @param clusterSizes rows per cluster, or null to count them from the predictions
+   */
+  record Fitted(Dataset<Row> predictions, long[] clusterSizes, double fitSeconds,
+      Map<String, Object> params, RunDetails.Training training) {}
+
+  /**
+   * Fits {@code method} with {@code params} on {@code data} and scores it.
+   *
+   * @param fits fits kept the best of (the estimator's numRestarts, K-means' lowest cost)
+   * @param labelled the seed-labelled rows of a semi-supervised run, else null
+   */
+  ClusteringFit fit(String phase, LoadedData data, String method, Map<String, String> params,
+      long seed, double fraction, Set<Long> labelled, int fits) {
+    Fitted fitted;
+    if (method.equals(Methods.KMEANS)) {
+      fitted = kmeans(data, seed, fits);
+    } else {
+      CollisionClustering estimator = Methods.estimatorOf(method);
+      estimator.setNumRestarts(fits);
+      params.forEach((p, v) -> EstimatorParams.set(estimator, p, v, "params." + method + "."
+          + p));
+      estimator.setK(data.k()).setSeed(seed);
+      if (labelled != null) {
+        EstimatorParams.set(estimator, Methods.SEED_LABEL_PARAM, FeatureInput.SEED_LABEL_COL,
+            "table5");
+      }
+      fitted = estimator(estimator, data);
+    }
+    return score(phase, data, method, EstimatorParams.text(params), seed, fraction, labelled,
+        fitted);
+  }
+
+  private static Fitted estimator(CollisionClustering estimator, LoadedData data) {
+    estimator.setFeaturesCol(data.featuresCol()).setPredictionCol(PREDICTION_COL);
+    long t0 = System.nanoTime();
+    CollisionClusteringModel model = estimator.fit(data.rows());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    CollisionClusteringSummary summary = model.summary();
+    boolean restarts = estimator.getNumRestarts() > 1;
+    RunDetails.Training training = new RunDetails.EstimatorTraining(summary.lossPerEpoch(),
+        summary.emIterationsPerEpoch(), summary.trainingSeconds(),
+        restarts ? summary.restartLosses() : null, restarts ? summary.chosenRestart() : null);
+    return new Fitted(scored(summary.predictions()), summary.clusterSizes(), seconds,
+        params(estimator), training);
+  }
+
+  /**
+   * MLlib K-means (its defaults, with k) fitted {@code fits} times with seeds
+   * {@code seed, seed+1, ...}, keeping the model of lowest cost.
+   */
+  private static Fitted kmeans(LoadedData data, long seed, int fits) {
+    KMeans estimator = null;
+    KMeansModel model = null;
+    double[] costs = new double[fits];
+    int chosen = 0;
+    long t0 = System.nanoTime();
+    for (int r = 0; r < fits; r++) {
+      KMeans e = new KMeans().setK(data.k()).setSeed(seed + r).setFeaturesCol(data.featuresCol())
+          .setPredictionCol(PREDICTION_COL);
+      KMeansModel m = e.fit(data.rows());
+      costs[r] = m.summary().trainingCost();
+      if (model == null || costs[r] < model.summary().trainingCost()) {
+        model = m;
+        estimator = e;
+        chosen = r;
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    RunDetails.Training training = new RunDetails.KMeansTraining(model.summary().numIter(),
+        model.summary().trainingCost(), fits > 1 ? costs : null, fits > 1 ? chosen : null);
+    return new Fitted(scored(model.summary().predictions()), model.summary().clusterSizes(),
+        seconds, params(estimator), training);
+  }
+
+  /** The columns scoring reads, persisted. */
+  static Dataset<Row> scored(Dataset<Row> predictions) {
+    return predictions.select(FeatureInput.ROW_COL, FeatureInput.LABEL_COL, PREDICTION_COL)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Every param of {@code stage} that has a value, by name, in the stage's order. */
+  private static Map<String, Object> params(Params stage) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    ParamMap values = stage.extractParamMap();
+    for (Param<?> p : stage.params()) {
+      if (values.contains(p)) {
+        out.put(p.name(), values.apply(p));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Scores a fit's predictions on every row (ACC, NMI, ARI) and, with seed labels, the plain
+   * accuracy on the unlabelled rows; prints the progress line; releases the predictions.
+   */
+  ClusteringFit score(String phase, LoadedData data, String method, String paramsText, long seed,
+      double fraction, Set<Long> labelled, Fitted fitted) {
+    try {
+      List<Row> rows = fitted.predictions().collectAsList();
+      int[] labels = new int[rows.size()];
+      int[] predictions = new int[rows.size()];
+      long unlabelled = 0;
+      long correct = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        labels[i] = r.getInt(1);
+        predictions[i] = r.getInt(2);
+        if (labelled != null && !labelled.contains(r.getLong(0))) {
+          unlabelled++;
+          correct += labels[i] == predictions[i] ? 1 : 0;
+        }
+      }
+      ContingencyTable table = ContingencyTable.of(labels, predictions);
+      long[] clusterSizes = fitted.clusterSizes() != null ? fitted.clusterSizes()
+          : sizes(predictions, data.k());
+      double acc = ClusteringMetrics.accuracy(table);
+      double nmi = ClusteringMetrics.nmi(table);
+      double ari = ClusteringMetrics.ari(table);
+      double accuracy = labelled == null || unlabelled == 0 ? Double.NaN
+          : correct / (double) unlabelled;
+      RunRecord record = new RunRecord(phase, data.name(), method, seed, fraction, paramsText,
+          acc, nmi, ari, accuracy, fitted.fitSeconds(), rows.size());
+      List<String> labelNames = new TreeSet<>(Arrays.stream(labels).boxed().toList()).stream()
+          .map(String::valueOf).toList();
+      RunDetails.Clustering details = new RunDetails.Clustering(phase, data.name(), method, seed,
+          fraction, acc, nmi, ari, Double.isNaN(accuracy) ? null : accuracy, fitted.fitSeconds(),
+          rows.size(), clusterSizes, table.toArray(), fitted.training(), fitted.params());
+      progress.step(String.format("%s %s %s seed %d%s%s: ACC %.4f NMI %.4f ARI %.4f%s"
+          + " (fit %.1f s)", phase, data.name(), method, seed,
+          fraction > 0 ? " labels " + fraction : "",
+          paramsText.isEmpty() ? "" : " [" + paramsText + "]", acc, nmi, ari,
+          Double.isNaN(accuracy) ? "" : String.format(" accuracy %.4f", accuracy),
+          fitted.fitSeconds()));
+      return new ClusteringFit(record, details, Figures.confusion(table).counts(), labelNames);
+    } finally {
+      fitted.predictions().unpersist(false);
+    }
+  }
+
+  private static long[] sizes(int[] predictions, int k) {
+    long[] out = new long[k];
+    for (int p : predictions) {
+      out[p]++;
+    }
+    return out;
+  }
+}
