@@ -32,6 +32,9 @@ import org.ccespark.data.PcaFeatures;
 import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.eval.ContingencyTable;
 import org.ccespark.ml.CollisionClustering;
+import org.ccespark.pipeline.Clustering;
+import org.ccespark.pipeline.FittedClustering;
+import org.ccespark.pipeline.Training;
 import org.ccespark.report.Charts;
 import org.ccespark.report.Figures;
 import org.ccespark.report.ResultTables;
@@ -95,7 +98,7 @@ final class ExperimentCommand {
   static final ExperimentConfig.MethodCatalog METHODS = new ExperimentConfig.MethodCatalog() {
     @Override
     public List<String> methods() {
-      return ClusteringRun.METHODS;
+      return Clustering.METHODS;
     }
 
     @Override
@@ -679,18 +682,16 @@ final class ExperimentCommand {
     estimator.setMaxIter(epochs);
     used.put("maxIter", Integer.toString(epochs));
     estimator.setK(data.k()).setSeed(seed).setFeaturesCol(data.featuresCol())
-        .setPredictionCol(ClusteringRun.PREDICTION_COL);
+        .setPredictionCol(Clustering.PREDICTION_COL);
     ExperimentConfig.setParam(estimator, SEED_LABEL_PARAM, SEED_LABEL_COL, "table5");
     Dataset<Row> seeds = data.rows().filter(functions.col(SEED_LABEL_COL).isNotNull());
     long t0 = System.nanoTime();
     org.ccespark.ml.CollisionClusteringModel model = estimator.fit(seeds);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Dataset<Row> predictions = model.transform(data.rows()).select(FeatureInput.ROW_COL,
-        FeatureInput.LABEL_COL, ClusteringRun.PREDICTION_COL)
+        FeatureInput.LABEL_COL, Clustering.PREDICTION_COL)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Object> training = new LinkedHashMap<>();
-    training.put("lossPerEpoch", model.summary().lossPerEpoch());
-    training.put("trainedRows", labelled.size());
+    Training training = Training.onRows(model.summary().lossPerEpoch(), labelled.size());
     Map<String, Object> allParams = new LinkedHashMap<>();
     for (org.apache.spark.ml.param.Param<?> p : estimator.params()) {
       if (estimator.isDefined(p)) {
@@ -698,17 +699,17 @@ final class ExperimentCommand {
       }
     }
     return score("semi", data, ResultTables.ONLY_SEEDS, paramsText(used), seed, fraction,
-        labelled, new ClusteringRun.Result(ResultTables.ONLY_SEEDS, predictions, model, null,
+        labelled, new FittedClustering(ResultTables.ONLY_SEEDS, predictions, model, null,
             seconds, allParams, training));
   }
 
   private Fit fit(String phase, Data data, String method, Map<String, String> params, long seed,
       double fraction, Set<Long> labelled) {
-    ClusteringRun.Result result;
+    FittedClustering result;
     String paramsText = paramsText(params);
     int fits = phase.equals("tune") ? 1 : restarts;
     if (method.equals("kmeans")) {
-      result = ClusteringRun.kmeans(data.k(), seed, fits, data.rows(), data.featuresCol());
+      result = Clustering.kmeans(data.k(), seed, fits, data.rows(), data.featuresCol());
     } else {
       CollisionClustering estimator = cceEstimator(method);
       estimator.setNumRestarts(fits);
@@ -718,7 +719,7 @@ final class ExperimentCommand {
       if (labelled != null) {
         ExperimentConfig.setParam(estimator, SEED_LABEL_PARAM, SEED_LABEL_COL, "table5");
       }
-      result = ClusteringRun.cce(estimator, data.rows(), data.featuresCol());
+      result = Clustering.cce(estimator, data.rows(), data.featuresCol());
     }
     return score(phase, data, method, paramsText, seed, fraction, labelled, result);
   }
@@ -728,10 +729,10 @@ final class ExperimentCommand {
    * accuracy on the unlabelled rows; releases the result's predictions.
    */
   private Fit score(String phase, Data data, String method, String paramsText, long seed,
-      double fraction, Set<Long> labelled, ClusteringRun.Result result) {
+      double fraction, Set<Long> labelled, FittedClustering result) {
     try {
       List<Row> rows = result.predictions().select(FeatureInput.ROW_COL, FeatureInput.LABEL_COL,
-          ClusteringRun.PREDICTION_COL).collectAsList();
+          Clustering.PREDICTION_COL).collectAsList();
       int[] labels = new int[rows.size()];
       int[] predictions = new int[rows.size()];
       long unlabelled = 0;
@@ -774,9 +775,11 @@ final class ExperimentCommand {
       details.put("rows", rows.size());
       details.put("clusterSizes", clusterSizes);
       details.put("confusion", table.toArray());
-      details.putAll(result.training());
+      details.putAll(new com.fasterxml.jackson.databind.ObjectMapper().convertValue(
+          result.training(), new com.fasterxml.jackson.core.type.TypeReference<Map<String,
+              Object>>() {}));
       details.put("params", result.params());
-      double[] loss = result.training().get("lossPerEpoch") instanceof double[] l ? l : null;
+      double[] loss = result.training().lossPerEpoch();
       progress(String.format("%s %s %s seed %d%s%s: ACC %.4f NMI %.4f ARI %.4f%s (fit %.1f s)",
           phase, data.name(), method, seed, fraction > 0 ? " labels " + fraction : "",
           paramsText.isEmpty() ? "" : " [" + paramsText + "]", acc, nmi, ari,
