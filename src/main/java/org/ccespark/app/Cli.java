@@ -7,6 +7,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.lang.reflect.AnnotatedElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.IAnnotatedElement;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
@@ -264,6 +264,14 @@ final class Cli {
    *     stray argument, or a missing required option
    */
   static void parse(picocli.CommandLine cl, String[] args) {
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      OptionSpec o = arg.startsWith("--") && eq > 0
+          ? cl.getCommandSpec().findOption(arg.substring(0, eq)) : null;
+      if (o != null && o.arity().max() == 0) { // picocli would take --flag=true
+        throw new UsageException(o.longestName() + " is a flag and takes no value");
+      }
+    }
     try {
       cl.parseArgs(args);
     } catch (ParameterException e) {
@@ -299,8 +307,11 @@ final class Cli {
         return o.longestName() + " needs a value (" + o.paramLabel() + ")";
       }
     }
-    if (e instanceof OverwrittenOptionException && e.getArgSpec() instanceof OptionSpec o) {
+    if (e instanceof OverwrittenOptionException w && w.getOverwritten() instanceof OptionSpec o) {
       return o.longestName() + " is given more than once";
+    }
+    if (e.getArgSpec() instanceof OptionSpec o && o.arity().max() == 0) {
+      return o.longestName() + " is a flag and takes no value";
     }
     if (e.getCause() instanceof UsageException u) {
       return u.getMessage();
@@ -466,7 +477,7 @@ final class Cli {
     if (o.userObject() instanceof ShownDefault s) {
       return s.text();
     }
-    if (o.userObject() instanceof IAnnotatedElement e && e.isAnnotationPresent(ShowDefault.class)) {
+    if (o.userObject() instanceof AnnotatedElement e && e.isAnnotationPresent(ShowDefault.class)) {
       return e.getAnnotation(ShowDefault.class).value();
     }
     return o.arity().max() == 0 ? null : o.defaultValue();
