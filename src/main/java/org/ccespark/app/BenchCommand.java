@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.ccespark.app.Cli.ShowDefault;
+import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.bench.BenchResult;
 import org.ccespark.bench.EmVsPgdBenchmark;
@@ -81,50 +81,50 @@ final class BenchCommand implements Cli.Command {
       description = "output folder")
   String output;
 
-  @Option(names = "--reps", paramLabel = "N", defaultValue = "5", converter = Cli.Min1.class,
+  @Option(names = "--reps", paramLabel = "N", defaultValue = "5", converter = OptionTypes.Min1.class,
       description = "timed repetitions (em-vs-pgd: per solver, within --budget; kernel: EM"
           + " iterations)")
   int reps;
 
-  @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", converter = Cli.Min0.class,
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", converter = OptionTypes.Min0.class,
       description = "untimed warm-up runs (em-vs-pgd: truncated solves; kernel: EM iterations)")
   int warmup;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", converter = Cli.Min0.class,
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", converter = OptionTypes.Min0.class,
       description = "seed of every random input and estimator")
   int seed;
 
   @Option(names = "--lambda", paramLabel = "X", defaultValue = "100",
-      converter = Cli.NonNegative.class, description = "fairness weight of em-vs-pgd and kernel")
+      converter = OptionTypes.NonNegative.class, description = "fairness weight of em-vs-pgd and kernel")
   double lambda;
 
   @Option(names = "--em-pgd-k", paramLabel = "K,K,...", defaultValue = "2,20,200,1000",
       description = "em-vs-pgd: numbers of classes")
   String emPgdK;
 
-  @Option(names = "--block", paramLabel = "M", defaultValue = "250", converter = Cli.Min1.class,
+  @Option(names = "--block", paramLabel = "M", defaultValue = "250", converter = OptionTypes.Min1.class,
       description = "em-vs-pgd: points per block (the default mini-batch size)")
   int block;
 
-  @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-5", converter = Cli.Positive.class,
+  @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-5", converter = OptionTypes.Positive.class,
       description = "em-vs-pgd: stopping tolerance on y, both solvers")
   double tol;
 
   @Option(names = "--em-max-iter", paramLabel = "N", defaultValue = "20000",
-      converter = Cli.Min1.class, description = "em-vs-pgd: cap on EM M-steps")
+      converter = OptionTypes.Min1.class, description = "em-vs-pgd: cap on EM M-steps")
   int emMaxIter;
 
   @Option(names = "--pgd-max-iter", paramLabel = "N", defaultValue = "2000",
-      converter = Cli.Min1.class, description = "em-vs-pgd: cap on PGD iterations")
+      converter = OptionTypes.Min1.class, description = "em-vs-pgd: cap on PGD iterations")
   int pgdMaxIter;
 
   @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "20",
-      converter = Cli.NonNegative.class, description = "em-vs-pgd: time budget of one solver's"
+      converter = OptionTypes.NonNegative.class, description = "em-vs-pgd: time budget of one solver's"
           + " repetitions (at least one always runs)")
   double budget;
 
   @Option(names = "--logit-scale", paramLabel = "X", defaultValue = "3",
-      converter = Cli.NonNegative.class,
+      converter = OptionTypes.NonNegative.class,
       description = "em-vs-pgd and kernel: sigma = softmax(X z), z ~ N(0,1)")
   double logitScale;
 
@@ -133,18 +133,18 @@ final class BenchCommand implements Cli.Command {
   String kernelK;
 
   @Option(names = "--point-classes", paramLabel = "N", defaultValue = "2000000",
-      converter = Cli.Min1.class, description = "kernel: points x classes per block")
+      converter = OptionTypes.Min1.class, description = "kernel: points x classes per block")
   int pointClasses;
 
   @Option(names = "--sizes", paramLabel = "N,N,...", defaultValue = "50000,100000,200000",
       description = "end-to-end: numbers of rows")
   String sizes;
 
-  @Option(names = "--dim", paramLabel = "D", defaultValue = "2048", converter = Cli.Min1.class,
+  @Option(names = "--dim", paramLabel = "D", defaultValue = "2048", converter = OptionTypes.Min1.class,
       description = "end-to-end: dimension")
   int dim;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "10", converter = Cli.Min2.class,
+  @Option(names = "--k", paramLabel = "K", defaultValue = "10", converter = OptionTypes.Min2.class,
       description = "end-to-end: clusters (and blobs)")
   int k;
 
@@ -153,33 +153,33 @@ final class BenchCommand implements Cli.Command {
       description = "end-to-end: methods, among ${bundle:list.e2e-methods}")
   String methods;
 
-  @Option(names = "--epochs", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--epochs", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "end-to-end: CCE epochs")
   @ShowDefault("estimator default")
   Integer epochs;
 
-  @Option(names = "--fulldata-em-max-iter", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--fulldata-em-max-iter", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "end-to-end: emMaxIter of the fulldata schedule (one Spark job per EM"
           + " iteration)")
   @ShowDefault("estimator default")
   Integer fulldataEmMaxIter;
 
-  @Option(names = "--partitions", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "end-to-end: partitions of the cached data")
   @ShowDefault("Spark's default parallelism")
   Integer partitions;
 
-  @Option(names = "--fits", paramLabel = "N", defaultValue = "1", converter = Cli.Min1.class,
+  @Option(names = "--fits", paramLabel = "N", defaultValue = "1", converter = OptionTypes.Min1.class,
       description = "end-to-end and scale-out: timed fits per method and size or Worker count")
   int fits;
 
   @Option(names = "--warmup-rows", paramLabel = "N", defaultValue = "2000",
-      converter = Cli.Min0.class, description = "end-to-end and scale-out: rows of the untimed"
+      converter = OptionTypes.Min0.class, description = "end-to-end and scale-out: rows of the untimed"
           + " warm-up fits (0: none)")
   int warmupRows;
 
   @Option(names = "--scale-out-rows", paramLabel = "N", defaultValue = "40000",
-      converter = Cli.Min1.class, description = "scale-out: number of rows (with --dim, --k,"
+      converter = OptionTypes.Min1.class, description = "scale-out: number of rows (with --dim, --k,"
           + " --methods, --epochs, --fulldata-em-max-iter)")
   int scaleOutRows;
 
@@ -191,7 +191,7 @@ final class BenchCommand implements Cli.Command {
       description = "scale-out: memory of each Worker and its executor")
   String executorMemory;
 
-  @Option(names = "--scale-out-partitions", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--scale-out-partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "scale-out: partitions of the cached data, the same at every Worker count")
   @ShowDefault("the largest Worker count")
   Integer scaleOutPartitions;
@@ -206,19 +206,19 @@ final class BenchCommand implements Cli.Command {
   String deepDataset;
 
   @Option(names = "--deep-images", paramLabel = "N", defaultValue = "10000",
-      converter = Cli.Min0.class, description = "deep: images (a seeded sample; 0: all)")
+      converter = OptionTypes.Min0.class, description = "deep: images (a seeded sample; 0: all)")
   int deepImages;
 
   @Option(names = "--deep-epochs", paramLabel = "N", defaultValue = "1",
-      converter = Cli.Min1.class, description = "deep: epochs timed")
+      converter = OptionTypes.Min1.class, description = "deep: epochs timed")
   int deepEpochs;
 
   @Option(names = "--deep-batch", paramLabel = "N", defaultValue = "250",
-      converter = Cli.Min1.class, description = "deep: images per step")
+      converter = OptionTypes.Min1.class, description = "deep: images per step")
   int deepBatch;
 
   @Option(names = "--deep-augmentation-weight", paramLabel = "W", defaultValue = "0.5",
-      converter = Cli.NonNegative.class,
+      converter = OptionTypes.NonNegative.class,
       description = "deep: self-augmentation weight (0: no augmented pass)")
   double deepAugmentationWeight;
 
@@ -227,11 +227,11 @@ final class BenchCommand implements Cli.Command {
   String featuresSizes;
 
   @Option(names = "--features-batch", paramLabel = "N", defaultValue = "32",
-      converter = Cli.Min1.class, description = "features: images per batch")
+      converter = OptionTypes.Min1.class, description = "features: images per batch")
   int featuresBatch;
 
   @Option(names = "--features-batches", paramLabel = "N", defaultValue = "2",
-      converter = Cli.Min1.class, description = "features: timed batches per variant and size"
+      converter = OptionTypes.Min1.class, description = "features: timed batches per variant and size"
           + " (after one warm-up batch)")
   int featuresBatches;
 

@@ -106,7 +106,7 @@ final class CceOptions {
             set(new CollisionClustering(), name, raw); // the message names the option
             return raw;
           })
-          .userObject(new Cli.ShownDefault(shown))
+          .userObject(new Help.ShownDefault(shown))
           .setter(new picocli.CommandLine.Model.ISetter() {
             @Override
             public <T> T set(T value) {

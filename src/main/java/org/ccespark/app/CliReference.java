@@ -35,7 +35,7 @@ final class CliReference {
         .append("Commands: ").append(Main.COMMANDS.stream()
             .map(c -> "[`" + c.name() + "`](#cce-" + c.name() + ")")
             .collect(Collectors.joining(", "))).append(".\n\n");
-    sb.append("## cce\n\n").append(block(Cli.toolHelp(Main.COMMANDS)));
+    sb.append("## cce\n\n").append(block(Help.toolHelp(Main.COMMANDS)));
     for (Cli.Entry c : Main.COMMANDS) {
       sb.append("\n## cce ").append(c.name()).append("\n\n").append(block(c.help()));
     }

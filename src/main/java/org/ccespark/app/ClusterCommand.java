@@ -2,20 +2,14 @@ package org.ccespark.app;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 import org.apache.spark.sql.SparkSession;
-import org.ccespark.app.Cli.ShowDefault;
+import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
-import org.ccespark.features.ImageFeatures;
 import org.ccespark.ml.CollisionClustering;
-import org.ccespark.pipeline.ClusterMetrics;
 import org.ccespark.pipeline.ClusterPipeline;
 import org.ccespark.pipeline.Clustering;
-import org.ccespark.pipeline.Training;
 import org.ccespark.selflabel.Method;
 import org.ccespark.selflabel.Schedule;
 import picocli.CommandLine.Command;
@@ -87,7 +81,7 @@ final class ClusterCommand implements Cli.Command {
           + " MLlib KMeans with the same k and seed")
   String method;
 
-  @Option(names = "--partitions", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "repartition the input into N partitions before training (round-robin; each"
           + " partition keeps its rows in input order, so the result does not depend on where"
           + " the tasks run)")
@@ -123,24 +117,22 @@ final class ClusterCommand implements Cli.Command {
   public void run(PrintStream out) {
     long t0 = System.nanoTime();
     // Everything the command line alone decides is checked before Spark starts.
-    String format = Cli.choice("--format", this.format, List.of("auto", "parquet", "csv",
+    String format = OptionTypes.choice("--format", this.format, List.of("auto", "parquet", "csv",
         "libsvm"));
     try {
       FeatureInput.checkFeaturesColName(featuresCol);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--features-col: " + e.getMessage());
     }
-    boolean skipInvalid = Cli.choice("--on-invalid", onInvalid, List.of("error", "skip"))
+    boolean skipInvalid = OptionTypes.choice("--on-invalid", onInvalid, List.of("error", "skip"))
         .equals("skip");
-    String method = Cli.choice("--method", this.method, Clustering.METHODS);
+    String method = OptionTypes.choice("--method", this.method, Clustering.METHODS);
     CollisionClustering estimator = estimator(method);
     List<String> keep = keepCols(keepCols);
-    for (String c : keep == null ? List.<String>of() : keep) {
-      if (!keepable(c, featuresCol, labelCol, seedLabelCol)) {
-        throw new UsageException("--keep-cols: '" + c + "' cannot be kept: it is the label,"
-            + " seed-label or features column, or the name of an output column ("
-            + String.join(", ", RESERVED) + ")");
-      }
+    try {
+      ClusterPipeline.checkKeepable(keep, featuresCol, labelCol, seedLabelCol);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
 
     SparkSession spark = Main.session();
@@ -148,14 +140,20 @@ final class ClusterCommand implements Cli.Command {
         overwrite, OutputDir.Other.input("--input", input),
         OutputDir.Other.folder("--checkpoint-dir", checkpointDir))) {
       ClusterPipeline.checkCheckpoint(spark, estimator);
-      keep = keptColumns(FeatureInput.columns(spark, input, format), keep, input, featuresCol,
-          labelCol, seedLabelCol);
-      ClusterMetrics metrics = ClusterPipeline.run(spark, new ClusterPipeline.Settings(input,
+      try {
+        keep = ClusterPipeline.keptColumns(FeatureInput.columns(spark, input, format), keep,
+            input, featuresCol, labelCol, seedLabelCol);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      org.ccespark.pipeline.ClusterMetrics metrics = ClusterPipeline.run(spark, new ClusterPipeline.Settings(input,
           format, featuresCol, labelCol, seedLabelCol, skipInvalid, keep,
           partitions == null ? 0 : partitions, method.equals(Clustering.KMEANS), estimator),
           dir.sink(), out::println, t0);
       dir.commit();
-      printSummary(metrics, dir, out);
+      out.print(ClusterPipeline.summary(metrics));
+      out.printf("wrote %s: predictions.csv, predictions/, metrics.json, model/%n",
+          dir.display());
     }
   }
 
@@ -195,15 +193,6 @@ final class ClusterCommand implements Cli.Command {
     return estimator;
   }
 
-  /** Names of the output columns, which no kept column may have. */
-  private static final List<String> RESERVED = List.of(FeatureInput.ROW_COL,
-      FeatureInput.LABEL_COL, FeatureInput.SEED_LABEL_COL, Clustering.PREDICTION_COL,
-      Clustering.PROBABILITY_COL);
-
-  /** The columns kept by default, when the input has them. */
-  static final List<String> DEFAULT_KEEP_COLS = List.of(ImageFeatures.ID_COL,
-      ExtractCommand.PATH_COL);
-
   /**
    * The column names of {@code --keep-cols}.
    *
@@ -231,77 +220,6 @@ final class ClusterCommand implements Cli.Command {
       names.add(name);
     }
     return List.copyOf(names);
-  }
-
-  /**
-   * Whether a column can be kept as it is: it is not the features, label or seed-label column
-   * (either may be null) and has no output column's name ({@link #RESERVED}).
-   */
-  private static boolean keepable(String column, String featuresCol, String labelCol,
-      String seedLabelCol) {
-    return !RESERVED.contains(column) && !column.equals(featuresCol) && !column.equals(labelCol)
-        && !column.equals(seedLabelCol);
-  }
-
-  /**
-   * The columns to keep: the requested ones, each of which the input must have, or by default
-   * those of {@link #DEFAULT_KEEP_COLS} that it has and that are not otherwise used.
-   *
-   * @param columns the input's columns
-   * @param requested the names of {@code --keep-cols}, or null for the default
-   * @throws UsageException naming a requested column the input does not have, and its columns
-   */
-  static List<String> keptColumns(List<String> columns, List<String> requested, String input,
-      String featuresCol, String labelCol, String seedLabelCol) {
-    if (requested == null) {
-      return DEFAULT_KEEP_COLS.stream().filter(c -> columns.contains(c)
-          && keepable(c, featuresCol, labelCol, seedLabelCol)).toList();
-    }
-    for (String c : requested) {
-      if (!columns.contains(c)) {
-        throw new UsageException("--keep-cols: column '" + c + "' is not in '" + input
-            + "', whose columns are " + String.join(", ", columns));
-      }
-    }
-    return requested;
-  }
-
-  /** A few lines for the terminal: timings, loss, cluster sizes, scores, where the output is. */
-  private static void printSummary(ClusterMetrics m, OutputDir dir, PrintStream out) {
-    out.printf("%s: %d rows, k=%d, fit %.1f s, total %.1f s%n", m.method(), m.rows(), m.k(),
-        m.seconds().fit(), m.seconds().total());
-    Training t = m.training();
-    double[] loss = t.lossPerEpoch();
-    if (loss != null && loss.length > 0) {
-      out.printf("  loss per epoch: %.4f (epoch 1) ... %.4f (epoch %d)%n", loss[0],
-          loss[loss.length - 1], loss.length);
-    }
-    if (t.trainingCost() != null) {
-      out.printf("  K-means cost %.4g after %s iterations%n", t.trainingCost(), t.iterations());
-    }
-    double[] restarts = t.restartLosses() != null ? t.restartLosses() : t.restartCosts();
-    if (restarts != null) {
-      out.printf("  %s of the %d restarts: %s; kept restart %s (the lowest)%n",
-          t.restartLosses() != null ? "final full-data loss" : "K-means cost", restarts.length,
-          Arrays.stream(restarts).mapToObj(v -> String.format("%.6g", v))
-              .collect(Collectors.joining(" ")), t.chosenRestart() + 1);
-    }
-    out.println("  cluster sizes: " + LongStream.of(m.clusterSizes())
-        .mapToObj(Long::toString).collect(Collectors.joining(" ")));
-    if (m.scores() != null) {
-      out.printf("  ACC %.4f  NMI %.4f  ARI %.4f%n", m.scores().acc(), m.scores().nmi(),
-          m.scores().ari());
-      if (m.nullLabelRows() > 0) {
-        out.printf("  (over the labelled rows: %s rows with a null label left out)%n",
-            m.nullLabelRows());
-      }
-    }
-    ClusterMetrics.Unlabelled u = m.unlabelled();
-    if (u != null && u.scores() != null) {
-      out.printf("  unlabelled rows (%s): ACC %.4f  NMI %.4f  ARI %.4f  accuracy %.4f%n",
-          u.rows(), u.scores().acc(), u.scores().nmi(), u.scores().ari(), u.accuracy());
-    }
-    out.printf("wrote %s: predictions.csv, predictions/, metrics.json, model/%n", dir.display());
   }
 
   /** The help's description of the command (an annotation holds constants only). */

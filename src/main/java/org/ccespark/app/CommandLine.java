@@ -86,7 +86,7 @@ final class CommandLine {
       sb.append("usage: ").append(PROGRAM).append(' ').append(name).append(' ').append(synopsis)
           .append("\n\n");
       for (String paragraph : description.split("\n\n")) {
-        sb.append(Cli.wrap(paragraph, 0)).append("\n\n");
+        sb.append(Help.wrap(paragraph, 0)).append("\n\n");
       }
       sb.append("options:\n");
       for (Option o : options) {
@@ -96,9 +96,9 @@ final class CommandLine {
         } else if (o.defaultText() != null) {
           text += " [default: " + o.defaultText() + "]";
         }
-        sb.append(Cli.optionRow(o.name() + (o.isFlag() ? "" : " " + o.metavar()), text));
+        sb.append(Help.optionRow(o.name() + (o.isFlag() ? "" : " " + o.metavar()), text));
       }
-      sb.append(Cli.optionRow(Cli.HELP_FLAGS, "print this help and exit"));
+      sb.append(Help.optionRow(Help.HELP_FLAGS, "print this help and exit"));
       return sb.toString();
     }
   }
@@ -222,7 +222,7 @@ final class CommandLine {
       Option option = command.option(name);
       if (option == null) {
         throw new UsageException("unknown option '" + name + "' for '" + command.name() + "'"
-            + Cli.didYouMean(name, command.optionNames()) + seeHelp);
+            + Help.didYouMean(name, command.optionNames()) + seeHelp);
       }
       String value;
       if (option.isFlag()) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.ccespark.app.Cli.ShowDefault;
+import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.ImageFrames;
 import org.ccespark.data.ImageInputs;
@@ -81,7 +81,7 @@ final class ConvertCommand implements Cli.Command {
           + " folder (images)")
   String format;
 
-  @Option(names = "--limit", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--limit", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "take only N images: the first N, or a seeded sample of N with --seed")
   @ShowDefault("all")
   Integer limit;
@@ -92,7 +92,7 @@ final class ConvertCommand implements Cli.Command {
   @ShowDefault("none")
   Long seed;
 
-  @Option(names = "--partitions", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "parquet: number of partitions, hence part files")
   @ShowDefault("Spark's default parallelism")
   Integer partitions;
@@ -107,8 +107,8 @@ final class ConvertCommand implements Cli.Command {
   public void run(PrintStream out) throws IOException {
     this.out = out;
     long t0 = System.nanoTime();
-    String to = Cli.choice("--to", this.to, TARGETS);
-    String format = Cli.choice("--format", this.format, ImageDatasets.FORMATS);
+    String to = OptionTypes.choice("--to", this.to, TARGETS);
+    String format = OptionTypes.choice("--format", this.format, ImageDatasets.FORMATS);
     if (seed != null && limit == null) {
       throw new UsageException("--seed picks a sample of --limit N images; give --limit too");
     }

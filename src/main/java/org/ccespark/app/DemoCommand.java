@@ -33,7 +33,7 @@ final class DemoCommand implements Cli.Command {
       description = "output folder")
   String output;
 
-  @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", converter = Cli.Min1.class,
+  @Option(names = "--seeds", paramLabel = "N", defaultValue = "3", converter = OptionTypes.Min1.class,
       description = "run seeds 1..N")
   int seeds;
 

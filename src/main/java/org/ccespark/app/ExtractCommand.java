@@ -2,15 +2,12 @@ package org.ccespark.app;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.ccespark.app.Cli.ShowDefault;
+import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.ImageFrames;
 import org.ccespark.data.ImageInputs;
@@ -21,6 +18,7 @@ import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.TrainingImages;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.features.ExtractionProgress;
+import org.ccespark.features.ImagePaths;
 import org.ccespark.pipeline.DeepOutputs;
 import org.ccespark.pipeline.ExtractionReport;
 import org.ccespark.features.FeatureExtractor;
@@ -77,12 +75,6 @@ import picocli.CommandLine.Spec;
           + "\n\nDIR is written as .DIR.tmp-<random> beside it and renamed to DIR only once"
           + " complete.")
 final class ExtractCommand implements Cli.Command {
-  /**
-   * Name of the column of each image's path: for a folder of image files the absolute path of its
-   * file, otherwise its id.
-   */
-  static final String PATH_COL = "path";
-
   /** Dataset formats, as {@link ImageDatasets#open} takes them. */
   static final List<String> FORMATS = ImageDatasets.FORMATS;
 
@@ -113,10 +105,10 @@ final class ExtractCommand implements Cli.Command {
   String layer;
 
   @Option(names = "--input-size", paramLabel = "N", defaultValue = "224",
-      converter = Cli.Min1.class, description = "side of the square the model sees")
+      converter = OptionTypes.Min1.class, description = "side of the square the model sees")
   int size;
 
-  @Option(names = "--resize", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--resize", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "side the shorter image side is resized to before the centre crop, at least"
           + " --input-size (232 for 224 is the IMAGENET1K_V2 weights'; use 256 for"
           + " IMAGENET1K_V1)")
@@ -132,16 +124,16 @@ final class ExtractCommand implements Cli.Command {
   String mode;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-      converter = Cli.Min1.class,
+      converter = OptionTypes.Min1.class,
       description = "images per forward pass; native memory is released after each batch")
   int batch;
 
-  @Option(names = "--partitions", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "executors mode: index ranges (tasks), each loading the model once")
   @ShowDefault("Spark's default parallelism")
   Integer partitions;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", converter = Cli.Min0.class,
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", converter = OptionTypes.Min0.class,
       description = "seed of " + ModelSpec.RANDOM_RESNET50 + "'s weights")
   int seed;
 
@@ -159,8 +151,8 @@ final class ExtractCommand implements Cli.Command {
   @Override
   public void run(PrintStream out) {
     long t0 = System.nanoTime();
-    String format = Cli.choice("--format", this.format, FORMATS);
-    String device = Cli.choice("--device", this.device, DjlEngine.DEVICES);
+    String format = OptionTypes.choice("--format", this.format, FORMATS);
+    String device = OptionTypes.choice("--device", this.device, DjlEngine.DEVICES);
     Path modelDir = Cli.given(spec, "--model") ? DeepModel.folderOf(Path.of(model)) : null;
     if (modelDir != null) {
       runTrainedNetwork(modelDir, format, device, t0, out);
@@ -171,7 +163,7 @@ final class ExtractCommand implements Cli.Command {
       throw new UsageException("--resize (" + resize + ") must be at least --input-size (" + size
           + ")");
     }
-    String mode = Cli.choice("--mode", this.mode, List.of("auto", "driver", "executors"));
+    String mode = OptionTypes.choice("--mode", this.mode, List.of("auto", "driver", "executors"));
     ModelSpec modelSpec;
     try {
       modelSpec = new ModelSpec(model, layer, new Preprocessing(size, resize), device, seed);
@@ -198,7 +190,7 @@ final class ExtractCommand implements Cli.Command {
           options, out::println);
       try (ExtractionProgress monitor = mode.equals("executors")
           ? new ExtractionProgress(ex, out::println) : null) {
-        withPath(ex.rows(), ex.pathPrefix()).write().mode(SaveMode.Append).parquet(dir.root());
+        ImagePaths.withPath(ex.rows(), ex.pathPrefix()).write().mode(SaveMode.Append).parquet(dir.root());
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       long written = ex.size() - ex.skipped();
@@ -221,28 +213,6 @@ final class ExtractCommand implements Cli.Command {
     out.printf("wrote %s: Parquet (id, path%s, features), _extract.json; next: %s cluster --input"
         + " %s%s --k K --output DIR%n", dir.display(), hasLabel ? ", label" : "", Cli.PROGRAM,
         dir.display(), hasLabel ? " --label-col label" : "");
-  }
-
-  /**
-   * The extracted rows with a {@value #PATH_COL} column after {@code id}: for image files (a local
-   * folder, or a Hadoop path: URI or glob) the full path or URI of each image's file, {@code
-   * prefix} followed by the id (the file's path under the folder); otherwise (images stored in
-   * dataset files, a dataset name, a feature table) the id itself, which names the file and the
-   * image's position in it.
-   *
-   * @param rows {@code id}, then the other columns
-   * @param prefix {@link ImageInputs.Source#pathPrefix}, or null when the images are not files
-   */
-  static Dataset<Row> withPath(Dataset<Row> rows, String prefix) {
-    Column id = functions.col(ImageFeatures.ID_COL);
-    Column path = prefix == null ? id : functions.concat(functions.lit(prefix), id);
-    List<Column> columns = new ArrayList<>(List.of(id, path.as(PATH_COL)));
-    for (String c : rows.columns()) {
-      if (!c.equals(ImageFeatures.ID_COL)) {
-        columns.add(rows.col(c));
-      }
-    }
-    return rows.select(columns.toArray(new Column[0]));
   }
 
   /** The options of the ImageNet-style models that a train-deep network does not take. */
@@ -270,7 +240,7 @@ final class ExtractCommand implements Cli.Command {
       NetworkFeatures f = networkFeatures(spark, modelDir, input, format, device, batch);
       String prefix = DeepInput.isTable(input, format) ? null
           : ImageInputs.pathPrefix(spark.sparkContext().hadoopConfiguration(), input, format);
-      withPath(f.rows(), prefix).write().mode(SaveMode.Append).parquet(dir.root());
+      ImagePaths.withPath(f.rows(), prefix).write().mode(SaveMode.Append).parquet(dir.root());
       int d = f.dimension();
       double seconds = (System.nanoTime() - t0) / 1e9;
       dir.writeJson("_extract.json", new ExtractionReport("extract",

@@ -125,7 +125,7 @@ public final class Main {
     }
     if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
       if (rest.length == 0) {
-        out.print(Cli.toolHelp(COMMANDS));
+        out.print(Help.toolHelp(COMMANDS));
       } else if (rest.length == 1) {
         out.print(command(rest[0]).help());
       } else {
@@ -151,7 +151,7 @@ public final class Main {
     List<String> known = new ArrayList<>(COMMANDS.stream().map(Cli.Entry::name).toList());
     known.addAll(List.of("help", "--help", "--version"));
     throw new UsageException("unknown command '" + name + "'"
-        + Cli.didYouMean(name, known) + " (commands: " + commandNames() + "; see '"
+        + Help.didYouMean(name, known) + " (commands: " + commandNames() + "; see '"
         + CommandLine.PROGRAM + " --help')");
   }
 

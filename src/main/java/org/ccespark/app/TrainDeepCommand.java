@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
-import org.ccespark.app.Cli.ShowDefault;
+import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.ImageFrames;
@@ -126,7 +126,7 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
   @ShowDefault("label, when there is one")
   String labelCol;
 
-  @Option(names = "--limit", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--limit", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "train on N images: a seeded sample (--seed)")
   @ShowDefault("all")
   Integer limit;
@@ -140,18 +140,18 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
   @ShowDefault("none")
   String init;
 
-  @Option(names = "--image-size", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--image-size", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "resize images to N x N (not for a feature table)")
   @ShowDefault("the images' size")
   Integer imageSize;
 
-  @Option(names = "--channels", paramLabel = "1|3", converter = Cli.Min1.class,
+  @Option(names = "--channels", paramLabel = "1|3", converter = OptionTypes.Min1.class,
       description = "3: grey images as three equal channels (colour images cannot be made grey;"
           + " not for a feature table)")
   @ShowDefault("the images' channels")
   Integer channels;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "10", converter = Cli.Min1.class,
+  @Option(names = "--k", paramLabel = "K", defaultValue = "10", converter = OptionTypes.Min1.class,
       description = "number of clusters")
   int k;
 
@@ -164,12 +164,12 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
   @ShowDefault("the method's default (CCE 100)")
   Double lambda;
 
-  @Option(names = "--epochs", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--epochs", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "epochs")
   @ShowDefault("50")
   Integer epochs;
 
-  @Option(names = "--batch-size", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--batch-size", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "images per step")
   @ShowDefault("250 (vgg4), 200 (others)")
   Integer batchSize;
@@ -191,7 +191,7 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
   @ShowDefault("0.01 (vgg4), 1e-4 (others)")
   Double weightDecay;
 
-  @Option(names = "--em-max-iter", paramLabel = "N", converter = Cli.Min1.class,
+  @Option(names = "--em-max-iter", paramLabel = "N", converter = OptionTypes.Min1.class,
       description = "most solver iterations per batch")
   @ShowDefault("1000")
   Integer emMaxIter;
@@ -216,10 +216,10 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
   String heldOut;
 
   @Option(names = "--held-out-limit", paramLabel = "N", defaultValue = "2000",
-      converter = Cli.Min1.class, description = "seeded sample of the held-out images")
+      converter = OptionTypes.Min1.class, description = "seeded sample of the held-out images")
   int heldOutLimit;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", converter = Cli.Min0.class,
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", converter = OptionTypes.Min0.class,
       description = "seed of weights, batch order, augmentations, samples")
   int seed;
 
@@ -250,7 +250,7 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
     if (input == null) {
       throw new UsageException("--input is required (on the command line or in --config)");
     }
-    String method = Cli.choice("--method", this.method, DeepSettings.METHODS);
+    String method = OptionTypes.choice("--method", this.method, DeepSettings.METHODS);
     DeepSettings settings = settings(method);
     if (seedFraction < 0 || seedFraction > 1) {
       throw new UsageException("--seed-fraction must be in [0, 1], got " + seedFraction);
@@ -259,7 +259,7 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
       throw new UsageException("--seed-fraction does not apply to --method "
           + DeepSettings.SUPERVISED + ", which uses every image's label");
     }
-    String device = Cli.choice("--device", this.device, DjlEngine.DEVICES);
+    String device = OptionTypes.choice("--device", this.device, DjlEngine.DEVICES);
     Path checkpoint = checkpointDir != null ? Path.of(checkpointDir) : null;
     if (resume && checkpoint == null) {
       throw new UsageException("--resume needs --checkpoint-dir");

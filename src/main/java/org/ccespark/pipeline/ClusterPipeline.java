@@ -1,8 +1,13 @@
 package org.ccespark.pipeline;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -10,6 +15,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.LoadedInput;
+import org.ccespark.features.ImageFeatures;
+import org.ccespark.features.ImagePaths;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.spark.TrainingCheckpoint;
 
@@ -191,5 +198,105 @@ public final class ClusterPipeline {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Names of the output columns, which no kept column may have. */
+  public static final List<String> RESERVED = List.of(FeatureInput.ROW_COL,
+      FeatureInput.LABEL_COL, FeatureInput.SEED_LABEL_COL, Clustering.PREDICTION_COL,
+      Clustering.PROBABILITY_COL);
+
+  /** The columns kept by default, when the input has them. */
+  public static final List<String> DEFAULT_KEEP_COLS = List.of(ImageFeatures.ID_COL,
+      ImagePaths.PATH_COL);
+
+  /**
+   * Whether a column can be kept as it is: it is not the features, label or seed-label column
+   * (either may be null) and has no output column's name ({@link #RESERVED}).
+   */
+  private static boolean keepable(String column, String featuresCol, String labelCol,
+      String seedLabelCol) {
+    return !RESERVED.contains(column) && !column.equals(featuresCol) && !column.equals(labelCol)
+        && !column.equals(seedLabelCol);
+  }
+
+  /**
+   * The columns to keep: the requested ones, each of which the input must have, or by default
+   * those of {@link #DEFAULT_KEEP_COLS} that it has and that are not otherwise used.
+   *
+   * @param columns the input's columns
+   * @param requested the names of {@code --keep-cols}, or null for the default
+   * @throws IllegalArgumentException naming a requested column the input does not have, and its columns
+   */
+  public static List<String> keptColumns(List<String> columns, List<String> requested, String input,
+      String featuresCol, String labelCol, String seedLabelCol) {
+    if (requested == null) {
+      return DEFAULT_KEEP_COLS.stream().filter(c -> columns.contains(c)
+          && keepable(c, featuresCol, labelCol, seedLabelCol)).toList();
+    }
+    for (String c : requested) {
+      if (!columns.contains(c)) {
+        throw new IllegalArgumentException("--keep-cols: column '" + c + "' is not in '" + input
+            + "', whose columns are " + String.join(", ", columns));
+      }
+    }
+    return requested;
+  }
+
+  /**
+   * Checks that each requested column can be kept as it is ({@link #keepable}).
+   *
+   * @param requested the names of {@code --keep-cols}, or null for the default
+   * @throws IllegalArgumentException naming a column that cannot be kept
+   */
+  public static void checkKeepable(List<String> requested, String featuresCol, String labelCol,
+      String seedLabelCol) {
+    for (String c : requested == null ? List.<String>of() : requested) {
+      if (!keepable(c, featuresCol, labelCol, seedLabelCol)) {
+        throw new IllegalArgumentException("--keep-cols: '" + c + "' cannot be kept: it is the"
+            + " label, seed-label or features column, or the name of an output column ("
+            + String.join(", ", RESERVED) + ")");
+      }
+    }
+  }
+
+  /** A few lines for the terminal: timings, loss, cluster sizes, scores. */
+  public static String summary(ClusterMetrics m) {
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text);
+    out.printf("%s: %d rows, k=%d, fit %.1f s, total %.1f s%n", m.method(), m.rows(), m.k(),
+        m.seconds().fit(), m.seconds().total());
+    Training t = m.training();
+    double[] loss = t.lossPerEpoch();
+    if (loss != null && loss.length > 0) {
+      out.printf("  loss per epoch: %.4f (epoch 1) ... %.4f (epoch %d)%n", loss[0],
+          loss[loss.length - 1], loss.length);
+    }
+    if (t.trainingCost() != null) {
+      out.printf("  K-means cost %.4g after %s iterations%n", t.trainingCost(), t.iterations());
+    }
+    double[] restarts = t.restartLosses() != null ? t.restartLosses() : t.restartCosts();
+    if (restarts != null) {
+      out.printf("  %s of the %d restarts: %s; kept restart %s (the lowest)%n",
+          t.restartLosses() != null ? "final full-data loss" : "K-means cost", restarts.length,
+          Arrays.stream(restarts).mapToObj(v -> String.format("%.6g", v))
+              .collect(Collectors.joining(" ")), t.chosenRestart() + 1);
+    }
+    out.println("  cluster sizes: " + LongStream.of(m.clusterSizes())
+        .mapToObj(Long::toString).collect(Collectors.joining(" ")));
+    if (m.scores() != null) {
+      out.printf("  ACC %.4f  NMI %.4f  ARI %.4f%n", m.scores().acc(), m.scores().nmi(),
+          m.scores().ari());
+      if (m.nullLabelRows() > 0) {
+        out.printf("  (over the labelled rows: %s rows with a null label left out)%n",
+            m.nullLabelRows());
+      }
+    }
+    ClusterMetrics.Unlabelled u = m.unlabelled();
+    if (u != null && u.scores() != null) {
+      out.printf("  unlabelled rows (%s): ACC %.4f  NMI %.4f  ARI %.4f  accuracy %.4f%n",
+          u.rows(), u.scores().acc(), u.scores().nmi(), u.scores().ari(), u.accuracy());
+    }
+    out.flush();
+    return text.toString();
   }
 }

@@ -61,17 +61,17 @@ class CommandLineTest {
 
   @Test
   void suggestsTheClosestNamesByEditDistance() {
-    assertEquals(0, Cli.editDistance("seed", "seed"));
-    assertEquals(1, Cli.editDistance("--sed", "--seed"));
-    assertEquals(1, Cli.editDistance("clsuter", "cluster")); // a swap counts once
-    assertEquals(3, Cli.editDistance("kitten", "sitting"));
+    assertEquals(0, Help.editDistance("seed", "seed"));
+    assertEquals(1, Help.editDistance("--sed", "--seed"));
+    assertEquals(1, Help.editDistance("clsuter", "cluster")); // a swap counts once
+    assertEquals(3, Help.editDistance("kitten", "sitting"));
     List<String> options = List.of("--seed", "--seeds", "--k", "--lambda");
-    assertEquals("; did you mean '--seed'?", Cli.didYouMean("--sed", options));
+    assertEquals("; did you mean '--seed'?", Help.didYouMean("--sed", options));
     assertEquals("; did you mean '--seed' or '--seeds'?",
-        Cli.didYouMean("--seedz", options));
-    assertEquals("; did you mean '--lambda'?", Cli.didYouMean("--LAMDA", options));
-    assertEquals("", Cli.didYouMean("--x", options));
-    assertEquals("", Cli.didYouMean("--output", options));
+        Help.didYouMean("--seedz", options));
+    assertEquals("; did you mean '--lambda'?", Help.didYouMean("--LAMDA", options));
+    assertEquals("", Help.didYouMean("--x", options));
+    assertEquals("", Help.didYouMean("--output", options));
     UsageException e = assertThrows(UsageException.class, () -> parse("--input", "x", "--forse"));
     assertTrue(e.getMessage().contains("did you mean '--force'?"), e.getMessage());
   }
@@ -111,7 +111,7 @@ class CommandLineTest {
     CceOptions.addTo(spec, List.of("--standardization"), List.of());
     OptionSpec help = spec.findOption("--standardization");
     assertEquals("true|false", help.paramLabel());
-    assertEquals("true", Cli.shownDefault(help));
+    assertEquals("true", Help.shownDefault(help));
     assertTrue(CceOptions.names().contains("--standardization"));
   }
 
@@ -122,9 +122,9 @@ class CommandLineTest {
     List<OptionSpec> options = spec.options();
     assertTrue(options.get(0).required());
     assertEquals("100 for cce, cce-pgd; 25 for sela; 1 for miadm, migd",
-        Cli.shownDefault(options.get(1)));
+        Help.shownDefault(options.get(1)));
     assertEquals(CceOptions.show(new CollisionClustering().getEmTol()),
-        Cli.shownDefault(options.get(2)));
+        Help.shownDefault(options.get(2)));
     assertEquals("1e-6", CceOptions.show(1e-6));
     assertEquals("0.001", CceOptions.show(0.001));
   }
