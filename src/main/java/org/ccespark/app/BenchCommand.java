@@ -3,14 +3,12 @@ package org.ccespark.app;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
-import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.bench.BenchResult;
 import org.ccespark.bench.EmVsPgdBenchmark;
@@ -23,6 +21,7 @@ import org.ccespark.features.ModelSpec;
 import org.ccespark.pipeline.SparkInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -98,147 +97,30 @@ final class BenchCommand implements Cli.Command {
       converter = OptionTypes.NonNegative.class, description = "fairness weight of em-vs-pgd and kernel")
   double lambda;
 
-  @Option(names = "--em-pgd-k", paramLabel = "K,K,...", defaultValue = "2,20,200,1000",
-      description = "em-vs-pgd: numbers of classes")
-  String emPgdK;
-
-  @Option(names = "--block", paramLabel = "M", defaultValue = "250", converter = OptionTypes.Min1.class,
-      description = "em-vs-pgd: points per block (the default mini-batch size)")
-  int block;
-
-  @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-5", converter = OptionTypes.Positive.class,
-      description = "em-vs-pgd: stopping tolerance on y, both solvers")
-  double tol;
-
-  @Option(names = "--em-max-iter", paramLabel = "N", defaultValue = "20000",
-      converter = OptionTypes.Min1.class, description = "em-vs-pgd: cap on EM M-steps")
-  int emMaxIter;
-
-  @Option(names = "--pgd-max-iter", paramLabel = "N", defaultValue = "2000",
-      converter = OptionTypes.Min1.class, description = "em-vs-pgd: cap on PGD iterations")
-  int pgdMaxIter;
-
-  @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "20",
-      converter = OptionTypes.NonNegative.class, description = "em-vs-pgd: time budget of one solver's"
-          + " repetitions (at least one always runs)")
-  double budget;
+  @Mixin
+  BenchOptions.EmVsPgd emVsPgd;
 
   @Option(names = "--logit-scale", paramLabel = "X", defaultValue = "3",
       converter = OptionTypes.NonNegative.class,
       description = "em-vs-pgd and kernel: sigma = softmax(X z), z ~ N(0,1)")
   double logitScale;
 
-  @Option(names = "--kernel-k", paramLabel = "K,K,...", defaultValue = "10,100,1000",
-      description = "kernel: numbers of classes")
-  String kernelK;
+  @Mixin
+  BenchOptions.Kernel kernel;
 
-  @Option(names = "--point-classes", paramLabel = "N", defaultValue = "2000000",
-      converter = OptionTypes.Min1.class, description = "kernel: points x classes per block")
-  int pointClasses;
-
-  @Option(names = "--sizes", paramLabel = "N,N,...", defaultValue = "50000,100000,200000",
-      description = "end-to-end: numbers of rows")
-  String sizes;
-
-  @Option(names = "--dim", paramLabel = "D", defaultValue = "2048", converter = OptionTypes.Min1.class,
-      description = "end-to-end: dimension")
-  int dim;
-
-  @Option(names = "--k", paramLabel = "K", defaultValue = "10", converter = OptionTypes.Min2.class,
-      description = "end-to-end: clusters (and blobs)")
-  int k;
-
-  @Option(names = "--methods", paramLabel = "M,M,...",
-      defaultValue = "${bundle:list.e2e-methods-joined}",
-      description = "end-to-end: methods, among ${bundle:list.e2e-methods}")
-  String methods;
-
-  @Option(names = "--epochs", paramLabel = "N", converter = OptionTypes.Min1.class,
-      description = "end-to-end: CCE epochs")
-  @ShowDefault("estimator default")
-  Integer epochs;
-
-  @Option(names = "--fulldata-em-max-iter", paramLabel = "N", converter = OptionTypes.Min1.class,
-      description = "end-to-end: emMaxIter of the fulldata schedule (one Spark job per EM"
-          + " iteration)")
-  @ShowDefault("estimator default")
-  Integer fulldataEmMaxIter;
-
-  @Option(names = "--partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
-      description = "end-to-end: partitions of the cached data")
-  @ShowDefault("Spark's default parallelism")
-  Integer partitions;
-
-  @Option(names = "--fits", paramLabel = "N", defaultValue = "1", converter = OptionTypes.Min1.class,
-      description = "end-to-end and scale-out: timed fits per method and size or Worker count")
-  int fits;
-
-  @Option(names = "--warmup-rows", paramLabel = "N", defaultValue = "2000",
-      converter = OptionTypes.Min0.class, description = "end-to-end and scale-out: rows of the untimed"
-          + " warm-up fits (0: none)")
-  int warmupRows;
-
-  @Option(names = "--scale-out-rows", paramLabel = "N", defaultValue = "40000",
-      converter = OptionTypes.Min1.class, description = "scale-out: number of rows (with --dim, --k,"
-          + " --methods, --epochs, --fulldata-em-max-iter)")
-  int scaleOutRows;
-
-  @Option(names = "--workers", paramLabel = "W,W,...", defaultValue = "1,2",
-      description = "scale-out: Worker counts (1 core each)")
-  String workers;
-
-  @Option(names = "--executor-memory", paramLabel = "M", defaultValue = "4g",
-      description = "scale-out: memory of each Worker and its executor")
-  String executorMemory;
-
-  @Option(names = "--scale-out-partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
-      description = "scale-out: partitions of the cached data, the same at every Worker count")
-  @ShowDefault("the largest Worker count")
-  Integer scaleOutPartitions;
+  @Mixin
+  BenchOptions.EndToEnd endToEnd;
 
   @Option(names = "--features-model", paramLabel = "NAME|FILE",
       defaultValue = ModelSpec.RANDOM_RESNET50, description = "features: model (see extract"
           + " --model)")
   String featuresModel;
 
-  @Option(names = "--deep-dataset", paramLabel = "PATH|NAME", defaultValue = "mnist10k",
-      description = "deep: training images")
-  String deepDataset;
+  @Mixin
+  BenchOptions.Deep deep;
 
-  @Option(names = "--deep-images", paramLabel = "N", defaultValue = "10000",
-      converter = OptionTypes.Min0.class, description = "deep: images (a seeded sample; 0: all)")
-  int deepImages;
-
-  @Option(names = "--deep-epochs", paramLabel = "N", defaultValue = "1",
-      converter = OptionTypes.Min1.class, description = "deep: epochs timed")
-  int deepEpochs;
-
-  @Option(names = "--deep-batch", paramLabel = "N", defaultValue = "250",
-      converter = OptionTypes.Min1.class, description = "deep: images per step")
-  int deepBatch;
-
-  @Option(names = "--deep-augmentation-weight", paramLabel = "W", defaultValue = "0.5",
-      converter = OptionTypes.NonNegative.class,
-      description = "deep: self-augmentation weight (0: no augmented pass)")
-  double deepAugmentationWeight;
-
-  @Option(names = "--features-sizes", paramLabel = "N,N,...", defaultValue = "96,224",
-      description = "features: input sizes")
-  String featuresSizes;
-
-  @Option(names = "--features-batch", paramLabel = "N", defaultValue = "32",
-      converter = OptionTypes.Min1.class, description = "features: images per batch")
-  int featuresBatch;
-
-  @Option(names = "--features-batches", paramLabel = "N", defaultValue = "2",
-      converter = OptionTypes.Min1.class, description = "features: timed batches per variant and size"
-          + " (after one warm-up batch)")
-  int featuresBatches;
-
-  @Option(names = "--features-variants", paramLabel = "V,V,...",
-      defaultValue = "${bundle:list.variants-joined}", description = "features: among"
-          + " ${bundle:list.variants}; one per process gives clean peak memory")
-  String featuresVariants;
+  @Mixin
+  BenchOptions.Features features;
 
   @Option(names = "--overwrite", description = "replace an existing --output DIR")
   boolean overwrite;
@@ -250,7 +132,7 @@ final class BenchCommand implements Cli.Command {
   public void run(PrintStream out) {
     long t0 = System.nanoTime();
     List<String> only = new ArrayList<>();
-    for (String s : list("--only", this.only)) {
+    for (String s : BenchOptions.list("--only", this.only)) {
       String name = s.toLowerCase(Locale.ROOT);
       if (!BENCHMARKS.contains(name) && !OPT_IN.contains(name)) {
         throw new UsageException("--only must name benchmarks among " + String.join(", ",
@@ -260,44 +142,13 @@ final class BenchCommand implements Cli.Command {
         only.add(name);
       }
     }
-    EmVsPgdBenchmark.Config emPgd = new EmVsPgdBenchmark.Config(ints("--em-pgd-k", emPgdK, 2),
-        block, lambda, tol, emMaxIter, pgdMaxIter, logitScale, seed, warmup, reps, budget);
-    KernelBenchmark.Config kernel = new KernelBenchmark.Config(ints("--kernel-k", kernelK, 2),
-        pointClasses, lambda, logitScale, seed, warmup, reps);
-    List<String> methods = choices("--methods", this.methods, EndToEndBenchmark.METHODS,
-        "methods");
-    long[] sizes = Arrays.stream(ints("--sizes", this.sizes, 1)).asLongStream().toArray();
-    for (long n : sizes) {
-      if (n < k) {
-        throw new UsageException("--sizes: every size must be at least --k (" + k + "), got " + n);
-      }
-    }
-    if (warmupRows > 0 && warmupRows < k) {
-      throw new UsageException("--warmup-rows must be 0 or at least --k (" + k + ")");
-    }
-    if (scaleOutRows < k) {
-      throw new UsageException("--scale-out-rows must be at least " + k + ", got "
-          + scaleOutRows);
-    }
-    int[] workers = ints("--workers", this.workers, 1);
-    String executorMemory = this.executorMemory.trim();
-    if (!executorMemory.matches("[1-9][0-9]*[mMgG]")) {
-      throw new UsageException("--executor-memory must look like 512m or 4g, got '"
-          + executorMemory + "'");
-    }
-    ScaleOutBenchmark.Config scaleOut = only.contains("scale-out")
-        ? new ScaleOutBenchmark.Config(scaleOutRows, dim, k, methods, workers, executorMemory,
-            epochs, fulldataEmMaxIter, scaleOutPartitions != null ? scaleOutPartitions
-                : Arrays.stream(workers).max().getAsInt(), seed, fits, warmupRows,
-            ScaleOutBenchmark.projectRoot())
+    EmVsPgdBenchmark.Config emPgd = emVsPgd.config(lambda, logitScale, seed, warmup, reps);
+    KernelBenchmark.Config kernelConfig = kernel.config(lambda, logitScale, seed, warmup, reps);
+    endToEnd.check();
+    ScaleOutBenchmark.Config scaleOut = only.contains("scale-out") ? endToEnd.scaleOut(seed)
         : null;
-    List<String> variants = choices("--features-variants", featuresVariants,
-        FeaturesBenchmark.VARIANTS, "variants");
-    FeaturesBenchmark.Config features = new FeaturesBenchmark.Config(featuresModel,
-        ints("--features-sizes", featuresSizes, 1), featuresBatch, featuresBatches, variants,
-        seed);
-    DeepEpochBenchmark.Config deep = new DeepEpochBenchmark.Config(deepDataset, deepImages,
-        deepEpochs, deepBatch, deepAugmentationWeight, seed);
+    FeaturesBenchmark.Config featuresConfig = features.config(featuresModel, seed);
+    DeepEpochBenchmark.Config deepConfig = deep.config(seed);
 
     boolean replace = overwrite || !Cli.given(spec, "--output");
     SparkSession spark = only.contains("end-to-end") ? Main.session() : null;
@@ -308,21 +159,19 @@ final class BenchCommand implements Cli.Command {
         OutputDir.Other.input("--features-model",
             Cli.given(spec, "--features-model") ? featuresModel : null),
         OutputDir.Other.input("--deep-dataset",
-            Cli.given(spec, "--deep-dataset") ? deepDataset : null))) {
+            Cli.given(spec, "--deep-dataset") ? deep.dataset : null))) {
       Map<String, Object> benchmarks = new LinkedHashMap<>();
       StringBuilder tables = new StringBuilder();
       for (String name : only) {
         out.printf("running %s ...%n", name);
         BenchResult<?> r = switch (name) {
           case "em-vs-pgd" -> EmVsPgdBenchmark.run(emPgd);
-          case "kernel" -> KernelBenchmark.run(kernel);
+          case "kernel" -> KernelBenchmark.run(kernelConfig);
           case "scale-out" -> ScaleOutBenchmark.run(scaleOut, out::println);
-          case "features" -> FeaturesBenchmark.run(features, out::println);
-          case "deep" -> DeepEpochBenchmark.run(deep, out::println);
-          default -> EndToEndBenchmark.run(spark, new EndToEndBenchmark.Config(sizes, dim, k,
-              methods, epochs, fulldataEmMaxIter, partitions != null ? partitions
-                  : spark.sparkContext().defaultParallelism(), seed, fits, warmupRows),
-              out::println);
+          case "features" -> FeaturesBenchmark.run(featuresConfig, out::println);
+          case "deep" -> DeepEpochBenchmark.run(deepConfig, out::println);
+          default -> EndToEndBenchmark.run(spark, endToEnd.endToEnd(
+              spark.sparkContext().defaultParallelism(), seed), out::println);
         };
         out.println();
         out.print(r.table());
@@ -346,21 +195,6 @@ final class BenchCommand implements Cli.Command {
     }
   }
 
-  /** The comma-separated values of an option, each among {@code allowed}, lower-cased. */
-  private static List<String> choices(String name, String value, List<String> allowed,
-      String what) {
-    List<String> out = new ArrayList<>();
-    for (String s : list(name, value)) {
-      String v = s.toLowerCase(Locale.ROOT);
-      if (!allowed.contains(v)) {
-        throw new UsageException(name + " must name " + what + " among " + String.join(", ",
-            allowed) + ", got '" + s + "'");
-      }
-      out.add(v);
-    }
-    return out;
-  }
-
   /** Processors, Java and OS, and the heap limit. */
   static Map<String, Object> machine() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -371,37 +205,4 @@ final class BenchCommand implements Cli.Command {
     m.put("maxHeapBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
     return m;
   }
-
-  private static List<String> list(String name, String value) {
-    List<String> out = new ArrayList<>();
-    for (String s : value.split(",")) {
-      if (!s.isBlank()) {
-        out.add(s.trim());
-      }
-    }
-    if (out.isEmpty()) {
-      throw new UsageException(name + " needs at least one value");
-    }
-    return out;
-  }
-
-  private static int[] ints(String name, String value, int min) {
-    List<String> items = list(name, value);
-    int[] out = new int[items.size()];
-    for (int i = 0; i < out.length; i++) {
-      try {
-        out[i] = Integer.parseInt(items.get(i));
-      } catch (NumberFormatException e) {
-        throw new UsageException(name + " expects integers separated by commas, got '"
-            + value + "'");
-      }
-      if (out[i] < min) {
-        throw new UsageException(name + ": every value must be at least " + min + ", got "
-            + out[i]);
-      }
-    }
-    return out;
-  }
-
-
 }

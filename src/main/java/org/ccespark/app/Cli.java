@@ -48,15 +48,6 @@ final class Cli {
   }
 
   /**
-   * A command whose options may also come from a properties file ({@code --config FILE}: keys are
-   * option names without the dashes; a flag's value is true or false); the command line wins.
-   */
-  interface Configurable {
-    /** @return the properties file given, or null */
-    String configFile();
-  }
-
-  /**
    * A command of the tool, as {@link Main} dispatches it and the help lists it.
    */
   interface Entry {
@@ -113,9 +104,13 @@ final class Cli {
     @Override
     public void run(String[] args, PrintStream out) throws Exception {
       Command command = factory.get();
-      parse(create(command), args);
-      if (command instanceof Configurable c && c.configFile() != null) {
-        String file = c.configFile();
+      picocli.CommandLine parsed = create(command);
+      parse(parsed, args);
+      // A command with --config FILE takes the file's values as its options' defaults (keys are
+      // option names without the dashes, a flag's value true or false); the command line wins.
+      OptionSpec config = parsed.getCommandSpec().findOption("--config");
+      String file = config == null ? null : config.getValue();
+      if (file != null) {
         command = factory.get();
         picocli.CommandLine cl = create(command);
         cl.setDefaultValueProvider(defaults(cl.getCommandSpec(), read(Path.of(file)),

@@ -547,6 +547,11 @@ final class OutputDir implements AutoCloseable {
       public void writeText(String name, String text) {
         OutputDir.this.writeText(name, text);
       }
+
+      @Override
+      public OutputStream create(String name) {
+        return OutputDir.this.create(name);
+      }
     };
   }
 }

@@ -1,32 +1,17 @@
 package org.ccespark.app;
 
-import ai.djl.Device;
-import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.ImageFrames;
-import org.ccespark.deep.DeepClusteringTrainer;
-import org.ccespark.deep.DeepModel;
-import org.ccespark.deep.DeepNetwork;
 import org.ccespark.deep.DeepSettings;
-import org.ccespark.deep.ImageAugmentation;
-import org.ccespark.deep.ImageTensors;
-import org.ccespark.deep.Networks;
-import org.ccespark.deep.TrainingImages;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.pipeline.DeepMetrics;
-import org.ccespark.pipeline.DeepOutputs;
-import org.ccespark.pipeline.Scores;
+import org.ccespark.pipeline.DeepPipeline;
 import org.ccespark.spark.FolderLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +76,7 @@ import picocli.CommandLine.Option;
           + "\n\n--config FILE reads options from a properties file (keys are option names"
           + " without the dashes, e.g. conf/experiments/deep-mnist.properties); options on the"
           + " command line win.")
-final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
+final class TrainDeepCommand implements Cli.Command {
   @Option(names = "--input", paramLabel = "PATH|NAME", description = "training images: dataset"
       + " path, feature table or one of ${bundle:list.dataset-names} (here or in --config)")
   @ShowDefault("required")
@@ -240,11 +225,6 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
   boolean overwrite;
 
   @Override
-  public String configFile() {
-    return config;
-  }
-
-  @Override
   public void run(PrintStream out) {
     long t0 = System.nanoTime();
     if (input == null) {
@@ -264,11 +244,9 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
     if (resume && checkpoint == null) {
       throw new UsageException("--resume needs --checkpoint-dir");
     }
-    int limit = this.limit == null ? 0 : this.limit;
     DeepInput.Options inputOptions = new DeepInput.Options(format,
         channels == null ? 0 : channels, imageSize == null ? 0 : imageSize,
-        imageShape != null ? DeepInput.parseShape(imageShape) : null,
-        featuresCol, labelCol);
+        imageShape != null ? DeepInput.parseShape(imageShape) : null, featuresCol, labelCol);
     DeepInput.Options heldOutOptions = new DeepInput.Options("auto", 0, 0, null,
         inputOptions.featuresCol(), inputOptions.labelCol());
 
@@ -282,14 +260,23 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
         // one run at a time per checkpoint folder, refused before any input is read
         FolderLock lock = checkpoint == null ? null : FolderLock.takeLocal(checkpoint);
         DeepInput trainInput = DeepInput.open(spark, input,
-            new ImageFrames.Selection(limit, limit == 0 ? null : (long) seed), inputOptions,
-            null);
+            new ImageFrames.Selection(limit == null ? 0 : limit, limit == null ? null : (long) seed),
+            inputOptions, null);
         DeepInput heldOutInput = heldOut != null ? DeepInput.open(spark, heldOut,
             new ImageFrames.Selection(heldOutLimit, (long) seed), heldOutOptions,
             trainInput.shape()) : null) {
-      train(spark, dir, trainInput, heldOutInput, settings, device, checkpoint, out, t0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      DeepMetrics metrics = DeepPipeline.run(spark, new DeepPipeline.Request(input, network,
+          init, k, settings, DjlEngine.device(device), checkpoint, resume, seedFraction, seed),
+          trainInput.shape(), trainInput.images(), heldOutInput == null ? null
+              : heldOutInput.images(), dir.sink(), out::println, t0);
+      dir.commit();
+      out.printf("trained in %.1f s%s%n", metrics.seconds().training(), metrics.scores() == null
+          ? "" : String.format(Locale.ROOT, "; ACC %.4f, NMI %.4f, ARI %.4f on %s labelled images",
+              metrics.scores().acc(), metrics.scores().nmi(), metrics.scores().ari(),
+              metrics.scoredRows()));
+      out.printf("wrote %s: model/, features/, predictions.csv, predictions/, metrics.json;"
+          + " next: %s cluster --input %s/features --label-col label --k %d --output DIR%n",
+          dir.display(), Cli.PROGRAM, dir.display(), k);
     }
   }
 
@@ -309,70 +296,5 @@ final class TrainDeepCommand implements Cli.Command, Cli.Configurable {
 
   private static <T> T or(T given, T fallback) {
     return given != null ? given : fallback;
-  }
-
-  /** Trains the network, predicts, scores and writes every output. */
-  private void train(SparkSession spark, OutputDir dir, DeepInput trainInput,
-      DeepInput heldOutInput, DeepSettings settings, String device, Path checkpoint,
-      PrintStream out, long t0) throws IOException {
-    Shape shape = trainInput.shape();
-    TrainingImages train = trainInput.images();
-    TrainingImages heldOutImages = heldOutInput == null ? null : heldOutInput.images();
-    if (heldOutImages != null) {
-      heldOutImages.requireLabels("--held-out");
-    }
-    boolean[] seeds = seedFraction > 0 ? train.seedRows(seedFraction, seed, "--input") : null;
-    Device dev = DjlEngine.device(device);
-    out.printf("training %s on %,d images %s of %s (%s), K=%d, method %s, %d epochs, batch %d,"
-        + " device %s%n", network, train.size(), shape, train.name(), input, k,
-        settings.method(), settings.epochs(), settings.batchSize(), dev);
-    try (DeepNetwork net = Networks.byName(network, shape, k, dev, seed)) {
-      if (init != null) {
-        Networks.initBackbone(net, Path.of(init));
-      }
-      ImageTensors.ChannelStatistics norm = ImageTensors.ChannelStatistics.of(train,
-          (int) shape.get(0));
-      DeepClusteringTrainer trainer = new DeepClusteringTrainer(net, settings,
-          ImageAugmentation.defaultFor((int) shape.get(0), (int) shape.get(1),
-              (int) shape.get(2)), norm);
-      long tTrain = System.nanoTime();
-      List<DeepClusteringTrainer.EpochStats> history = trainer.train(train, seeds, heldOutImages,
-          checkpoint, resume, s -> out.printf("epoch %d/%d: loss %.4f, solver iterations %.1f,"
-              + " held-out ACC %s, %.1f images/s, %.1f s%n", s.epoch(), settings.epochs(),
-              s.loss(), s.solverIterations(), Double.isNaN(s.heldOutAccuracy()) ? "-"
-                  : String.format(Locale.ROOT, "%.4f", s.heldOutAccuracy()),
-              s.imagesPerSecond(), s.seconds()));
-      double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
-      int n = train.size();
-      int d = (int) net.featureDimension();
-      float[] features = new float[n * d];
-      float[] probabilities = new float[n * k];
-      int[] predictions = trainer.predict(train, settings.batchSize(), features, probabilities);
-      DeepOutputs.write(spark, dir.sink(), train, seeds, features, d, probabilities, k,
-          predictions);
-      try (OutputStream o = dir.create("model/" + DeepModel.NETWORK_FILE)) {
-        net.save(o);
-      }
-      try (OutputStream o = dir.create("model/" + DeepModel.BACKBONE_FILE)) {
-        net.saveBackbone(o);
-      }
-      dir.writeJson("model/" + DeepModel.JSON_FILE, DeepModel.describe(network, shape, k, norm,
-          settings));
-      Scores scores = DeepOutputs.scores(train, seeds, predictions);
-      int scored = DeepOutputs.scoredRows(train, seeds, n).length;
-      dir.writeJson("metrics.json", new DeepMetrics("train-deep", input, n, net.description(),
-          shape.toString(), d, k, dev.toString(), settings.asMap(), seedFraction,
-          seeds == null ? 0 : (int) IntStream.range(0, n).filter(i -> seeds[i]).count(), scores,
-          scores == null ? null : scored, history.stream().map(DeepMetrics.Epoch::of).toList(),
-          new DeepMetrics.Seconds(trainSeconds, (System.nanoTime() - t0) / 1e9),
-          Runtime.getRuntime().maxMemory()));
-      dir.commit();
-      out.printf("trained in %.1f s%s%n", trainSeconds, scores == null ? ""
-          : String.format(Locale.ROOT, "; ACC %.4f, NMI %.4f, ARI %.4f on %s labelled images",
-              scores.acc(), scores.nmi(), scores.ari(), scored));
-      out.printf("wrote %s: model/, features/, predictions.csv, predictions/, metrics.json;"
-          + " next: %s cluster --input %s/features --label-col label --k %d --output DIR%n",
-          dir.display(), Cli.PROGRAM, dir.display(), k);
-    }
   }
 }

@@ -23,4 +23,7 @@ public interface OutputSink {
 
   /** Writes a text file. */
   void writeText(String name, String text);
+
+  /** A new file inside the folder (its parent folders are created), to write and close. */
+  java.io.OutputStream create(String name);
 }
