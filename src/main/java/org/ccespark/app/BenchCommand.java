@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * benchmark and writes {@code bench.json} and {@code tables.txt}. The launcher's Spark session is
  * started only for {@code end-to-end}; {@code scale-out} makes its own per cluster.
  */
-@Command(name = "bench", resourceBundle = "org.ccespark.app.CliTexts",
+@Command(name = "bench",
     customSynopsis = "[--only NAME[,NAME...]] [--sizes N,N,...] [--dim D] [--k K] [--output DIR]"
         + " [options]",
     header = "performance benchmarks: EM vs PGD, EM kernel, end to end vs K-means, scale-out",

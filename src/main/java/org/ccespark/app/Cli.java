@@ -202,6 +202,9 @@ final class Cli {
   /** A picocli command line for {@code command}, with the tool's number converters. */
   static picocli.CommandLine create(Object command) {
     picocli.CommandLine cl = new picocli.CommandLine(command);
+    // set here, not by name in the annotation: under spark-submit picocli may sit in a parent
+    // class loader that cannot see the application's classes
+    cl.setResourceBundle(new CliTexts());
     if (command instanceof Command c) {
       c.addOptions(cl.getCommandSpec());
     }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * {@code predictions.csv}, {@code predictions/}, {@code metrics.json} and {@code model/} into the
  * output folder, which appears only when all of them are written ({@link ClusterPipeline}).
  */
-@Command(name = "cluster", resourceBundle = "org.ccespark.app.CliTexts",
+@Command(name = "cluster",
     customSynopsis = "--input PATH --k K --output DIR [options]",
     header = "cluster the rows of a feature file (CCE or K-means): predictions, metrics, model",
     description = ClusterCommand.DESCRIPTION)
@@ -140,9 +140,10 @@ final class ClusterCommand implements Cli.Command {
         overwrite, OutputDir.Other.input("--input", input),
         OutputDir.Other.folder("--checkpoint-dir", checkpointDir))) {
       ClusterPipeline.checkCheckpoint(spark, estimator);
+      List<String> columns = FeatureInput.columns(spark, input, format);
       try {
-        keep = ClusterPipeline.keptColumns(FeatureInput.columns(spark, input, format), keep,
-            input, featuresCol, labelCol, seedLabelCol);
+        keep = ClusterPipeline.keptColumns(columns, keep, input, featuresCol, labelCol,
+            seedLabelCol);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }

@@ -3,9 +3,7 @@ package org.ccespark.app;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +17,7 @@ import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.data.images.ImageFiles;
 import org.ccespark.data.images.LabeledImage;
+import org.ccespark.pipeline.ConversionReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code convert}: an image dataset (files or a catalog name) to Parquet pixel features that
  * {@code cluster} reads, or to a folder of PNG images with a sub-folder per class.
  */
-@Command(name = "convert", resourceBundle = "org.ccespark.app.CliTexts",
+@Command(name = "convert",
     customSynopsis = "--input PATH|NAME --to parquet|png --output DIR [--format F] [--limit N]"
         + " [--seed S] [--partitions N] [--overwrite]",
     header = "image dataset (IDX, CIFAR, STL-10, image folder, named dataset) to Parquet or PNG",
@@ -126,39 +125,36 @@ final class ConvertCommand implements Cli.Command {
         ImageDataset dataset = ImageInputs.open(spark, input, format)) {
       out.printf("reading %s: %d images%s%n", dataset.name(), dataset.size(),
           dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size() + " classes");
-      Map<String, Object> info;
+      long images;
+      int[] sizes = null; // PNG: the largest height and width, the most channels
+      Integer features = null;
       if (to.equals("parquet")) {
         int n = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
         LoadedInput frame = ImageFrames.load(spark, dataset, selection, n, true);
         frame.data().write().mode(SaveMode.Append).parquet(dir.path("."));
-        info = describe(dataset, selection, frame.numRows());
-        info.put("features", frame.numFeatures());
+        images = frame.numRows();
+        features = frame.numFeatures();
       } else {
-        info = writePngs(dataset, selection, dir);
+        sizes = writePngs(dataset, selection, dir);
+        images = selection.indices(dataset.size()).length;
       }
-      info.put("seconds", (System.nanoTime() - t0) / 1e9);
-      dir.writeJson(DATASET_JSON, info);
+      dir.writeJson(DATASET_JSON, new ConversionReport(dataset.name(), input, dataset.size(),
+          images, selection.limit() == 0 ? null : selection.limit(), selection.seed(),
+          dataset.classNames(), features, sizes == null ? null : sizes[0],
+          sizes == null ? null : sizes[1], sizes == null ? null : sizes[2],
+          (System.nanoTime() - t0) / 1e9));
       dir.commit();
-      out.printf("wrote %s: %s images as %s in %.1f s%n", dir.display(), info.get("images"), to,
+      out.printf("wrote %s: %s images as %s in %.1f s%n", dir.display(), images, to,
           (System.nanoTime() - t0) / 1e9);
     }
   }
 
-  private Map<String, Object> describe(ImageDataset dataset, ImageFrames.Selection selection,
-      long images) {
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("dataset", dataset.name());
-    info.put("input", input);
-    info.put("datasetSize", dataset.size());
-    info.put("images", images);
-    info.put("limit", selection.limit() == 0 ? null : selection.limit());
-    info.put("seed", selection.seed());
-    info.put("classNames", dataset.classNames());
-    return info;
-  }
-
-  /** Writes each selected image as DIR/<class>/<index>.png and lists them in images.csv. */
-  private Map<String, Object> writePngs(ImageDataset dataset, ImageFrames.Selection selection,
+  /**
+   * Writes each selected image as DIR/<class>/<index>.png and lists them in images.csv.
+   *
+   * @return the largest height and width and the most channels of the images
+   */
+  private int[] writePngs(ImageDataset dataset, ImageFrames.Selection selection,
       OutputDir dir) throws IOException {
     int[] indices = selection.indices(dataset.size());
     if (indices.length == 0) {
@@ -191,11 +187,7 @@ final class ConvertCommand implements Cli.Command {
       }
     }
     dir.writeText(IMAGES_CSV, csv.toString());
-    Map<String, Object> info = describe(dataset, selection, indices.length);
-    info.put("maxHeight", height);
-    info.put("maxWidth", width);
-    info.put("channels", channels);
-    return info;
+    return new int[] {height, width, channels};
   }
 
   /**

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * {@code features} that {@code cluster --input DIR} reads directly (keeping {@code id} and
  * {@code path} in its predictions).
  */
-@Command(name = "extract", resourceBundle = "org.ccespark.app.CliTexts",
+@Command(name = "extract",
     customSynopsis = "--input PATH|NAME --output DIR [--model NAME|FILE|DIR] [options]",
     header = "image features with a CNN (DJL, PyTorch) into a Parquet folder that cluster reads",
     description = "Reads the images of PATH (a folder of JPEG/PNG files with a sub-folder per class, which"

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * features (a Parquet folder {@code cluster} reads), predictions and metrics
  * ({@link DeepOutputs}).
  */
-@Command(name = "train-deep", resourceBundle = "org.ccespark.app.CliTexts",
+@Command(name = "train-deep",
     customSynopsis = "--input PATH|NAME --output DIR [--network vgg4|vgg4-slim|resnet18|FILE.pt]"
         + " [--k K] [options]",
     header = "deep clustering: a network (VGG4, ResNet-18, TorchScript) trained by collision CE",
