@@ -8,6 +8,7 @@ import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.ml.CollisionClustering;
+import org.ccespark.pipeline.ClusterMetrics;
 import org.ccespark.pipeline.ClusterPipeline;
 import org.ccespark.pipeline.Clustering;
 import org.ccespark.selflabel.Method;
@@ -147,10 +148,10 @@ final class ClusterCommand implements Cli.Command {
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      org.ccespark.pipeline.ClusterMetrics metrics = ClusterPipeline.run(spark, new ClusterPipeline.Settings(input,
-          format, featuresCol, labelCol, seedLabelCol, skipInvalid, keep,
-          partitions == null ? 0 : partitions, method.equals(Clustering.KMEANS), estimator),
-          dir.sink(), out::println, t0);
+      ClusterPipeline.Settings settings = new ClusterPipeline.Settings(input, format,
+          featuresCol, labelCol, seedLabelCol, skipInvalid, keep,
+          partitions == null ? 0 : partitions, method.equals(Clustering.KMEANS), estimator);
+      ClusterMetrics metrics = ClusterPipeline.run(spark, settings, dir.sink(), out::println, t0);
       dir.commit();
       out.print(ClusterPipeline.summary(metrics));
       out.printf("wrote %s: predictions.csv, predictions/, metrics.json, model/%n",
