@@ -1,29 +1,22 @@
 package org.ccespark.app;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A small hand-written parser for {@code command --name value --flag ...} command lines, and the
- * help text of each command. Options take the forms {@code --name value} and {@code --name=value};
- * flags take no value. Each option may be given once. Anything not declared is an error.
+ * The hand-written parser of {@code command --name value --flag ...} command lines that
+ * {@code experiment} still uses (every other command is on picocli, {@link Cli}), the help text of
+ * such a command, and {@link UsageException}. Options take the forms {@code --name value} and
+ * {@code --name=value}; flags take no value. Each option may be given once. Anything not declared
+ * is an error.
  */
 final class CommandLine {
   private CommandLine() {}
 
   /** The program name used in help and error messages. */
-  static final String PROGRAM = "cce";
-
-  private static final int WIDTH = 100;
-  private static final int OPTION_COLUMN = 26;
-
-  /** The spellings of the help flag, as the help lists them. */
-  static final String HELP_FLAGS = "-h, --help";
-  /** The spellings of the version flag, as the help lists them. */
-  static final String VERSION_FLAGS = "-V, --version";
+  static final String PROGRAM = Cli.PROGRAM;
 
   /** A command-line error (unknown or malformed option, missing or invalid value): exit code 2. */
   static final class UsageException extends IllegalArgumentException {
@@ -92,7 +85,7 @@ final class CommandLine {
       sb.append("usage: ").append(PROGRAM).append(' ').append(name).append(' ').append(synopsis)
           .append("\n\n");
       for (String paragraph : description.split("\n\n")) {
-        sb.append(wrap(paragraph, 0)).append("\n\n");
+        sb.append(Help.wrap(paragraph, 0)).append("\n\n");
       }
       sb.append("options:\n");
       for (Option o : options) {
@@ -102,9 +95,9 @@ final class CommandLine {
         } else if (o.defaultText() != null) {
           text += " [default: " + o.defaultText() + "]";
         }
-        sb.append(row(o.name() + (o.isFlag() ? "" : " " + o.metavar()), text, OPTION_COLUMN));
+        sb.append(Help.optionRow(o.name() + (o.isFlag() ? "" : " " + o.metavar()), text));
       }
-      sb.append(row(HELP_FLAGS, "print this help and exit", OPTION_COLUMN));
+      sb.append(Help.optionRow(Help.HELP_FLAGS, "print this help and exit"));
       return sb.toString();
     }
   }
@@ -189,40 +182,6 @@ final class CommandLine {
       return x;
     }
 
-    /**
-     * These values, with every option not given taking its value from {@code defaults} (keys are
-     * option names without the dashes, as in a properties file; a flag's value is true or false).
-     *
-     * @param source what the defaults came from, for error messages
-     * @throws UsageException naming the source and the key, for an unknown option or a flag whose
-     *     value is not true or false
-     */
-    Parsed withDefaults(Map<String, String> defaults, String source) {
-      Map<String, String> merged = new LinkedHashMap<>();
-      for (Map.Entry<String, String> e : defaults.entrySet()) {
-        Option o = command.option("--" + e.getKey());
-        if (o == null) {
-          throw new UsageException(source + ": unknown option '" + e.getKey() + "'"
-              + didYouMean(e.getKey(), command.optionNames().stream()
-                  .map(n -> n.substring(2)).toList()));
-        }
-        String v = e.getValue().trim();
-        if (o.isFlag()) {
-          if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new UsageException(source + ": " + e.getKey() + " is a flag: true or false, got '"
-                + v + "'");
-          }
-          if (v.equalsIgnoreCase("true")) {
-            merged.put(o.name(), "true");
-          }
-        } else {
-          merged.put(o.name(), v);
-        }
-      }
-      merged.putAll(values);
-      return new Parsed(command, merged);
-    }
-
     private Option declared(String name) {
       Option o = command.option(name);
       if (o == null) {
@@ -262,7 +221,7 @@ final class CommandLine {
       Option option = command.option(name);
       if (option == null) {
         throw new UsageException("unknown option '" + name + "' for '" + command.name() + "'"
-            + didYouMean(name, command.optionNames()) + seeHelp);
+            + Help.didYouMean(name, command.optionNames()) + seeHelp);
       }
       String value;
       if (option.isFlag()) {
@@ -288,131 +247,5 @@ final class CommandLine {
       }
     }
     return new Parsed(command, values);
-  }
-
-  /** The tool's help: usage and the list of commands. */
-  static String toolHelp(List<Command> commands) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(PROGRAM).append(
-        ": clustering by self-labeling with the collision cross-entropy (CCE) on Apache Spark\n\n");
-    sb.append("usage: ").append(PROGRAM).append(" <command> [options]\n")
-        .append("       ").append(PROGRAM).append(" <command> --help\n")
-        .append("       ").append(PROGRAM).append(" help [<command>]\n")
-        .append("       ").append(PROGRAM).append(" --version\n\n");
-    List<String> heads = new ArrayList<>(commands.stream().map(Command::name).toList());
-    heads.addAll(List.of("help", HELP_FLAGS, VERSION_FLAGS));
-    int column = 2 + heads.stream().mapToInt(String::length).max().orElse(0) + 3;
-    sb.append("commands:\n");
-    for (Command c : commands) {
-      sb.append(row(c.name(), c.summary(), column));
-    }
-    sb.append(row("help", "print this help, or a command's options", column));
-    sb.append("\noptions:\n")
-        .append(row(HELP_FLAGS, "print this help and exit", column))
-        .append(row(VERSION_FLAGS,
-            "print the versions of cce-spark, Spark, Scala and Java, and exit", column));
-    sb.append('\n').append(wrap("The Spark master and settings come from the launcher:"
-        + " submit/cce runs an embedded local Spark (CCE_MASTER, default local[*]; CCE_DRIVER_MEMORY,"
-        + " default 4g); submit/spark-submit-cce submits to any master. Exit status: 0 on success,"
-        + " 1 if the run failed (input, output or Spark error), 2 for a bad command line. Errors are"
-        + " printed as one line 'error: ...' on standard error; set CCE_DEBUG=1 to also print the"
-        + " stack trace.", 0)).append('\n');
-    return sb.toString();
-  }
-
-  /**
-   * One row of a two-column list: {@code head} indented by two spaces, then {@code text} starting
-   * at {@code column} and word-wrapped under itself. A head too long to leave two spaces before the
-   * column gets a line of its own, so that a name never runs into its description.
-   */
-  static String row(String head, String text, int column) {
-    String indented = "  " + head;
-    StringBuilder sb = new StringBuilder(indented);
-    if (indented.length() + 2 > column) {
-      sb.append('\n').append(" ".repeat(column));
-    } else {
-      sb.append(" ".repeat(column - indented.length()));
-    }
-    return sb.append(wrap(text, column).stripLeading()).append('\n').toString();
-  }
-
-  /**
-   * The {@code "; did you mean 'x'?"} clause for a mistyped name: the candidates closest to it by
-   * edit distance (insertions, deletions, substitutions and swaps of adjacent characters), if
-   * within a third of its length without dashes (at least 1, at most 3 edits, and fewer than its
-   * length); empty if none is that close.
-   *
-   * @param given the name as typed, e.g. {@code --sed} or {@code clustr}
-   * @param candidates the valid names, in the order to list ties
-   */
-  static String didYouMean(String given, List<String> candidates) {
-    int length = given.replaceFirst("^-+", "").length();
-    int limit = Math.min(Math.max(1, Math.min(3, length / 3)), length - 1);
-    int best = limit + 1;
-    List<String> closest = new ArrayList<>();
-    for (String c : candidates) {
-      int d = editDistance(given.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
-      if (d > limit) {
-        continue;
-      }
-      if (d < best) {
-        best = d;
-        closest.clear();
-      }
-      if (d == best && !closest.contains(c)) {
-        closest.add(c);
-      }
-    }
-    if (closest.isEmpty()) {
-      return "";
-    }
-    return "; did you mean '" + String.join("' or '", closest) + "'?";
-  }
-
-  /**
-   * The optimal-string-alignment distance: the fewest insertions, deletions, substitutions and
-   * swaps of two adjacent characters that turn {@code a} into {@code b}.
-   */
-  static int editDistance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
-  }
-
-  /** Word-wraps {@code text} to {@link #WIDTH} columns, indenting continuation lines. */
-  static String wrap(String text, int indent) {
-    StringBuilder sb = new StringBuilder();
-    int column = 0;
-    for (String word : text.trim().split("\\s+")) {
-      if (column > indent && column + 1 + word.length() > WIDTH) {
-        sb.append('\n');
-        column = 0;
-      }
-      if (column == 0) {
-        sb.append(" ".repeat(indent));
-        column = indent;
-      } else {
-        sb.append(' ');
-        column++;
-      }
-      sb.append(word);
-      column += word.length();
-    }
-    return sb.toString();
   }
 }

@@ -3,16 +3,11 @@ package org.ccespark.app;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.ccespark.app.CommandLine.Command;
-import org.ccespark.app.CommandLine.Option;
-import org.ccespark.app.CommandLine.Parsed;
+import org.ccespark.app.Help.ShowDefault;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.ImageFrames;
 import org.ccespark.data.ImageInputs;
@@ -22,29 +17,25 @@ import org.ccespark.data.images.ImageDataset;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.data.images.ImageFiles;
 import org.ccespark.data.images.LabeledImage;
+import org.ccespark.pipeline.ConversionReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code convert}: an image dataset (files or a catalog name) to Parquet pixel features that
  * {@code cluster} reads, or to a folder of PNG images with a sub-folder per class.
  */
-final class ConvertCommand {
-  private static final List<String> TARGETS = List.of("parquet", "png");
-  /** Written beside the data in both kinds of output; ignored by Spark and the folder reader. */
-  static final String DATASET_JSON = "_dataset.json";
-  /** The PNG output's list of images. */
-  static final String IMAGES_CSV = "images.csv";
-
-  static final Command COMMAND = new Command("convert",
-      "--input PATH|NAME --to parquet|png --output DIR [--format F] [--limit N] [--seed S]"
-          + " [--partitions N] [--overwrite]",
-      "image dataset (IDX, CIFAR, STL-10, image folder, named dataset) to Parquet or PNG",
-      "Reads an image dataset and writes it as pixel features in Parquet or as PNG files. The"
+@Command(name = "convert",
+    customSynopsis = "--input PATH|NAME --to parquet|png --output DIR [--format F] [--limit N]"
+        + " [--seed S] [--partitions N] [--overwrite]",
+    header = "image dataset (IDX, CIFAR, STL-10, image folder, named dataset) to Parquet or PNG",
+    description = "Reads an image dataset and writes it as pixel features in Parquet or as PNG files. The"
           + " input is a path (IDX images file with its labels file beside it, CIFAR-10/100 or"
           + " STL-10 binary file, a CIFAR-10 folder of data batches, or a folder of PNG/JPEG"
           + " images with a sub-folder per class; such image files may also be given by Hadoop URI"
           + " or glob, e.g. hdfs://namenode/photos, file:///data/photos, '/data/*/*.png', listed"
           + " with Spark's binaryFile source) or a dataset name: "
-          + String.join(", ", DatasetCatalog.names()) + ". Named datasets are read from "
+          + "${bundle:list.dataset-names}" + ". Named datasets are read from "
           + DatasetCatalog.DATA_DIR_ENV + " (default ~/.cache/cce-spark) or, for Fashion-MNIST,"
           + " from Debian's dataset-fashion-mnist; one that is missing fails with the command that"
           + " gets it. Nothing is downloaded."
@@ -58,64 +49,71 @@ final class ConvertCommand {
           + " dataset; unlabelled images go directly into DIR. Read back as a folder dataset"
           + " (format folder), it gives the same images with the same labels. DIR also gets"
           + " images.csv (file,id,label)."
-          + "\n\nBoth write " + DATASET_JSON + " (dataset, classes, image size, selection). DIR"
-          + " appears only when complete; on any error nothing is left behind.",
-      options());
+          + "\n\nBoth write " + ConvertCommand.DATASET_JSON + " (dataset, classes, image size, selection). DIR"
+          + " appears only when complete; on any error nothing is left behind.")
+final class ConvertCommand implements Cli.Command {
+  private static final List<String> TARGETS = List.of("parquet", "png");
+  /** Written beside the data in both kinds of output; ignored by Spark and the folder reader. */
+  static final String DATASET_JSON = "_dataset.json";
+  /** The PNG output's list of images. */
+  static final String IMAGES_CSV = "images.csv";
 
-  private static List<Option> options() {
-    List<Option> options = new ArrayList<>();
-    options.add(Option.required("--input", "PATH|URI|GLOB|NAME",
-        "dataset path, image files by Hadoop URI or glob, or one of " + String.join(", ", DatasetCatalog.names())));
-    options.add(Option.required("--to", "parquet|png", "what to write"));
-    options.add(Option.required("--output", "DIR", "output folder to create"));
-    options.add(Option.value("--format", String.join("|", ImageDatasets.FORMATS), "auto",
-        "format of a path; auto goes by name: *idx3-ubyte[.gz], data_batch_N.bin/test_batch.bin"
-            + " (CIFAR-10), train.bin/test.bin (CIFAR-100 fine labels), *_X.bin (STL-10), a folder"
-            + " holding data_batch_1.bin (CIFAR-10 training set), any other folder (images)"));
-    options.add(Option.value("--limit", "N", "all", "take only N images: the first N, or a seeded"
-        + " sample of N with --seed"));
-    options.add(Option.value("--seed", "S", "none", "with --limit: take a random sample of N"
-        + " images (seeded by S, kept in dataset order) instead of the first N"));
-    options.add(Option.value("--partitions", "N", "Spark's default parallelism",
-        "parquet: number of partitions, hence part files"));
-    options.add(Option.flag("--overwrite", "replace DIR if it exists (only once the new output"
-        + " is complete)"));
-    return options;
-  }
+  @Option(names = "--input", paramLabel = "PATH|URI|GLOB|NAME", required = true,
+      description = "dataset path, image files by Hadoop URI or glob, or one of"
+          + " ${bundle:list.dataset-names}")
+  String input;
 
-  private final Parsed args;
-  private final PrintStream out;
+  @Option(names = "--to", paramLabel = "parquet|png", required = true,
+      description = "what to write")
+  String to;
 
-  ConvertCommand(Parsed args, PrintStream out) {
-    this.args = args;
+  @Option(names = "--output", paramLabel = "DIR", required = true,
+      description = "output folder to create")
+  String output;
+
+  @Option(names = "--format", paramLabel = "${bundle:list.dataset-formats}",
+      defaultValue = "auto",
+      description = "format of a path; auto goes by name: *idx3-ubyte[.gz], data_batch_N.bin/"
+          + "test_batch.bin (CIFAR-10), train.bin/test.bin (CIFAR-100 fine labels), *_X.bin"
+          + " (STL-10), a folder holding data_batch_1.bin (CIFAR-10 training set), any other"
+          + " folder (images)")
+  String format;
+
+  @Option(names = "--limit", paramLabel = "N", converter = OptionTypes.Min1.class,
+      description = "take only N images: the first N, or a seeded sample of N with --seed")
+  @ShowDefault("all")
+  Integer limit;
+
+  @Option(names = "--seed", paramLabel = "S",
+      description = "with --limit: take a random sample of N images (seeded by S, kept in dataset"
+          + " order) instead of the first N")
+  @ShowDefault("none")
+  Long seed;
+
+  @Option(names = "--partitions", paramLabel = "N", converter = OptionTypes.Min1.class,
+      description = "parquet: number of partitions, hence part files")
+  @ShowDefault("Spark's default parallelism")
+  Integer partitions;
+
+  @Option(names = "--overwrite",
+      description = "replace DIR if it exists (only once the new output is complete)")
+  boolean overwrite;
+
+  private PrintStream out;
+
+  @Override
+  public void run(PrintStream out) throws IOException {
     this.out = out;
-  }
-
-  void run() throws IOException {
     long t0 = System.nanoTime();
-    String input = args.required("--input");
-    String to = args.choice("--to", TARGETS, null);
-    String output = args.required("--output");
-    String format = args.choice("--format", ImageDatasets.FORMATS, "auto");
-    int limit = args.integer("--limit", 0, 1);
-    Long seed = null;
-    if (args.has("--seed")) {
-      if (!args.has("--limit")) {
-        throw new UsageException("--seed picks a sample of --limit N images; give --limit too");
-      }
-      try {
-        seed = Long.parseLong(args.required("--seed").trim());
-      } catch (NumberFormatException e) {
-        throw new UsageException("--seed expects an integer, got '" + args.required("--seed")
-            + "'");
-      }
+    String to = OptionTypes.choice("--to", this.to, TARGETS);
+    String format = OptionTypes.choice("--format", this.format, ImageDatasets.FORMATS);
+    if (seed != null && limit == null) {
+      throw new UsageException("--seed picks a sample of --limit N images; give --limit too");
     }
-    int partitions = args.integer("--partitions", 0, 1);
-    if (partitions > 0 && !to.equals("parquet")) {
+    if (partitions != null && !to.equals("parquet")) {
       throw new UsageException("--partitions applies to --to parquet only");
     }
-    boolean overwrite = args.has("--overwrite");
-    ImageFrames.Selection selection = new ImageFrames.Selection(limit, seed);
+    ImageFrames.Selection selection = new ImageFrames.Selection(limit == null ? 0 : limit, seed);
 
     // A Hadoop path (URI or glob) is listed with Spark's binaryFile source.
     SparkSession spark = to.equals("parquet") || ImageInputs.isHadoopPath(input) ? Main.session()
@@ -127,39 +125,36 @@ final class ConvertCommand {
         ImageDataset dataset = ImageInputs.open(spark, input, format)) {
       out.printf("reading %s: %d images%s%n", dataset.name(), dataset.size(),
           dataset.classNames().isEmpty() ? "" : ", " + dataset.classNames().size() + " classes");
-      Map<String, Object> info;
+      long images;
+      int[] sizes = null; // PNG: the largest height and width, the most channels
+      Integer features = null;
       if (to.equals("parquet")) {
-        int n = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        int n = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
         LoadedInput frame = ImageFrames.load(spark, dataset, selection, n, true);
         frame.data().write().mode(SaveMode.Append).parquet(dir.path("."));
-        info = describe(dataset, selection, frame.numRows());
-        info.put("features", frame.numFeatures());
+        images = frame.numRows();
+        features = frame.numFeatures();
       } else {
-        info = writePngs(dataset, selection, dir);
+        sizes = writePngs(dataset, selection, dir);
+        images = selection.indices(dataset.size()).length;
       }
-      info.put("seconds", (System.nanoTime() - t0) / 1e9);
-      dir.writeJson(DATASET_JSON, info);
+      dir.writeJson(DATASET_JSON, new ConversionReport(dataset.name(), input, dataset.size(),
+          images, selection.limit() == 0 ? null : selection.limit(), selection.seed(),
+          dataset.classNames(), features, sizes == null ? null : sizes[0],
+          sizes == null ? null : sizes[1], sizes == null ? null : sizes[2],
+          (System.nanoTime() - t0) / 1e9));
       dir.commit();
-      out.printf("wrote %s: %s images as %s in %.1f s%n", dir.display(), info.get("images"), to,
+      out.printf("wrote %s: %s images as %s in %.1f s%n", dir.display(), images, to,
           (System.nanoTime() - t0) / 1e9);
     }
   }
 
-  private Map<String, Object> describe(ImageDataset dataset, ImageFrames.Selection selection,
-      long images) {
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("dataset", dataset.name());
-    info.put("input", args.required("--input"));
-    info.put("datasetSize", dataset.size());
-    info.put("images", images);
-    info.put("limit", selection.limit() == 0 ? null : selection.limit());
-    info.put("seed", selection.seed());
-    info.put("classNames", dataset.classNames());
-    return info;
-  }
-
-  /** Writes each selected image as DIR/<class>/<index>.png and lists them in images.csv. */
-  private Map<String, Object> writePngs(ImageDataset dataset, ImageFrames.Selection selection,
+  /**
+   * Writes each selected image as DIR/<class>/<index>.png and lists them in images.csv.
+   *
+   * @return the largest height and width and the most channels of the images
+   */
+  private int[] writePngs(ImageDataset dataset, ImageFrames.Selection selection,
       OutputDir dir) throws IOException {
     int[] indices = selection.indices(dataset.size());
     if (indices.length == 0) {
@@ -192,11 +187,7 @@ final class ConvertCommand {
       }
     }
     dir.writeText(IMAGES_CSV, csv.toString());
-    Map<String, Object> info = describe(dataset, selection, indices.length);
-    info.put("maxHeight", height);
-    info.put("maxWidth", width);
-    info.put("channels", channels);
-    return info;
+    return new int[] {height, width, channels};
   }
 
   /**

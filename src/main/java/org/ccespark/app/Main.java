@@ -18,7 +18,6 @@ import org.apache.spark.SparkBuildInfo;
 import org.apache.spark.SparkException;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.SparkSession;
-import org.ccespark.app.CommandLine.Command;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.SettingException;
 
@@ -46,10 +45,15 @@ public final class Main {
   /** The class-path resource, relative to this class, that holds the project's version. */
   static final String VERSION_RESOURCE = "version.properties";
 
-  /** Every command, in the order the help lists them. */
-  static final List<Command> COMMANDS = List.of(ClusterCommand.COMMAND, DemoCommand.COMMAND,
-      BenchCommand.COMMAND, ExperimentCommand.COMMAND, ConvertCommand.COMMAND,
-      ExtractCommand.COMMAND, TrainDeepCommand.COMMAND);
+  /**
+   * Every command, in the order the help lists them: each on picocli ({@link Cli.Picocli}) but
+   * {@code experiment}, which is still on the hand-written parser ({@link Cli.Legacy}).
+   */
+  static final List<Cli.Entry> COMMANDS = List.of(new Cli.Picocli(ClusterCommand::new),
+      new Cli.Picocli(DemoCommand::new), new Cli.Picocli(BenchCommand::new),
+      new Cli.Legacy(ExperimentCommand.COMMAND, ExperimentCommand::execute),
+      new Cli.Picocli(ConvertCommand::new), new Cli.Picocli(ExtractCommand::new),
+      new Cli.Picocli(TrainDeepCommand::new));
   /** The message of {@code ENOSPC}, as the JVM and Hadoop report it. */
   private static final String NO_SPACE = "No space left on device";
 
@@ -121,7 +125,7 @@ public final class Main {
     }
     if (name.equals("help") || name.equals("--help") || name.equals("-h")) {
       if (rest.length == 0) {
-        out.print(CommandLine.toolHelp(COMMANDS));
+        out.print(Help.toolHelp(COMMANDS));
       } else if (rest.length == 1) {
         out.print(command(rest[0]).help());
       } else {
@@ -129,40 +133,25 @@ public final class Main {
       }
       return OK;
     }
-    Command command = command(name);
+    Cli.Entry command = command(name);
     if (CommandLine.wantsHelp(rest)) {
       out.print(command.help());
       return OK;
     }
-    CommandLine.Parsed parsed = CommandLine.parse(command, rest);
-    if (command == ClusterCommand.COMMAND) {
-      new ClusterCommand(parsed, out).run();
-    } else if (command == DemoCommand.COMMAND) {
-      new DemoCommand(parsed, out).run();
-    } else if (command == ExperimentCommand.COMMAND) {
-      ExperimentCommand.execute(parsed, out);
-    } else if (command == ConvertCommand.COMMAND) {
-      new ConvertCommand(parsed, out).run();
-    } else if (command == ExtractCommand.COMMAND) {
-      new ExtractCommand(parsed, out).run();
-    } else if (command == TrainDeepCommand.COMMAND) {
-      new TrainDeepCommand(parsed, out).run();
-    } else {
-      new BenchCommand(parsed, out).run();
-    }
+    command.run(rest, out);
     return OK;
   }
 
-  private static Command command(String name) {
-    for (Command c : COMMANDS) {
+  private static Cli.Entry command(String name) {
+    for (Cli.Entry c : COMMANDS) {
       if (c.name().equals(name)) {
         return c;
       }
     }
-    List<String> known = new ArrayList<>(COMMANDS.stream().map(Command::name).toList());
+    List<String> known = new ArrayList<>(COMMANDS.stream().map(Cli.Entry::name).toList());
     known.addAll(List.of("help", "--help", "--version"));
     throw new UsageException("unknown command '" + name + "'"
-        + CommandLine.didYouMean(name, known) + " (commands: " + commandNames() + "; see '"
+        + Help.didYouMean(name, known) + " (commands: " + commandNames() + "; see '"
         + CommandLine.PROGRAM + " --help')");
   }
 
@@ -198,7 +187,7 @@ public final class Main {
   }
 
   private static String commandNames() {
-    return String.join(", ", COMMANDS.stream().map(Command::name).toList());
+    return String.join(", ", COMMANDS.stream().map(Cli.Entry::name).toList());
   }
 
   /**

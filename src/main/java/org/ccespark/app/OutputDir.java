@@ -524,4 +524,34 @@ final class OutputDir implements AutoCloseable {
       }
     }
   }
+
+  /** This folder as the pipelines' {@link org.ccespark.pipeline.OutputSink}. */
+  org.ccespark.pipeline.OutputSink sink() {
+    return new org.ccespark.pipeline.OutputSink() {
+      @Override
+      public String path(String name) {
+        return OutputDir.this.path(name);
+      }
+
+      @Override
+      public void keepSinglePart(String sparkOutput, String file) {
+        OutputDir.this.keepSinglePart(sparkOutput, file);
+      }
+
+      @Override
+      public void writeJson(String name, Object value) {
+        OutputDir.this.writeJson(name, value);
+      }
+
+      @Override
+      public void writeText(String name, String text) {
+        OutputDir.this.writeText(name, text);
+      }
+
+      @Override
+      public OutputStream create(String name) {
+        return OutputDir.this.create(name);
+      }
+    };
+  }
 }

@@ -12,8 +12,13 @@ import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.ml.CollisionClustering;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** The option parser and the mapping of CCE options to estimator params, without Spark jobs. */
+/**
+ * The hand-written option parser (experiment's), the suggestions for mistyped names, and the
+ * mapping of CCE options to estimator params, without Spark jobs.
+ */
 class CommandLineTest {
   private static final Command CMD = new Command("test", "[options]", "a test", "A test.",
       List.of(Option.required("--input", "PATH", "input"),
@@ -56,17 +61,17 @@ class CommandLineTest {
 
   @Test
   void suggestsTheClosestNamesByEditDistance() {
-    assertEquals(0, CommandLine.editDistance("seed", "seed"));
-    assertEquals(1, CommandLine.editDistance("--sed", "--seed"));
-    assertEquals(1, CommandLine.editDistance("clsuter", "cluster")); // a swap counts once
-    assertEquals(3, CommandLine.editDistance("kitten", "sitting"));
+    assertEquals(0, Help.editDistance("seed", "seed"));
+    assertEquals(1, Help.editDistance("--sed", "--seed"));
+    assertEquals(1, Help.editDistance("clsuter", "cluster")); // a swap counts once
+    assertEquals(3, Help.editDistance("kitten", "sitting"));
     List<String> options = List.of("--seed", "--seeds", "--k", "--lambda");
-    assertEquals("; did you mean '--seed'?", CommandLine.didYouMean("--sed", options));
+    assertEquals("; did you mean '--seed'?", Help.didYouMean("--sed", options));
     assertEquals("; did you mean '--seed' or '--seeds'?",
-        CommandLine.didYouMean("--seedz", options));
-    assertEquals("; did you mean '--lambda'?", CommandLine.didYouMean("--LAMDA", options));
-    assertEquals("", CommandLine.didYouMean("--x", options));
-    assertEquals("", CommandLine.didYouMean("--output", options));
+        Help.didYouMean("--seedz", options));
+    assertEquals("; did you mean '--lambda'?", Help.didYouMean("--LAMDA", options));
+    assertEquals("", Help.didYouMean("--x", options));
+    assertEquals("", Help.didYouMean("--output", options));
     UsageException e = assertThrows(UsageException.class, () -> parse("--input", "x", "--forse"));
     assertTrue(e.getMessage().contains("did you mean '--force'?"), e.getMessage());
   }
@@ -74,50 +79,53 @@ class CommandLineTest {
   @Test
   void cceOptionsSetTheEstimatorsParams() {
     CollisionClustering e = new CollisionClustering();
-    ClusteringRun.set(e, "--epochs", "7");
-    ClusteringRun.set(e, "--lambda", "2.5");
-    ClusteringRun.set(e, "--optimizer", "ADAM");
-    ClusteringRun.set(e, "--seed", "12345678901");
+    CceOptions.set(e, "--epochs", "7");
+    CceOptions.set(e, "--lambda", "2.5");
+    CceOptions.set(e, "--optimizer", "ADAM");
+    CceOptions.set(e, "--seed", "12345678901");
     assertEquals(7, e.getMaxIter());
     assertEquals(2.5, e.getLambda());
     assertEquals("adam", e.getOptimizer());
     assertEquals(12345678901L, e.getSeed());
 
     UsageException invalid = assertThrows(UsageException.class,
-        () -> ClusteringRun.set(e, "--em-tol", "0"));
+        () -> CceOptions.set(e, "--em-tol", "0"));
     assertTrue(invalid.getMessage().contains("--em-tol"), invalid.getMessage());
-    assertThrows(UsageException.class, () -> ClusteringRun.set(e, "--k", "2.5"));
-    assertThrows(UsageException.class, () -> ClusteringRun.set(e, "--schedule", "online"));
+    assertThrows(UsageException.class, () -> CceOptions.set(e, "--k", "2.5"));
+    assertThrows(UsageException.class, () -> CceOptions.set(e, "--schedule", "online"));
   }
 
   @Test
   void standardizationOptionTakesTrueOrFalse() {
     CollisionClustering e = new CollisionClustering();
     assertTrue(e.getStandardization());
-    ClusteringRun.set(e, "--standardization", "FALSE");
+    CceOptions.set(e, "--standardization", "FALSE");
     assertEquals(false, e.getStandardization());
-    ClusteringRun.set(e, "--standardization", "true");
+    CceOptions.set(e, "--standardization", "true");
     assertTrue(e.getStandardization());
     UsageException bad = assertThrows(UsageException.class,
-        () -> ClusteringRun.set(e, "--standardization", "yes"));
+        () -> CceOptions.set(e, "--standardization", "yes"));
     assertTrue(bad.getMessage().contains("--standardization expects true or false"),
         bad.getMessage());
-    Option help = ClusteringRun.cceOptions(List.of("--standardization"), List.of()).get(0);
-    assertEquals("true|false", help.metavar());
-    assertEquals("true", help.defaultText());
-    assertTrue(ClusteringRun.cceOptionNames().contains("--standardization"));
+    CommandSpec spec = CommandSpec.create();
+    CceOptions.addTo(spec, List.of("--standardization"), List.of());
+    OptionSpec help = spec.findOption("--standardization");
+    assertEquals("true|false", help.paramLabel());
+    assertEquals("true", Help.shownDefault(help));
+    assertTrue(CceOptions.names().contains("--standardization"));
   }
 
   @Test
   void helpShowsTheEstimatorsDefaults() {
-    List<Option> options = ClusteringRun.cceOptions(List.of("--k", "--lambda", "--em-tol"),
-        List.of("--k"));
+    CommandSpec spec = CommandSpec.create();
+    CceOptions.addTo(spec, List.of("--k", "--lambda", "--em-tol"), List.of("--k"));
+    List<OptionSpec> options = spec.options();
     assertTrue(options.get(0).required());
     assertEquals("100 for cce, cce-pgd; 25 for sela; 1 for miadm, migd",
-        options.get(1).defaultText());
-    assertEquals(ClusteringRun.show(new CollisionClustering().getEmTol()),
-        options.get(2).defaultText());
-    assertEquals("1e-6", ClusteringRun.show(1e-6));
-    assertEquals("0.001", ClusteringRun.show(0.001));
+        Help.shownDefault(options.get(1)));
+    assertEquals(CceOptions.show(new CollisionClustering().getEmTol()),
+        Help.shownDefault(options.get(2)));
+    assertEquals("1e-6", CceOptions.show(1e-6));
+    assertEquals("0.001", CceOptions.show(0.001));
   }
 }

@@ -271,9 +271,10 @@ class MainTest {
 
     Outcome cluster = run("cluster", "--help");
     assertEquals(Main.OK, cluster.status());
-    for (CommandLine.Option o : ClusterCommand.COMMAND.options()) {
-      assertTrue(cluster.out().contains("  " + o.name() + (o.isFlag() ? "" : " " + o.metavar())),
-          o.name() + " in\n" + cluster.out());
+    List<String> heads = Main.COMMANDS.get(0).optionHeads();
+    assertTrue(heads.contains("--k K") && heads.contains("--lambda X"), heads.toString());
+    for (String head : heads) {
+      assertTrue(cluster.out().contains("  " + head), head + " in\n" + cluster.out());
     }
     assertTrue(cluster.out().contains("[default: 100 for cce, cce-pgd; 25 for sela"),
         "lambda's default");
@@ -285,18 +286,18 @@ class MainTest {
   void helpNeverRunsANameIntoItsDescription() {
     // every row of a two-column list: the name, then two spaces or the end of the line
     String tool = run("--help").out();
-    for (String name : Stream.concat(Main.COMMANDS.stream().map(CommandLine.Command::name),
+    for (String name : Stream.concat(Main.COMMANDS.stream().map(Cli.Entry::name),
         Stream.of("help", "-h, --help", "-V, --version")).toList()) {
       assertTrue(tool.lines().anyMatch(l -> l.startsWith("  " + name + "  ")),
           name + " in\n" + tool);
     }
     assertFalse(tool.contains("experimentthe"), tool);
-    for (CommandLine.Command c : Main.COMMANDS) {
+    for (Cli.Entry c : Main.COMMANDS) {
       String help = run(c.name(), "--help").out();
-      for (CommandLine.Option o : c.options()) {
-        String head = "  " + o.name() + (o.isFlag() ? "" : " " + o.metavar());
+      for (String option : c.optionHeads()) {
+        String head = "  " + option;
         assertTrue(help.lines().anyMatch(l -> l.equals(head) || l.startsWith(head + "  ")),
-            c.name() + " " + o.name() + " in\n" + help);
+            c.name() + " " + option + " in\n" + help);
       }
     }
   }
