@@ -90,7 +90,8 @@ class ClusterFaultsTest {
   @Test
   @Timeout(value = 600, unit = TimeUnit.SECONDS)
   void executorKilledDuringMinibatchFitGivesTheUndisturbedResult() throws Exception {
-    killExecutorDuringFit("minibatch", List.of("--epochs", "4", "--batch-size", "100"));
+    // one Spark job per epoch (its rows gathered in one chunk): enough epochs to kill during them
+    killExecutorDuringFit("minibatch", List.of("--epochs", "30", "--batch-size", "100"));
   }
 
   @Test
@@ -297,7 +298,8 @@ class ClusterFaultsTest {
       return 0;
     }
     return (int) Files.readAllLines(events).stream()
-        .filter(l -> l.startsWith("stage ") && l.contains("CollisionTrainer.java")).count();
+        .filter(l -> l.startsWith("stage ") && (l.contains("CollisionTrainer.java")
+            || l.contains("BatchChunk.java"))).count();
   }
 
   private static int rddId(List<String> lines, String name) {
