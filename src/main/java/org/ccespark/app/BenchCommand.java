@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code bench}: the performance benchmarks of {@link org.ccespark.bench} (EM vs PGD, EM kernel

@@ -16,6 +16,7 @@ import org.ccespark.selflabel.Schedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code cluster}: reads a feature file, clusters its rows with CCE or K-means, and writes

@@ -20,6 +20,7 @@ import org.ccespark.data.images.LabeledImage;
 import org.ccespark.pipeline.ConversionReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code convert}: an image dataset (files or a catalog name) to Parquet pixel features that

@@ -8,6 +8,7 @@ import org.ccespark.pipeline.DemoPipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code demo}: CCE and MLlib K-means (k = 10) on the bundled 2,000 MNIST digits for seeds 1..n

@@ -16,6 +16,7 @@ import org.ccespark.experiment.ExperimentConfig;
 import org.ccespark.experiment.ExperimentOutput;
 import org.ccespark.experiment.ExperimentRequest;
 import org.ccespark.experiment.Sections;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code experiment --config FILE}: the options of the command, handed to the experiment layer

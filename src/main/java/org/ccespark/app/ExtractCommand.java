@@ -4,20 +4,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.app.Help.ShowDefault;
-import org.ccespark.data.ImageFrames;
 import org.ccespark.data.ImageInputs;
 import org.ccespark.data.PixelInput;
 import org.ccespark.data.images.ImageDatasets;
-import org.ccespark.deep.DeepClusteringTrainer;
-import org.ccespark.deep.DeepInput;
 import org.ccespark.deep.DeepModel;
-import org.ccespark.deep.DeepNetwork;
-import org.ccespark.deep.TrainingImages;
 import org.ccespark.features.DjlEngine;
 import org.ccespark.features.ExtractionProgress;
 import org.ccespark.features.FeatureExtractor;
@@ -25,13 +19,14 @@ import org.ccespark.features.ImageFeatures;
 import org.ccespark.features.ImagePaths;
 import org.ccespark.features.ModelSpec;
 import org.ccespark.features.Preprocessing;
-import org.ccespark.pipeline.DeepOutputs;
 import org.ccespark.pipeline.ExtractionReport;
+import org.ccespark.pipeline.NetworkFeatures;
 import org.ccespark.pipeline.SparkInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code extract}: image dataset to a Parquet folder of {@code id}, {@code path}, {@code label},
@@ -239,7 +234,7 @@ final class ExtractCommand implements Cli.Command {
         overwrite)) {
       out.printf("reading %s (format %s); model %s, on the driver, batch %d%n", input, format,
           modelDir, batch);
-      NetworkFeatures f = networkFeatures(spark, modelDir, input, format, device, batch);
+      NetworkFeatures f = NetworkFeatures.of(spark, modelDir, input, format, device, batch);
       String prefix = PixelInput.isTable(input, format) ? null
           : ImageInputs.pathPrefix(spark.sparkContext().hadoopConfiguration(), input, format);
       ImagePaths.withPath(f.rows(), prefix).write().mode(SaveMode.Append).parquet(dir.root());
@@ -254,48 +249,6 @@ final class ExtractCommand implements Cli.Command {
       out.printf("extracted %,d images x %d features (%s) in %.1f s (%.1f images/s)%n",
           f.images(), d, f.network(), seconds, f.images() / seconds);
       printNext(out, dir, f.hasLabel());
-    }
-  }
-
-  /**
-   * The features a train-deep network gives a dataset's images.
-   *
-   * @param rows {@code id}, {@code label} (when the images have labels), {@code features}, in
-   *     the images' order, held in memory on the driver until written
-   * @param images number of images
-   * @param dimension feature dimension
-   * @param hasLabel whether the images have labels
-   * @param network the network's description, e.g. {@code vgg4-grey28-slim}
-   * @param imageShape {@code (C, H, W)} the images were converted to
-   */
-  record NetworkFeatures(Dataset<Row> rows, int images, int dimension, boolean hasLabel,
-      String network, long[] imageShape) {}
-
-  /**
-   * Runs a network trained by {@code train-deep} on a dataset's images, on the driver: every
-   * image converted to the network's shape and normalised as in training, then the backbone.
-   *
-   * @param spark the session (a feature table of pixels is read with it)
-   * @param modelDir the model folder ({@link DeepModel#folderOf})
-   * @param input a dataset path or name, or a feature table of pixels (as train-deep reads)
-   * @param format the dataset's format, or auto
-   * @param device auto, cpu or gpu
-   * @param batch images per forward pass
-   * @return the features
-   */
-  static NetworkFeatures networkFeatures(SparkSession spark, Path modelDir, String input,
-      String format, String device, int batch) {
-    DeepModel model = DeepModel.read(modelDir);
-    try (DeepInput in = DeepInput.open(PixelInput.open(spark, input, ImageFrames.Selection.ALL,
-            PixelInput.Options.of(format), DeepInput.imageShape(model.imageShape())));
-        DeepNetwork net = model.load(modelDir, DjlEngine.device(device))) {
-      TrainingImages images = in.images();
-      int d = (int) net.featureDimension();
-      float[] features = new float[Math.multiplyExact(images.size(), d)];
-      DeepClusteringTrainer.predict(net, model.normalization(), images, batch, features, null);
-      return new NetworkFeatures(DeepOutputs.featureRows(spark, images, features, d),
-          images.size(), d, images.hasLabels(), net.description(),
-          model.imageShape().getShape());
     }
   }
 }

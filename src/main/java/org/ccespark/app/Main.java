@@ -20,6 +20,7 @@ import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.data.SettingException;
+import org.ccespark.output.OutputDir;
 
 /**
  * The main class for {@code spark-submit} and {@code submit/cce}: {@code cluster}, {@code demo},

@@ -2,7 +2,6 @@ package org.ccespark.app;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.app.Help.ShowDefault;
@@ -18,6 +17,7 @@ import org.ccespark.pipeline.DeepPipeline;
 import org.ccespark.spark.FolderLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code train-deep}: deep clustering (the paper's sections 5.2–5.3): a network trained from the
@@ -251,8 +251,7 @@ final class TrainDeepCommand implements Cli.Command {
         channels == null ? 0 : channels, imageSize == null ? 0 : imageSize,
         imageShape != null ? ImageShape.parse(imageShape, "--image-shape") : null, featuresCol,
         labelCol);
-    PixelInput.Options heldOutOptions = new PixelInput.Options("auto", 0, 0, null,
-        inputOptions.featuresCol(), inputOptions.labelCol());
+    PixelInput.Options heldOutOptions = inputOptions.sameColumns();
 
     SparkSession spark = Main.session();
     try (OutputDir dir = OutputDir.open(spark.sparkContext().hadoopConfiguration(), output,
@@ -274,10 +273,7 @@ final class TrainDeepCommand implements Cli.Command {
           trainInput.shape(), trainInput.images(), heldOutInput == null ? null
               : heldOutInput.images(), dir.sink(), out::println, t0);
       dir.commit();
-      out.printf("trained in %.1f s%s%n", metrics.seconds().training(), metrics.scores() == null
-          ? "" : String.format(Locale.ROOT, "; ACC %.4f, NMI %.4f, ARI %.4f on %s labelled images",
-              metrics.scores().acc(), metrics.scores().nmi(), metrics.scores().ari(),
-              metrics.scoredRows()));
+      out.println(metrics.summary());
       out.printf("wrote %s: model/, features/, predictions.csv, predictions/, metrics.json;"
           + " next: %s cluster --input %s/features --label-col label --k %d --output DIR%n",
           dir.display(), Cli.PROGRAM, dir.display(), k);

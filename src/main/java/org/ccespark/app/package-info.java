@@ -6,6 +6,6 @@
  * {@code demo} (both methods on the bundled MNIST sample over several seeds, with a table of
  * ACC/NMI/ARI). Option parsing is hand-written in {@link org.ccespark.app.CommandLine}; every output
  * folder is written beside its destination and renamed into place only when complete
- * ({@link org.ccespark.app.OutputDir}). Nothing here is API: use {@code org.ccespark.ml} from code.
+ * ({@link org.ccespark.output.OutputDir}). Nothing here is API: use {@code org.ccespark.ml} from code.
  */
 package org.ccespark.app;

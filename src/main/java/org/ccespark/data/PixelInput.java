@@ -40,6 +40,14 @@ public sealed interface PixelInput extends AutoCloseable {
     public static Options of(String format) {
       return new Options(format, 0, 0, null, null, null);
     }
+
+    /**
+     * The options for a second input read beside this one (a held-out set): its format, channels,
+     * size and shape found on their own, the same columns.
+     */
+    public Options sameColumns() {
+      return new Options("auto", 0, 0, null, featuresCol, labelCol);
+    }
   }
 
   /** A feature table, read. */

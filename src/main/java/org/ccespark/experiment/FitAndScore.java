@@ -15,8 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.ccespark.data.FeatureInput;
-import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.eval.ContingencyTable;
+import org.ccespark.pipeline.Scores;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.ml.CollisionClusteringModel;
 import org.ccespark.ml.CollisionClusteringSummary;
@@ -161,9 +161,10 @@ final class FitAndScore {
       ContingencyTable table = ContingencyTable.of(labels, predictions);
       long[] clusterSizes = fitted.clusterSizes() != null ? fitted.clusterSizes()
           : sizes(predictions, data.k());
-      double acc = ClusteringMetrics.accuracy(table);
-      double nmi = ClusteringMetrics.nmi(table);
-      double ari = ClusteringMetrics.ari(table);
+      Scores scores = Scores.of(table);
+      double acc = scores.acc();
+      double nmi = scores.nmi();
+      double ari = scores.ari();
       double accuracy = labelled == null || unlabelled == 0 ? Double.NaN
           : correct / (double) unlabelled;
       RunRecord record = new RunRecord(phase, data.name(), method, seed, fraction, paramsText,

@@ -7,8 +7,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.data.LabelNoise;
-import org.ccespark.eval.ClusteringMetrics;
 import org.ccespark.eval.ContingencyTable;
+import org.ccespark.pipeline.Scores;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.ml.CollisionClusteringModel;
 import org.ccespark.report.RunRecord;
@@ -66,9 +66,9 @@ final class NoisyLabelRunner {
     }
     ContingencyTable table = ContingencyTable.of(labels, predictions);
     double accuracy = correct / (double) rows.size();
+    Scores scores = Scores.of(table);
     RunRecord record = new RunRecord("figure2", train.name(), method, seed, eta,
-        EstimatorParams.text(params), ClusteringMetrics.accuracy(table),
-        ClusteringMetrics.nmi(table), ClusteringMetrics.ari(table), accuracy, seconds,
+        EstimatorParams.text(params), scores.acc(), scores.nmi(), scores.ari(), accuracy, seconds,
         train.count());
     ctx.results().add(record, new RunDetails.NoisyLabels(record.phase(), record.dataset(), method,
         seed, eta, accuracy, seconds));

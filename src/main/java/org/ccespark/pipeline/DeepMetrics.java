@@ -3,6 +3,7 @@ package org.ccespark.pipeline;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.ccespark.deep.DeepClusteringTrainer;
 
@@ -31,6 +32,13 @@ public record DeepMetrics(String command, String input, int images, String netwo
     double seedFraction, int seedRows, @JsonUnwrapped Scores scores,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer scoredRows, List<Epoch> history,
     Seconds seconds, long maxHeapBytes) {
+
+  /** One line for the end of a run: the training time and, with labels, the scores. */
+  public String summary() {
+    return String.format(Locale.ROOT, "trained in %.1f s%s", seconds.training(), scores == null
+        ? "" : String.format(Locale.ROOT, "; ACC %.4f, NMI %.4f, ARI %.4f on %s labelled images",
+            scores.acc(), scores.nmi(), scores.ari(), scoredRows));
+  }
 
   /**
    * One epoch.

@@ -25,6 +25,7 @@ import org.ccespark.testing.StandaloneCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ccespark.output.OutputDir;
 
 /**
  * {@code --checkpoint-dir} kept apart from {@code --output} (refused at the start when it is the

@@ -28,6 +28,7 @@ import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ccespark.output.OutputDir;
 
 /** {@code convert} end to end on the bundled digits and, when installed, on Fashion-MNIST. */
 class ConvertCommandTest {

@@ -26,6 +26,7 @@ import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ccespark.output.OutputDir;
 
 /**
  * The command line run in-process through {@link Main#run} on the shared test session: outputs of

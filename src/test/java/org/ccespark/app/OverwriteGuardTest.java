@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ccespark.output.OutputDir;
 
 /**
  * What {@code --output} may name and what {@code --overwrite} may replace (RELIABILITY.md, "What

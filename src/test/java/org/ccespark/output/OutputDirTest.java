@@ -1,4 +1,4 @@
-package org.ccespark.app;
+package org.ccespark.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

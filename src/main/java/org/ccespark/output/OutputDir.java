@@ -1,4 +1,4 @@
-package org.ccespark.app;
+package org.ccespark.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
-import org.ccespark.app.CommandLine.UsageException;
+import org.ccespark.data.SettingException;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.spark.ProcessOwner;
 import org.slf4j.Logger;
@@ -50,17 +50,20 @@ import org.slf4j.LoggerFactory;
  * working folder or a parent of it. A replaced output that cannot be deleted is reported on
  * standard error, left as {@code .NAME.old-<8 hex digits>}, and removed by the next {@link #open}.
  */
-final class OutputDir implements AutoCloseable {
+public final class OutputDir implements AutoCloseable {
+  /** The tool named in messages. */
+  private static final String PROGRAM = "cce";
+
   private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
   /** Jackson comes with Spark; NaN and infinite numbers are written as strings. */
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The marker file in the temporary folder: pid, host and start time of the writing process. */
-  static final String OWNER = "_cce-owner.json";
+  public static final String OWNER = "_cce-owner.json";
   /**
    * The marker in every finished output folder of this tool. {@code --overwrite} replaces only a
    * folder that has it; hidden (a leading dot), so Spark and the input readers skip it.
    */
-  static final String MARKER = ".cce-output";
+  public static final String MARKER = ".cce-output";
   /**
    * Hadoop shutdown-hook priority: below Spark's hooks (priority FileSystem's + 30), so running
    * jobs have been stopped, and above {@link FileSystem#SHUTDOWN_HOOK_PRIORITY}, so the file
@@ -96,12 +99,12 @@ final class OutputDir implements AutoCloseable {
    * @param regular whether what it names must be regular files or folders (data read through
    *     Hadoop and Spark, which read a named pipe or a device as empty)
    */
-  record Other(String option, String path, boolean existingOnly, boolean regular) {
+  public record Other(String option, String path, boolean existingOnly, boolean regular) {
     /**
      * Data the command reads through Hadoop or Spark: a file, folder or glob (or a dataset name,
      * which does not count).
      */
-    static Other input(String option, String path) {
+    public static Other input(String option, String path) {
       return new Other(option, path, true, true);
     }
 
@@ -109,12 +112,12 @@ final class OutputDir implements AutoCloseable {
      * A file the command reads itself, such as a configuration file: it may also be a named pipe
      * ({@code --config <(...)} in bash).
      */
-    static Other text(String option, String path) {
+    public static Other text(String option, String path) {
       return new Other(option, path, true, false);
     }
 
     /** A folder the command writes besides its output, such as {@code --checkpoint-dir}. */
-    static Other folder(String option, String path) {
+    public static Other folder(String option, String path) {
       return new Other(option, path, false, false);
     }
   }
@@ -132,19 +135,19 @@ final class OutputDir implements AutoCloseable {
    * @param overwrite whether an existing destination may be replaced
    * @param others the command's inputs and other folders, which the destination must keep apart
    *     from
-   * @throws UsageException if the destination may not be written or an input is a named pipe,
+   * @throws SettingException if the destination may not be written or an input is a named pipe,
    *     a device or a socket (nothing is touched)
    * @throws IllegalArgumentException if the destination exists and {@code overwrite} is false
    */
-  static OutputDir open(Configuration conf, String dir, boolean overwrite, Other... others) {
+  public static OutputDir open(Configuration conf, String dir, boolean overwrite, Other... others) {
     if (dir == null || dir.isBlank()) {
-      throw new UsageException("--output is empty: name the folder to create");
+      throw new SettingException("--output is empty: name the folder to create");
     }
     Path p;
     try {
       p = FeatureInput.hadoopPath(dir, "--output");
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw new SettingException(e.getMessage());
     }
     try {
       FileSystem fs = p.getFileSystem(conf);
@@ -155,7 +158,7 @@ final class OutputDir implements AutoCloseable {
       }
       Path target = fs.makeQualified(p);
       if (target.getParent() == null) {
-        throw new UsageException("--output '" + dir + "' is a file-system root: name a new folder"
+        throw new SettingException("--output '" + dir + "' is a file-system root: name a new folder"
             + " to create.");
       }
       OutputDir out = new OutputDir(fs, target, new Path(target.getParent(),
@@ -185,7 +188,7 @@ final class OutputDir implements AutoCloseable {
     String here = key(fs, fs.getWorkingDirectory());
     String there = key(fs, target);
     if (here.equals(there) || inside(here, there)) {
-      throw new UsageException("--output '" + given + "' is " + (here.equals(there)
+      throw new SettingException("--output '" + given + "' is " + (here.equals(there)
           ? "the working folder" : "a parent of the working folder") + " (" + display()
           + "): name a new folder to create.");
     }
@@ -211,7 +214,7 @@ final class OutputDir implements AutoCloseable {
         try {
           FeatureInput.requireFilesOrFolders(o.option(), o.path(), matches);
         } catch (IllegalArgumentException e) {
-          throw new UsageException(e.getMessage());
+          throw new SettingException(e.getMessage());
         }
       }
       if (matches != null) {
@@ -228,7 +231,7 @@ final class OutputDir implements AutoCloseable {
             : inside(k, there) ? "contains"
             : inside(there, k) ? "lies inside" : null;
         if (relation != null) {
-          throw new UsageException("--output '" + given + "' " + relation + " " + o.option()
+          throw new SettingException("--output '" + given + "' " + relation + " " + o.option()
               + " '" + o.path() + "'" + (q.toString().equals(ofs.makeQualified(p).toString())
                   ? "" : " (" + q + ")") + ": the output must be a folder apart from it.");
         }
@@ -260,13 +263,13 @@ final class OutputDir implements AutoCloseable {
           + " to replace it or choose another --output.");
     }
     if (!fs.getFileStatus(target).isDirectory()) {
-      throw new UsageException("--output '" + display() + "' is a file, not an output folder of "
-          + CommandLine.PROGRAM + ", so it is not replaced: delete or move it yourself, or choose"
+      throw new SettingException("--output '" + display() + "' is a file, not an output folder of "
+          + PROGRAM + ", so it is not replaced: delete or move it yourself, or choose"
           + " another --output.");
     }
     if (!fs.exists(new Path(target, MARKER))) {
-      throw new UsageException("--output '" + display() + "' exists but is not an output folder"
-          + " of " + CommandLine.PROGRAM + " (it has no " + MARKER + " file), so it is not"
+      throw new SettingException("--output '" + display() + "' exists but is not an output folder"
+          + " of " + PROGRAM + " (it has no " + MARKER + " file), so it is not"
           + " replaced: delete or move it yourself, or choose another --output.");
     }
   }
@@ -352,7 +355,7 @@ final class OutputDir implements AutoCloseable {
    * @return the output beside the temporary folder ({@code /data/out} for
    *     {@code file:/data/.out.tmp-1a2b3c4d/part-0.csv}), or null if {@code path} is not inside one
    */
-  static String outputOf(String path) {
+  public static String outputOf(String path) {
     Path p;
     try {
       p = new Path(path);
@@ -370,7 +373,7 @@ final class OutputDir implements AutoCloseable {
   }
 
   /** @return the destination: a plain path for the local file system, else the full URI */
-  String display() {
+  public String display() {
     return "file".equals(target.toUri().getScheme()) ? target.toUri().getPath() : target.toString();
   }
 
@@ -378,22 +381,22 @@ final class OutputDir implements AutoCloseable {
    * @param name a relative path inside the folder
    * @return where to write it now (inside the temporary folder), as a string for Spark writers
    */
-  String path(String name) {
+  public String path(String name) {
     return new Path(tmp, name).toString();
   }
 
   /** The temporary folder itself, for a Spark writer that fills the whole output (mode append). */
-  String root() {
+  public String root() {
     return tmp.toString();
   }
 
   /** Writes a UTF-8 text file {@code name} into the folder. */
-  void writeText(String name, String text) {
+  public void writeText(String name, String text) {
     writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes the bytes of file {@code name} (a relative path, parent folders created) into the folder. */
-  void writeBytes(String name, byte[] bytes) {
+  public void writeBytes(String name, byte[] bytes) {
     try (OutputStream os = fs.create(new Path(tmp, name), false)) {
       os.write(bytes);
     } catch (IOException e) {
@@ -408,7 +411,7 @@ final class OutputDir implements AutoCloseable {
    *
    * @return the stream to write it through; the caller closes it
    */
-  OutputStream create(String name) {
+  public OutputStream create(String name) {
     try {
       Path file = new Path(tmp, name);
       if (fs instanceof RawLocalFileSystem) {
@@ -425,7 +428,7 @@ final class OutputDir implements AutoCloseable {
   }
 
   /** Writes {@code value} (maps, lists, arrays, numbers, strings) as pretty-printed JSON. */
-  void writeJson(String name, Object value) {
+  public void writeJson(String name, Object value) {
     try {
       writeText(name, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n");
     } catch (JsonProcessingException e) {
@@ -439,7 +442,7 @@ final class OutputDir implements AutoCloseable {
    *
    * @throws IllegalStateException if the Spark folder does not hold exactly one part file
    */
-  void keepSinglePart(String sparkDir, String name) {
+  public void keepSinglePart(String sparkDir, String name) {
     try {
       Path dir = new Path(tmp, sparkDir);
       List<Path> parts = new ArrayList<>();
@@ -465,14 +468,14 @@ final class OutputDir implements AutoCloseable {
    * Moves the finished folder to its destination. An existing destination (only when overwriting)
    * is first renamed aside and deleted once the new folder is in place.
    */
-  synchronized void commit() {
+  public synchronized void commit() {
     if (interrupted) {
       throw new IllegalStateException("interrupted: output " + display() + " not written");
     }
     try {
       checkTarget();
       fs.delete(new Path(tmp, OWNER), false);
-      writeText(MARKER, "This folder was written by " + CommandLine.PROGRAM + " (cce-spark);"
+      writeText(MARKER, "This folder was written by " + PROGRAM + " (cce-spark);"
           + " --overwrite may replace it.\n");
       Path old = null;
       if (fs.exists(target)) {
@@ -526,7 +529,7 @@ final class OutputDir implements AutoCloseable {
   }
 
   /** This folder as the pipelines' {@link org.ccespark.pipeline.OutputSink}. */
-  org.ccespark.pipeline.OutputSink sink() {
+  public org.ccespark.pipeline.OutputSink sink() {
     return new org.ccespark.pipeline.OutputSink() {
       @Override
       public String path(String name) {
