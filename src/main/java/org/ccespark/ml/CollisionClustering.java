@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.ccespark.spark.CollisionTrainer;
+import org.ccespark.spark.SelfLabelTrainer;
 import org.ccespark.spark.KryoRegistration;
 import org.ccespark.spark.TrainingCheckpoint;
 import org.ccespark.spark.TrainingConfig;
@@ -356,7 +356,7 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
             uid, Standardization.constantColumns(divisors, 20));
         data = Standardization.scaled(data, getFeaturesCol(), divisors);
       }
-      result = CollisionTrainer.fit(data, getFeaturesCol(), seedCol, config, checkpoint);
+      result = SelfLabelTrainer.fit(data, getFeaturesCol(), seedCol, config, checkpoint);
     }
     double[] losses = result.lossPerEpoch();
     LOG.info("{}: fitted {} rows of dimension {} into {} clusters in {} s, final loss {}", uid,

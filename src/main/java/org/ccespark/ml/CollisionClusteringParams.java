@@ -268,7 +268,7 @@ public interface CollisionClusteringParams extends Params {
    * Training schedule. {@code minibatch} (Algorithm 2): per optimizer step, each partition runs EM
    * on its share of the global mini-batch starting from σ. {@code fulldata}: per epoch, EM over all
    * rows (one pass per EM iteration, fairness over the whole data), then an epoch of mini-batch
-   * steps with those pseudo-labels fixed. See {@link org.ccespark.spark.CollisionTrainer}.
+   * steps with those pseudo-labels fixed. See {@link org.ccespark.spark.SelfLabelTrainer}.
    * Default {@code minibatch}.
    *
    * @return the param

@@ -5,7 +5,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.ccespark.data.LabelNoise;
 import org.ccespark.selflabel.Method;
-import org.ccespark.spark.CollisionTrainer;
+import org.ccespark.spark.SelfLabelTrainer;
 import org.ccespark.spark.TrainingConfig;
 import org.ccespark.spark.TrainingResult;
 
@@ -78,7 +78,7 @@ public final class SoftTargetClassification {
         .pgdStepSize(settings.pgdStepSize()).seedLabelWeight(0).build();
     String targetCol = LabelNoise.TARGET_COL;
     Dataset<Row> withTargets = LabelNoise.withNoisyTargets(train, labelCol, k, eta, seed);
-    TrainingResult r = CollisionTrainer.fit(withTargets, featuresCol, targetCol, cfg);
+    TrainingResult r = SelfLabelTrainer.fit(withTargets, featuresCol, targetCol, cfg);
     CollisionClusteringModel model = new CollisionClusteringModel("softTarget", r.dim(), k,
         r.weights(), r.bias()).setFeaturesCol(featuresCol).setProbabilityCol("");
     Dataset<Row> scored = model.setPredictionCol("__prediction").transform(test);

@@ -5,7 +5,7 @@ import org.ccespark.math.Softmax;
 
 /**
  * One self-labeling step on a batch of logits, the body of the paper's Algorithm 2 shared by the
- * linear classifier on fixed features ({@code spark.CollisionTrainer}) and the deep network
+ * linear classifier on fixed features ({@code spark.SelfLabelTrainer}) and the deep network
  * ({@code deep.DeepClusteringTrainer}): {@code σ = softmax(z)}; the pseudo-labels {@code y}
  * warm-started from {@code σ} (rows with a given label fixed to it) and solved by the objective;
  * the classifier's loss and its gradient with respect to {@code z}, plus, in the semi-supervised

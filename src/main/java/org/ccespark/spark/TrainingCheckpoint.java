@@ -209,7 +209,7 @@ public final class TrainingCheckpoint implements AutoCloseable {
             return Collections.singletonList((double[][]) ois.readObject()).iterator();
           }
         }, true);
-        CollisionTrainer.cutLineage(jsc, labels); // as the EM iterates: no lineage to the files
+        SelfLabelTrainer.cutLineage(jsc, labels); // as the EM iterates: no lineage to the files
         labels.count();
         // bc stays: the RDD keeps its closure, which tasks of later RDDs serialize; Spark's
         // cleaner removes it with the RDD

@@ -298,7 +298,7 @@ class ClusterFaultsTest {
       return 0;
     }
     return (int) Files.readAllLines(events).stream()
-        .filter(l -> l.startsWith("stage ") && (l.contains("CollisionTrainer.java")
+        .filter(l -> l.startsWith("stage ") && (l.contains("SelfLabelTrainer.java")
             || l.contains("BatchChunk.java"))).count();
   }
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a fit's result depends on: the seed, the data and its partitioning (with the order of
  * rows in each partition), and nothing else — not how the fulldata schedule keeps its EM
- * iterates. Same inputs give bit-identical classifiers ({@code CollisionTrainerTest} and
+ * iterates. Same inputs give bit-identical classifiers ({@code SelfLabelTrainerTest} and
  * {@code CollisionClusteringFitTest} check two runs on {@code local[2]}; {@code
  * StandaloneClusterTest} a cluster against {@code local[2]}); another partitioning gives another,
  * equally valid, classifier.
@@ -90,9 +90,9 @@ class DeterminismTest {
   void anotherPartitioningGivesAnotherValidClassifier() {
     double[][] rows = blobs();
     for (String schedule : List.of("minibatch", "fulldata")) {
-      TrainingResult two = CollisionTrainer.fit(frame(rows, 2), "features", config(schedule, 5));
-      TrainingResult three = CollisionTrainer.fit(frame(rows, 3), "features", config(schedule, 5));
-      TrainingResult threeAgain = CollisionTrainer.fit(frame(rows, 3), "features",
+      TrainingResult two = SelfLabelTrainer.fit(frame(rows, 2), "features", config(schedule, 5));
+      TrainingResult three = SelfLabelTrainer.fit(frame(rows, 3), "features", config(schedule, 5));
+      TrainingResult threeAgain = SelfLabelTrainer.fit(frame(rows, 3), "features",
           config(schedule, 5));
       assertArrayEquals(three.weights(), threeAgain.weights(), schedule);
       assertArrayEquals(three.lossPerEpoch(), threeAgain.lossPerEpoch(), schedule);
@@ -108,8 +108,8 @@ class DeterminismTest {
   @Test
   void anotherSeedGivesAnotherClassifier() {
     double[][] rows = blobs();
-    TrainingResult a = CollisionTrainer.fit(frame(rows, 2), "features", config("minibatch", 5));
-    TrainingResult b = CollisionTrainer.fit(frame(rows, 2), "features", config("minibatch", 6));
+    TrainingResult a = SelfLabelTrainer.fit(frame(rows, 2), "features", config("minibatch", 5));
+    TrainingResult b = SelfLabelTrainer.fit(frame(rows, 2), "features", config("minibatch", 6));
     assertFalse(Arrays.equals(a.weights(), b.weights()));
     assertTrue(accuracy(b, rows) > 0.9, "seed 6: " + accuracy(b, rows));
   }
@@ -123,13 +123,13 @@ class DeterminismTest {
   void fullDataEmIteratesInACheckpointDirectoryGiveTheSameClassifier() throws IOException {
     double[][] rows = blobs();
     TrainingConfig cfg = config("fulldata", 5);
-    TrainingResult onExecutors = CollisionTrainer.fit(frame(rows, 2), "features", cfg);
+    TrainingResult onExecutors = SelfLabelTrainer.fit(frame(rows, 2), "features", cfg);
     SparkContext sc = SharedSpark.session().sparkContext();
     Path dir = tmp.resolve("checkpoints");
     sc.setCheckpointDir(dir.toString());
     TrainingResult checkpointed;
     try {
-      checkpointed = CollisionTrainer.fit(frame(rows, 2), "features", cfg);
+      checkpointed = SelfLabelTrainer.fit(frame(rows, 2), "features", cfg);
     } finally {
       sc.setCheckpointDir(null); // the suite's session goes on without one
     }

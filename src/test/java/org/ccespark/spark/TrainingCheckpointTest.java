@@ -108,7 +108,7 @@ class TrainingCheckpointTest {
     watcher.start();
     jsc.setJobGroup(GROUP, "stopped after epoch 2", false);
     try {
-      assertThrows(Exception.class, () -> CollisionTrainer.fit(data, "features", null, cfg,
+      assertThrows(Exception.class, () -> SelfLabelTrainer.fit(data, "features", null, cfg,
           TrainingCheckpoint.open(conf, dir.toString(), false)), "the fit was not stopped");
     } finally {
       jsc.clearJobGroup();
@@ -123,7 +123,7 @@ class TrainingCheckpointTest {
       throws Exception {
     Dataset<Row> data = frame(200, 6, 3);
     TrainingConfig cfg = config(schedule, optimizer, momentum, 0.05);
-    TrainingResult uninterrupted = CollisionTrainer.fit(data, "features", null, cfg);
+    TrainingResult uninterrupted = SelfLabelTrainer.fit(data, "features", null, cfg);
 
     Path dir = tmp.resolve("checkpoints");
     fitUntilStopped(data, cfg, dir);
@@ -135,13 +135,13 @@ class TrainingCheckpointTest {
       assertTrue(Files.isRegularFile(dir.resolve(left.get(0)).resolve("labels/part-00001")));
     }
 
-    TrainingResult resumed = CollisionTrainer.fit(data, "features", null, cfg,
+    TrainingResult resumed = SelfLabelTrainer.fit(data, "features", null, cfg,
         TrainingCheckpoint.open(conf, dir.toString(), true));
     assertSameFit(uninterrupted, resumed);
     assertEquals(List.of("epoch-000005"), checkpoints(dir));
 
     // Resuming a finished run trains no more and gives the same classifier again.
-    assertSameFit(uninterrupted, CollisionTrainer.fit(data, "features", null, cfg,
+    assertSameFit(uninterrupted, SelfLabelTrainer.fit(data, "features", null, cfg,
         TrainingCheckpoint.open(conf, dir.toString(), true)));
   }
 
@@ -151,7 +151,7 @@ class TrainingCheckpointTest {
     TrainingConfig cfg = config("minibatch", "sgd", 0, 0.05);
     String dir = tmp.resolve("c").toString();
     // resume with no checkpoint yet starts from the first epoch
-    CollisionTrainer.fit(data, "features", null, cfg, TrainingCheckpoint.open(conf, dir, true));
+    SelfLabelTrainer.fit(data, "features", null, cfg, TrainingCheckpoint.open(conf, dir, true));
     assertTrue(Files.isDirectory(Path.of(dir, "epoch-000005")));
 
     IllegalArgumentException notEmpty = assertThrows(IllegalArgumentException.class,
@@ -160,13 +160,13 @@ class TrainingCheckpointTest {
         && notEmpty.getMessage().contains("--resume"), notEmpty.getMessage());
 
     IllegalArgumentException step = assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(data, "features", null, config("minibatch", "sgd", 0, 0.07),
+        () -> SelfLabelTrainer.fit(data, "features", null, config("minibatch", "sgd", 0, 0.07),
             TrainingCheckpoint.open(conf, dir, true)));
     assertTrue(step.getMessage().contains("stepSize = 0.05, but this run has stepSize = 0.07"),
         step.getMessage());
 
     IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(frame(120, 4, 6), "features", null, cfg,
+        () -> SelfLabelTrainer.fit(frame(120, 4, 6), "features", null, cfg,
             TrainingCheckpoint.open(conf, dir, true)));
     assertTrue(other.getMessage().contains("data hash"), other.getMessage());
   }

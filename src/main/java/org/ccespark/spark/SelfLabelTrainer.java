@@ -69,13 +69,13 @@ import scala.Option;
  * (seed, epoch): with a {@link TrainingCheckpoint} a run continues after any finished epoch to the
  * classifier of an uninterrupted run.
  */
-public final class CollisionTrainer {
-  private static final Logger LOG = LoggerFactory.getLogger(CollisionTrainer.class);
+public final class SelfLabelTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SelfLabelTrainer.class);
 
   /** Within an epoch, progress is logged at most this often. */
   private static final long PROGRESS_NANOS = 10_000_000_000L;
 
-  private CollisionTrainer() {}
+  private SelfLabelTrainer() {}
 
   /**
    * Trains the classifier on the vectors of {@code featuresCol}.

@@ -24,7 +24,7 @@ import org.ccespark.testing.SharedSpark;
 import org.junit.jupiter.api.Test;
 
 /** The distributed loop against the same computation done locally with the math kernels. */
-class CollisionTrainerTest {
+class SelfLabelTrainerTest {
   private static final StructType SCHEMA = new StructType().add("features", SQLDataTypes.VectorType());
   private final SparkSession spark = SharedSpark.session();
 
@@ -62,7 +62,7 @@ class CollisionTrainerTest {
   }
 
   /** One full-data solve over 3 partitions, its labels per block, and σ of all rows in order. */
-  private record FullDataRun(CollisionTrainer.FullDataEm em, List<double[][]> parts,
+  private record FullDataRun(SelfLabelTrainer.FullDataEm em, List<double[][]> parts,
       double[] sigma) {}
 
   /** {@code n} random 5-d rows, a fixed classifier (Kaiming weights, b_0 = 0.2), one epoch's solve. */
@@ -73,7 +73,7 @@ class CollisionTrainerTest {
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
     params[dim * k] = 0.2;
     FeatureBlocks blocks = FeatureBlocks.cache(frame(rows, 3), "features");
-    CollisionTrainer.FullDataEm em = CollisionTrainer.fullDataEm(
+    SelfLabelTrainer.FullDataEm em = SelfLabelTrainer.fullDataEm(
         JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks, params, cfg, null);
     List<double[][]> parts = em.labels().collect();
     em.labels().unpersist(false);
@@ -98,7 +98,7 @@ class CollisionTrainerTest {
     int k = 4;
     TrainingConfig cfg = config(k, "fulldata", 1, 50, 40);
     FullDataRun run = fullDataRun(n, k, cfg);
-    CollisionTrainer.FullDataEm em = run.em();
+    SelfLabelTrainer.FullDataEm em = run.em();
     List<double[][]> parts = run.parts();
     double[] sigma = run.sigma();
     double[] y = new double[n * k];
@@ -128,7 +128,7 @@ class CollisionTrainerTest {
     int k = 4;
     TrainingConfig cfg = emConfig(k, "fulldata", 1, 50, 40);
     FullDataRun run = fullDataRun(n, k, cfg);
-    CollisionTrainer.FullDataEm em = run.em();
+    SelfLabelTrainer.FullDataEm em = run.em();
     List<double[][]> parts = run.parts();
     double[] sigma = run.sigma();
     double[] y = sigma.clone();
@@ -164,7 +164,7 @@ class CollisionTrainerTest {
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
     FeatureBlocks blocks = FeatureBlocks.cache(df, "features", "seed", k);
     assertEquals(10, blocks.labelledRows);
-    CollisionTrainer.FullDataEm em = CollisionTrainer.fullDataEm(jsc, blocks, params, cfg, null);
+    SelfLabelTrainer.FullDataEm em = SelfLabelTrainer.fullDataEm(jsc, blocks, params, cfg, null);
     List<double[][]> parts = em.labels().collect();
     em.labels().unpersist(false);
     blocks.unpersist();
@@ -195,7 +195,7 @@ class CollisionTrainerTest {
     int k = 3;
     double[][] rows = randomRows(n, dim, 2);
     TrainingConfig cfg = config(k, "minibatch", 1, 1000, 200);
-    TrainingResult result = CollisionTrainer.fit(frame(rows, 1), "features", cfg);
+    TrainingResult result = SelfLabelTrainer.fit(frame(rows, 1), "features", cfg);
 
     double[] x = new double[n * dim];
     int[] perm = BatchPlan.permutation(cfg.seed(), 0, 0, n); // the batch's row order
@@ -273,7 +273,7 @@ class CollisionTrainerTest {
     int dim = 6;
     int k = 3;
     double[][] rows = randomRows(n, dim, 5);
-    TrainingResult result = CollisionTrainer.fit(frame(rows, 1), "features", cfg);
+    TrainingResult result = SelfLabelTrainer.fit(frame(rows, 1), "features", cfg);
     double[] params = new double[dim * k + k];
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, cfg.seed()), 0, params, 0, dim * k);
     for (int epoch = 0; epoch < 3; epoch++) { // one batch per epoch
@@ -282,7 +282,7 @@ class CollisionTrainerTest {
     assertArrayEquals(Arrays.copyOf(params, dim * k), result.weights(), 1e-12);
     assertArrayEquals(Arrays.copyOfRange(params, dim * k, params.length), result.bias(), 1e-12);
     // and it is not the fit without temperature
-    TrainingResult untempered = CollisionTrainer.fit(frame(rows, 1), "features", plain);
+    TrainingResult untempered = SelfLabelTrainer.fit(frame(rows, 1), "features", plain);
     assertTrue(Math.abs(untempered.weights()[0] - result.weights()[0]) > 1e-6);
   }
 
@@ -307,9 +307,9 @@ class CollisionTrainerTest {
   void aMinibatchEpochIsOneSparkJobPerChunk() throws java.util.concurrent.TimeoutException {
     Dataset<Row> data = frame(randomRows(2000, 6, 3), 3).cache();
     try {
-      long one = jobsOf(() -> CollisionTrainer.fit(data, "features",
+      long one = jobsOf(() -> SelfLabelTrainer.fit(data, "features",
           config(3, "minibatch", 1, 100, 200)));
-      long four = jobsOf(() -> CollisionTrainer.fit(data, "features",
+      long four = jobsOf(() -> SelfLabelTrainer.fit(data, "features",
           config(3, "minibatch", 4, 100, 200)));
       assertEquals(3, four - one, "jobs of 1 epoch " + one + ", of 4 epochs " + four);
     } finally {
@@ -343,8 +343,8 @@ class CollisionTrainerTest {
     double[][] rows = randomRows(400, 8, 3);
     for (String schedule : new String[] {"minibatch", "fulldata"}) {
       TrainingConfig cfg = config(3, schedule, 2, 64, 30);
-      TrainingResult a = CollisionTrainer.fit(frame(rows, 2), "features", cfg);
-      TrainingResult b = CollisionTrainer.fit(frame(rows, 2), "features", cfg);
+      TrainingResult a = SelfLabelTrainer.fit(frame(rows, 2), "features", cfg);
+      TrainingResult b = SelfLabelTrainer.fit(frame(rows, 2), "features", cfg);
       assertArrayEquals(a.weights(), b.weights(), schedule);
       assertArrayEquals(a.bias(), b.bias(), schedule);
       assertArrayEquals(a.lossPerEpoch(), b.lossPerEpoch(), schedule);
@@ -359,32 +359,32 @@ class CollisionTrainerTest {
     double[][] rows = randomRows(10, 3, 4);
     rows[7][1] = Double.NaN;
     IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(frame(rows, 2), "features", config(2, "minibatch", 1, 5, 5)));
+        () -> SelfLabelTrainer.fit(frame(rows, 2), "features", config(2, "minibatch", 1, 5, 5)));
     assertEquals("features column 'features': row 7 has NaN at index 1", nan.getMessage());
 
     double[][] inf = randomRows(10, 3, 4);
     inf[2][0] = Double.NEGATIVE_INFINITY;
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(frame(inf, 2), "features", config(2, "minibatch", 1, 5, 5)))
+        () -> SelfLabelTrainer.fit(frame(inf, 2), "features", config(2, "minibatch", 1, 5, 5)))
         .getMessage().contains("row 2 has an infinite value at index 0"));
 
     double[][] nulls = randomRows(10, 3, 4);
     nulls[8] = null;
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(frame(nulls, 3), "features", config(2, "minibatch", 1, 5, 5)))
+        () -> SelfLabelTrainer.fit(frame(nulls, 3), "features", config(2, "minibatch", 1, 5, 5)))
         .getMessage().contains("row 8 has a null vector"));
 
     double[][] ragged = randomRows(10, 3, 4);
     ragged[6] = new double[] {1, 2};
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(frame(ragged, 2), "features", config(2, "minibatch", 1, 5, 5)))
+        () -> SelfLabelTrainer.fit(frame(ragged, 2), "features", config(2, "minibatch", 1, 5, 5)))
         .getMessage().contains("row 6 has 2 values"));
 
     assertEquals("the input has no rows", assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(frame(new double[0][], 2), "features", config(2, "minibatch", 1, 5, 5)))
+        () -> SelfLabelTrainer.fit(frame(new double[0][], 2), "features", config(2, "minibatch", 1, 5, 5)))
         .getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> CollisionTrainer.fit(frame(randomRows(3, 2, 1), 2), "features", config(4, "minibatch", 1, 5, 5)))
+        () -> SelfLabelTrainer.fit(frame(randomRows(3, 2, 1), 2), "features", config(4, "minibatch", 1, 5, 5)))
         .getMessage().contains("k = 4"));
   }
 }
