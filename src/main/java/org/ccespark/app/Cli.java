@@ -48,6 +48,12 @@ final class Cli {
   }
 
   /**
+   * A command whose {@code --config FILE} is a properties file of its own options (train-deep's),
+   * read as their defaults; without it {@code --config} is the command's input (experiment's).
+   */
+  interface OptionsFromConfig {}
+
+  /**
    * A command of the tool, as {@link Main} dispatches it and the help lists it.
    */
   interface Entry {
@@ -106,9 +112,11 @@ final class Cli {
       Command command = factory.get();
       picocli.CommandLine parsed = create(command);
       parse(parsed, args);
-      // A command with --config FILE takes the file's values as its options' defaults (keys are
-      // option names without the dashes, a flag's value true or false); the command line wins.
-      OptionSpec config = parsed.getCommandSpec().findOption("--config");
+      // A command whose --config FILE holds options takes the file's values as their defaults
+      // (keys are option names without the dashes, a flag's value true or false); the command
+      // line wins.
+      OptionSpec config = command instanceof OptionsFromConfig
+          ? parsed.getCommandSpec().findOption("--config") : null;
       String file = config == null ? null : config.getValue();
       if (file != null) {
         command = factory.get();
@@ -162,40 +170,6 @@ final class Cli {
 
     private static String trimmed(String value) {
       return value == null ? null : value.trim();
-    }
-  }
-
-  /** A command still on the hand-written parser ({@link CommandLine}). */
-  record Legacy(CommandLine.Command command, Runner runner) implements Entry {
-    /** How the command runs on its parsed options. */
-    interface Runner {
-      void run(CommandLine.Parsed args, PrintStream out) throws Exception;
-    }
-
-    @Override
-    public String name() {
-      return command.name();
-    }
-
-    @Override
-    public String summary() {
-      return command.summary();
-    }
-
-    @Override
-    public String help() {
-      return command.help();
-    }
-
-    @Override
-    public List<String> optionHeads() {
-      return command.options().stream()
-          .map(o -> o.name() + (o.isFlag() ? "" : " " + o.metavar())).toList();
-    }
-
-    @Override
-    public void run(String[] args, PrintStream out) throws Exception {
-      runner.run(CommandLine.parse(command, args), out);
     }
   }
 

@@ -7,9 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * Writes docs/cli-reference.md: what {@code cce --help} and {@code cce <command> --help} print, for
- * every command, generated from the commands' option definitions (picocli's, {@link Cli}; and
- * {@code experiment}'s on the hand-written parser), so that every default the page shows is the one
- * parsing uses. {@code CliReferenceTest} fails when the page differs from what this writes.
+ * every command, generated from the commands' picocli option definitions ({@link Cli}), so that
+ * every default the page shows is the one parsing uses. {@code CliReferenceTest} fails when the page differs from what this writes.
  */
 final class CliReference {
   private CliReference() {}

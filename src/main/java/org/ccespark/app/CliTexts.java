@@ -5,6 +5,7 @@ import java.util.ListResourceBundle;
 import org.ccespark.bench.EndToEndBenchmark;
 import org.ccespark.bench.FeaturesBenchmark;
 import org.ccespark.data.PixelInput;
+import org.ccespark.experiment.ConfigKeys;
 import org.ccespark.data.images.DatasetCatalog;
 import org.ccespark.data.images.ImageDatasets;
 import org.ccespark.deep.DeepSettings;
@@ -28,6 +29,7 @@ public final class CliTexts extends ListResourceBundle {
         {"list.supervised", DeepSettings.SUPERVISED},
         {"list.devices", bar(DjlEngine.DEVICES)},
         {"list.benchmarks", comma(BenchCommand.BENCHMARKS)},
+        {"list.experiment-keys", ConfigKeys.help()},
         {"list.benchmarks-joined", String.join(",", BenchCommand.BENCHMARKS)},
         {"list.opt-in", comma(BenchCommand.OPT_IN)},
         {"list.e2e-methods", comma(EndToEndBenchmark.METHODS)},

@@ -47,12 +47,11 @@ public final class Main {
   static final String VERSION_RESOURCE = "version.properties";
 
   /**
-   * Every command, in the order the help lists them: each on picocli ({@link Cli.Picocli}) but
-   * {@code experiment}, which is still on the hand-written parser ({@link Cli.Legacy}).
+   * Every command, in the order the help lists them, each on picocli ({@link Cli.Picocli}).
    */
   static final List<Cli.Entry> COMMANDS = List.of(new Cli.Picocli(ClusterCommand::new),
       new Cli.Picocli(DemoCommand::new), new Cli.Picocli(BenchCommand::new),
-      new Cli.Legacy(ExperimentCommand.COMMAND, ExperimentCommand::execute),
+      new Cli.Picocli(ExperimentCommand::new),
       new Cli.Picocli(ConvertCommand::new), new Cli.Picocli(ExtractCommand::new),
       new Cli.Picocli(TrainDeepCommand::new));
   /** The message of {@code ENOSPC}, as the JVM and Hadoop report it. */

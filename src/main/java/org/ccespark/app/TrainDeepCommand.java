@@ -79,7 +79,7 @@ import org.ccespark.output.OutputDir;
           + "\n\n--config FILE reads options from a properties file (keys are option names"
           + " without the dashes, e.g. conf/experiments/deep-mnist.properties); options on the"
           + " command line win.")
-final class TrainDeepCommand implements Cli.Command {
+final class TrainDeepCommand implements Cli.Command, Cli.OptionsFromConfig {
   @Option(names = "--input", paramLabel = "PATH|NAME", description = "training images: dataset"
       + " path, feature table or one of ${bundle:list.dataset-names} (here or in --config)")
   @ShowDefault("required")

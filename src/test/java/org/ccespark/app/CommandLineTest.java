@@ -1,14 +1,10 @@
 package org.ccespark.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.ccespark.app.CommandLine.Command;
-import org.ccespark.app.CommandLine.Option;
-import org.ccespark.app.CommandLine.Parsed;
 import org.ccespark.app.CommandLine.UsageException;
 import org.ccespark.ml.CollisionClustering;
 import org.junit.jupiter.api.Test;
@@ -16,49 +12,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The hand-written option parser (experiment's), the suggestions for mistyped names, and the
- * mapping of CCE options to estimator params, without Spark jobs.
+ * The suggestions for mistyped names and the mapping of CCE options to estimator params, without
+ * Spark jobs (parsing itself is picocli's, tested through {@code Main} in {@code MainTest}).
  */
 class CommandLineTest {
-  private static final Command CMD = new Command("test", "[options]", "a test", "A test.",
-      List.of(Option.required("--input", "PATH", "input"),
-          Option.value("--n", "N", "3", "a number"),
-          Option.flag("--force", "a flag")));
-
-  private static Parsed parse(String... args) {
-    return CommandLine.parse(CMD, args);
-  }
-
-  @Test
-  void parsesSpaceAndEqualsFormsAndFlags() {
-    Parsed p = parse("--input", "a b.csv", "--n=5", "--force");
-    assertEquals("a b.csv", p.required("--input"));
-    assertEquals(5, p.integer("--n", 3, 1));
-    assertTrue(p.has("--force"));
-    Parsed q = parse("--input=x");
-    assertEquals(3, q.integer("--n", 3, 1));
-    assertFalse(q.has("--force"));
-  }
-
-  @Test
-  void rejectsMalformedCommandLines() {
-    String[][] bad = {
-        {"--n", "4"}, // --input missing
-        {"--input", "x", "--input", "y"},
-        {"--input", "x", "--force=yes"},
-        {"--input", "x", "--n"},
-        {"--input", "x", "stray"},
-        {"--input", "x", "--nope", "1"},
-    };
-    for (String[] args : bad) {
-      assertThrows(UsageException.class, () -> parse(args), String.join(" ", args));
-    }
-    assertThrows(UsageException.class, () -> parse("--input", "x", "--n", "two")
-        .integer("--n", 3, 1));
-    assertThrows(UsageException.class, () -> parse("--input", "x", "--n", "0")
-        .integer("--n", 3, 1));
-  }
-
   @Test
   void suggestsTheClosestNamesByEditDistance() {
     assertEquals(0, Help.editDistance("seed", "seed"));
@@ -72,8 +29,6 @@ class CommandLineTest {
     assertEquals("; did you mean '--lambda'?", Help.didYouMean("--LAMDA", options));
     assertEquals("", Help.didYouMean("--x", options));
     assertEquals("", Help.didYouMean("--output", options));
-    UsageException e = assertThrows(UsageException.class, () -> parse("--input", "x", "--forse"));
-    assertTrue(e.getMessage().contains("did you mean '--force'?"), e.getMessage());
   }
 
   @Test

@@ -164,7 +164,9 @@ class ExperimentCommandTest {
 
   @Test
   void helpDocumentsEveryConfigurationKey() {
-    String help = ExperimentCommand.COMMAND.help().replaceAll("\\s+", " ");
+    InProcess.Outcome shown = InProcess.run("experiment", "--help");
+    assertEquals(Main.OK, shown.status());
+    String help = shown.out().replaceAll("\\s+", " ");
     for (String[] key : ConfigKeys.KEYS) {
       assertTrue(help.contains(key[0] + " [default: "), "help documents " + key[0]);
     }
