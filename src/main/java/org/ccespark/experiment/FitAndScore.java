@@ -1,21 +1,19 @@
 package org.ccespark.experiment;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.ccespark.data.FeatureInput;
 import org.ccespark.eval.ContingencyTable;
+import org.ccespark.pipeline.Clustering;
 import org.ccespark.pipeline.Scores;
 import org.ccespark.ml.CollisionClustering;
 import org.ccespark.ml.CollisionClusteringModel;
@@ -88,7 +86,7 @@ final class FitAndScore {
         summary.emIterationsPerEpoch(), summary.trainingSeconds(),
         restarts ? summary.restartLosses() : null, restarts ? summary.chosenRestart() : null);
     return new Fitted(scored(summary.predictions()), summary.clusterSizes(), seconds,
-        params(estimator), training);
+        Clustering.params(estimator), training);
   }
 
   /**
@@ -116,25 +114,13 @@ final class FitAndScore {
     RunDetails.Training training = new RunDetails.KMeansTraining(model.summary().numIter(),
         model.summary().trainingCost(), fits > 1 ? costs : null, fits > 1 ? chosen : null);
     return new Fitted(scored(model.summary().predictions()), model.summary().clusterSizes(),
-        seconds, params(estimator), training);
+        seconds, Clustering.params(estimator), training);
   }
 
   /** The columns scoring reads, persisted. */
   static Dataset<Row> scored(Dataset<Row> predictions) {
     return predictions.select(FeatureInput.ROW_COL, FeatureInput.LABEL_COL, PREDICTION_COL)
         .persist(StorageLevel.MEMORY_AND_DISK());
-  }
-
-  /** Every param of {@code stage} that has a value, by name, in the stage's order. */
-  private static Map<String, Object> params(Params stage) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    ParamMap values = stage.extractParamMap();
-    for (Param<?> p : stage.params()) {
-      if (values.contains(p)) {
-        out.put(p.name(), values.apply(p));
-      }
-    }
-    return out;
   }
 
   /**
