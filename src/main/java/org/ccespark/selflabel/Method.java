@@ -22,7 +22,7 @@ import java.util.List;
  */
 public enum Method {
   /** Collision cross-entropy with the fairness term (eq. 11); the default. */
-  CCE("cce", 100, "CCE (ours, eq. 11, EM)", List.of(Schedule.MINIBATCH, Schedule.FULLDATA),
+  CCE("cce", 100, "CCE (ours, eq. 11)", List.of(Schedule.MINIBATCH, Schedule.FULLDATA),
       (lambda, maxIter, tol, pgdStepSize, solver) -> new CollisionEm(lambda, maxIter, tol, solver)),
   /** Collision cross-entropy (eq. 10), pseudo-labels by projected gradient. */
   CCE_PGD("cce-pgd", 100, "CCE eq. 10 (PGD)", List.of(Schedule.MINIBATCH),

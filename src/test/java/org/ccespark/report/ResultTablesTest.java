@@ -78,7 +78,7 @@ class ResultTablesTest {
         List.of(ResultTables.ONLY_SEEDS, "cce"));
     assertEquals("Only seeds", rows.cell(0, "method"));
     assertEquals("0.6000", rows.cell(0, "0.1 a")); // one seed: no std
-    assertEquals("+ CCE (ours, eq. 11, EM)", rows.cell(1, "method"));
+    assertEquals("+ CCE (ours, eq. 11)", rows.cell(1, "method"));
     Table tuning = ResultTables.tuningTable(runs(), Map.of("a/cce", "lambda=100;stepSize=0.1"),
         "acc");
     assertEquals(1, tuning.rows().size());
