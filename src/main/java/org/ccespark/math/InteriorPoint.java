@@ -38,6 +38,18 @@ import java.util.Arrays;
  * so late iterations cost about O(M + K³)). Steps follow Mehrotra's predictor–corrector (one
  * factorisation, two right-hand sides) with a fraction-to-the-boundary rule.
  *
+ * <h2>A proximal term for degenerate optima</h2>
+ *
+ * Where points have three or more active classes the optimal labels are not unique: along the
+ * optimal face {@code Φ} is flat, {@code A_i} restricted to a point's active classes is the
+ * rank-one {@code h hᵀ}, and as μ → 0 the Newton systems become singular in those directions (the
+ * iteration used to stall with a certificate near 1e-7 at K = 200). Each system therefore uses
+ * {@code A_i = diag(z_i/y_i + ρ) + h_i h_iᵀ}: a Newton step on {@code Φ(y) + (ρ/2)‖y − y_k‖²}, the
+ * proximal-point regularisation of primal–dual regularised interior-point methods, which changes
+ * the direction but not the optimum or the certificate. {@code ρ = 1e-6·∛(1 + λ)}, measured on
+ * random blocks of M = 250 points with K = 2 to 200 and λ from 1e-6 to 1e6: 1e-7 left K = 200 at
+ * λ = 100 near 1e-9, 1e-4 at λ = 100 near 1e-8, and λ = 1e6 needed 1e-4.
+ *
  * <h2>A certificate</h2>
  *
  * By convexity, for every feasible {@code y'},
@@ -51,6 +63,8 @@ final class InteriorPoint {
 
   /** Classes with {@code (y_j/z_j) h_j²} above this are kept out of the Sherman–Morrison part. */
   private static final double KEEP = 1e4;
+  /** ρ / ∛(1 + λ) (see the class comment). */
+  private static final double RHO_SCALE = 1e-6;
 
 
   /**
@@ -121,6 +135,8 @@ final class InteriorPoint {
     double beta;
     double fixedCollision;
     double minInverseCoupling;
+    /** The proximal weight ρ of the Newton systems (see the class comment). */
+    final double rho;
 
     Run(double[] sigma, double[] y, int rows, int k, boolean[] fixed, double lambda,
         double[] u) {
@@ -131,6 +147,7 @@ final class InteriorPoint {
       this.fixed = fixed;
       this.lambda = lambda;
       this.u = u;
+      this.rho = RHO_SCALE * Math.cbrt(1 + lambda);
       int f = 0;
       fixedMean = new double[k];
       for (int i = 0; i < rows; i++) {
@@ -283,7 +300,7 @@ final class InteriorPoint {
         }
         double inverse = 1 / t[i];
         for (int j = i * k; j < i * k + k; j++) {
-          dInv[j] = y[j] / z[j];
+          dInv[j] = y[j] / (z[j] + rho * y[j]);
           hv[j] = sigma[j] * inverse;
         }
       }
@@ -400,7 +417,7 @@ final class InteriorPoint {
         for (int r = 0; r < a; r++) {
           int jr = keptIndex[r];
           tMatrix[p * n + r] = hp * (hv[o + jr]) / beta
-              + (p == r ? z[o + jp] / y[o + jp] : 0);
+              + (p == r ? z[o + jp] / y[o + jp] + rho : 0);
         }
         tMatrix[p * n + a] = 1 - hp * sb;
         tMatrix[a * n + p] = 1 - hp * sb;

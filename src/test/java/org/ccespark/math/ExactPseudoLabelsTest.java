@@ -114,6 +114,30 @@ class ExactPseudoLabelsTest {
     assertTrue(tight >= 16, tight + " of 18 within 1e-10");
   }
 
+  /**
+   * K = 200 classes for M = 250 points (Table 1's largest K with the bench's σ): the optimum is
+   * degenerate, the dual stalls, and the interior-point method alone certifies within 1e-9 only
+   * with its proximal term (without it the certificate stopped near 1e-7, at K = 200, λ = 100,
+   * and 1e-5 at λ = 1e4).
+   */
+  @Test
+  void twoHundredClassesAreCertifiedWithinTheTolerance() {
+    int m = 250;
+    int k = 200;
+    double[] sigma = org.ccespark.bench.EmVsPgdBenchmark.randomPredictions(m, k, 3, 1 + k);
+    for (double lambda : new double[] {1, 100, 1e4}) {
+      double[] y = new double[m * k];
+      ExactPseudoLabels.Result r = ExactPseudoLabels.solve(sigma, y, m, k, null, lambda, null,
+          ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+      String at = "λ=" + lambda + " " + r;
+      assertOnSimplex(y, m, k);
+      assertTrue(r.converged(), at);
+      assertTrue(r.gap() <= 1e-9 * (1 + r.primal()), at);
+      assertEquals(SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda), r.primal(),
+          1e-12 * (1 + lambda), at);
+    }
+  }
+
   /** The block: EM needs 10^5 iterations to get where the dual solver gets at once. */
   @Test
   void agreesWithEmRunToConvergence() {

@@ -24,7 +24,8 @@ class InteriorPointTest {
   /**
    * A point near the end of the iteration (three classes kept, three left with y ≈ 1e-9, so the
    * textbook Sherman–Morrison form would subtract terms of size 1e9): its {@code B_i} and its
-   * solve match the dense inverse of {@code [[diag(z/y) + hhᵀ, 1], [1ᵀ, 0]]}.
+   * solve match the dense inverse of {@code [[diag(z/y + ρ) + hhᵀ, 1], [1ᵀ, 0]]} (ρ the proximal
+   * weight).
    */
   @Test
   void pointSystemMatchesTheDenseKktInverse() {
@@ -50,7 +51,7 @@ class InteriorPointTest {
       double[] kkt = new double[n * n];
       for (int j = 0; j < k; j++) {
         for (int l = 0; l < k; l++) {
-          kkt[j * n + l] = sigma[j] / t * sigma[l] / t + (j == l ? z[j] / y[j] : 0);
+          kkt[j * n + l] = sigma[j] / t * sigma[l] / t + (j == l ? z[j] / y[j] + run.rho : 0);
         }
         kkt[j * n + k] = 1;
         kkt[k * n + j] = 1;
