@@ -14,6 +14,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.ccespark.math.ClusterReseeding;
 import org.ccespark.math.ExactPseudoLabels;
 import org.ccespark.math.LinearSoftmax;
 import org.ccespark.math.Optimizer;
@@ -514,6 +515,16 @@ public final class SelfLabelTrainer {
             + " pseudo-label mass per cluster {}", epoch + 1, cfg.epochs(),
             PseudoLabelShares.rounded(labelStats.byArgmax), Math.round(labelStats.mixed),
             PseudoLabelShares.MIXED_BELOW, PseudoLabelShares.rounded(labelStats.mass));
+      }
+      if (cfg.method() == Method.CCE && cfg.lambda() > 0 && labelStats.any()
+          && epoch < cfg.epochs() - 2) {
+        // a cluster the classifier let die is split off the largest one (ClusterReseeding)
+        for (ClusterReseeding.Reseed r : ClusterReseeding.reseed(params, dim, k,
+            labelStats.byArgmax, cfg.seed(), epoch)) {
+          LOG.info("epoch {}/{}: cluster {} was the most likely pseudo-label of {} rows; re-seeded"
+              + " by splitting cluster {} ({} rows)", epoch + 1, cfg.epochs(), r.cluster(),
+              Math.round(r.rows()), r.from(), Math.round(r.fromRows()));
+        }
       }
       if (checkpoint != null) {
         checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
