@@ -41,6 +41,21 @@ public final class ProjectedGradientPseudoLabels {
    */
   public static Result solve(double[] sigma, double[] y, int rows, int k, double lambda,
       double stepSize, int maxIter, double tol, boolean[] fixed) {
+    return solve(sigma, y, rows, k, lambda, stepSize, maxIter, tol, fixed, false);
+  }
+
+  /**
+   * PGD on {@code L_CCE+} (eq. 11) instead of eq. 10: the same iteration with the gradient of the
+   * reversed divergence, {@code ∂(M·λ KL(u‖ȳ))/∂y_ik = −λ u_k / ȳ_k} ({@code u_k = 1/K}), so that
+   * it can be compared with EM and the exact solver on the same loss (bench {@code em-vs-pgd}).
+   */
+  public static Result solvePlus(double[] sigma, double[] y, int rows, int k, double lambda,
+      double stepSize, int maxIter, double tol) {
+    return solve(sigma, y, rows, k, lambda, stepSize, maxIter, tol, null, true);
+  }
+
+  private static Result solve(double[] sigma, double[] y, int rows, int k, double lambda,
+      double stepSize, int maxIter, double tol, boolean[] fixed, boolean plus) {
     double[] mean = new double[k];
     double[] fairGrad = new double[k];
     double[] row = new double[k];
@@ -52,7 +67,7 @@ public final class ProjectedGradientPseudoLabels {
       PseudoLabelEm.addColumnSums(y, rows, k, mean);
       for (int c = 0; c < k; c++) {
         double ybar = Math.max(mean[c] / rows, 1e-300);
-        fairGrad[c] = lambda * (Math.log(k * ybar) + 1);
+        fairGrad[c] = plus ? -lambda / (k * ybar) : lambda * (Math.log(k * ybar) + 1);
       }
       maxChange = 0;
       for (int i = 0; i < rows; i++) {

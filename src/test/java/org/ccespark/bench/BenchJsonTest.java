@@ -49,7 +49,15 @@ class BenchJsonTest {
     assertEquals(List.of("k", "sigmaMaxMean", "solvers", "bestPgdStepSize",
         "speedupExactOverSquarem", "exactPasses", "exactGap", "exactRelativeGap",
         "emRelativeExcessLoss", "squaremRelativeExcessLoss", "speedupEmOverBestPgd",
-        "speedupSquaremOverBestPgd"), fieldNames(perK));
+        "speedupSquaremOverBestPgd", "toOptimum", "speedupExactOverSquaremToOptimum",
+        "speedupExactOverSquaremToOptimumAtLeast"), fieldNames(perK));
+    JsonNode to = perK.get("toOptimum");
+    assertEquals(List.of("em", "em-squarem", "pgd-eq11", "exact"),
+        List.of(to.get(0).get("solver").asText(), to.get(1).get("solver").asText(),
+            to.get(2).get("solver").asText(), to.get(3).get("solver").asText()));
+    assertEquals(List.of("solver", "unit", "units", "reached", "seconds", "searchSeconds",
+        "excess"), fieldNames(to.get(3)));
+    assertTrue(to.get(3).get("reached").asBoolean(), to.toString());
     JsonNode em = perK.get("solvers").get(0);
     assertEquals(List.of("solver", "loss", "iterations", "converged", "secondsToConvergence",
         "secondsPerIteration", "finalLoss", "newtonStepsPerPointPerIteration"), fieldNames(em));
@@ -60,6 +68,35 @@ class BenchJsonTest {
     assertEquals(List.of("solver", "loss", "stepSize", "iterations", "converged",
         "secondsToConvergence", "secondsPerIteration", "finalLoss"), fieldNames(pgd));
     assertTrue(r.table().contains("EM vs PGD"));
+  }
+
+  /**
+   * The "to the optimum" units of EM are exactly where {@code L_CCE+}, run M-step by M-step from
+   * σ, first gets within 1e-9 of the exact solver's loss.
+   */
+  @Test
+  void emReachesTheOptimumExactlyAtTheReportedUnits() {
+    int m = 40;
+    int k = 3;
+    double lambda = 100;
+    EmVsPgdBenchmark.Config cfg = new EmVsPgdBenchmark.Config(new int[] {k}, m, lambda, 1e-5,
+        2000, 50, 3.0, 1, 0, 1, 20);
+    EmVsPgdBenchmark.PerK perK = EmVsPgdBenchmark.run(cfg).json().results().get(0);
+    EmVsPgdBenchmark.ToTarget em = perK.toOptimum().get(0);
+    assertEquals("em", em.solver());
+    assertTrue(em.reached(), em.toString());
+    double[] sigma = EmVsPgdBenchmark.randomPredictions(m, k, 3.0, 1 + k);
+    // the reference: the exact solver's loss, as the benchmark computed it
+    EmVsPgdBenchmark.Solver exact = perK.solvers().get(2);
+    assertEquals("exact", exact.solver());
+    double reference = (Double) exact.finalLoss();
+    double target = reference + EmVsPgdBenchmark.TO_OPTIMUM * Math.abs(reference);
+    double[] y = sigma.clone();
+    for (long n = 1; n <= em.units(); n++) {
+      org.ccespark.math.PseudoLabelEm.solve(sigma, y, m, k, lambda, 1, 0);
+      double loss = org.ccespark.math.SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda);
+      assertEquals(n == em.units(), loss <= target, "after " + n + " M-steps: " + loss);
+    }
   }
 
   @Test

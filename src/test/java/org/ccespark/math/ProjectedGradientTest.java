@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The exact simplex projection and PGD on eq. 10 (the paper's Table 1 baseline). */
+/** The exact simplex projection and PGD on eq. 10 (the paper's Table 1 baseline) and eq. 11. */
 class ProjectedGradientTest {
   private final SplittableRandom rnd = new SplittableRandom(11);
 
@@ -87,6 +87,34 @@ class ProjectedGradientTest {
     }
     // and PGD lowered the loss from its start
     assertTrue(SelfLabelingLoss.cce(sigma, y, m, k, lambda) < SelfLabelingLoss.cce(sigma, sigma, m, k, lambda));
+  }
+
+  /**
+   * PGD on eq. 11 ({@code solvePlus}) lowers {@code L_CCE+} at every step of a small step size and
+   * ends at the exact solver's certified optimum.
+   */
+  @Test
+  void pgdOnEq11ReachesTheExactOptimum() {
+    int m = 30;
+    int k = 4;
+    double lambda = 1;
+    double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+    double[] exact = new double[m * k];
+    ExactPseudoLabels.Result opt = ExactPseudoLabels.solve(sigma, exact, m, k, null, lambda, null,
+        ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+    assertTrue(opt.converged(), opt.toString());
+    double[] y = sigma.clone();
+    double previous = SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda);
+    for (int it = 0; it < 50; it++) {
+      ProjectedGradientPseudoLabels.solvePlus(sigma, y, m, k, lambda, 0.05, 1, 0);
+      double loss = SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda);
+      assertTrue(loss <= previous + 1e-15, it + ": " + loss + " > " + previous);
+      previous = loss;
+    }
+    ProjectedGradientPseudoLabels.Result r =
+        ProjectedGradientPseudoLabels.solvePlus(sigma, y, m, k, lambda, 0.05, 200000, 1e-14);
+    assertTrue(r.converged(), r.toString());
+    assertEquals(opt.primal(), SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda), 1e-10);
   }
 
   @Test
