@@ -54,8 +54,10 @@ import scala.Option;
  *       whole batch, so the partitioning changes only which rows are batched together, never
  *       the objective.</li>
  *   <li><b>{@code fulldata}</b> — per epoch, eq. 11 over all N points with the classifier fixed:
- *       with the default solver by the exact dual ({@link #fullDataSolve}: one Spark job per pass,
- *       each partition returning {@link ExactPseudoLabels.Partial} sums at the driver's prices),
+ *       with the default solver by the exact dual (one Spark job per pass over σ computed once
+ *       per solve and cached, each partition returning {@link ExactPseudoLabels.Partial} sums at
+ *       the driver's prices; the prices start from the previous epoch's solve, and are saved
+ *       with a checkpoint),
  *       with {@code em}/{@code squarem} by the paper's plain EM (one job per iteration, partial
  *       column sums {@code Σ_i y_ik}, starting from the previous epoch's labels). The labels are
  *       checkpointed (lineage one step deep: reliably with a checkpoint directory, else on the
@@ -275,45 +277,35 @@ public final class SelfLabelTrainer {
 
   /**
    * Eq. 11 over all N rows with the classifier {@code params} fixed, solved by the exact dual
-   * solver with one Spark job per pass: each partition evaluates its rows at the driver's prices
-   * and returns an {@link ExactPseudoLabels.Partial} (K sums and its mixed points' Hessian pairs).
+   * solver over σ computed once ({@link #sigmaBlocks}, unpersisted before this returns, as is the
+   * broadcast classifier): one Spark job per pass, each partition evaluating its rows at the
+   * driver's prices ({@link #evaluateSigma}).
+   *
+   * @param startPrices the prices to start from (a previous solve's), or null for {@code λ·1}
    */
   static ExactPseudoLabels.Result fullDataSolve(JavaSparkContext jsc, FeatureBlocks blocks,
       double[] params, TrainingConfig cfg, double[] startPrices) {
-    int k = cfg.k();
-    int dim = blocks.dim;
-    Broadcast<double[]> bc = jsc.broadcast(params);
-    double[] start = startPrices != null ? startPrices : filled(k, cfg.lambda());
-    ExactPseudoLabels.Result r = ExactPseudoLabels.solveDual(k, cfg.lambda(), blocks.numRows,
-        c -> {
-          List<ExactPseudoLabels.Partial> parts = blocks.rdd.map(part ->
-              evaluatePartition(part, bc.value(), dim, k, c, null)).collect();
-          ExactPseudoLabels.Partial total = new ExactPseudoLabels.Partial(k);
-          for (ExactPseudoLabels.Partial p : parts) {
-            total.merge(p);
-          }
-          return total;
-        }, start, ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
-    bc.destroy();
-    return r;
+    Broadcast<double[]> bp = jsc.broadcast(params);
+    JavaRDD<double[][]> sigma = sigmaBlocks(blocks, bp, blocks.dim, cfg.k());
+    try {
+      return solveDual(sigma, blocks.numRows, cfg, startPrices);
+    } finally {
+      sigma.unpersist(false);
+      bp.destroy();
+    }
   }
 
   /**
-   * Largest {@code N·K} for which {@code fulldata} solves eq. 11 on the driver where the
-   * distributed dual stalls (σ, the labels and the interior-point method's state, about 10 arrays
-   * of N·K doubles: 160 MB at the limit).
+   * σ = softmax(Wᵀf + b) of every row under the broadcast classifier, with the given labels: per
+   * partition, {@code [σ of block 0, given labels of block 0, σ of block 1, ...]}, each σ
+   * {@code rows × K}, each given-label array {@code rows × K} with {@code NaN} first in a free
+   * row's place (empty without a target column). Persisted {@code MEMORY_AND_DISK} and computed by
+   * the first job on it, so that the passes of a full-data solve cost {@code O(NK)} (the envelope
+   * walks) instead of {@code O(NDK)} each; the caller unpersists it.
    */
-  static final long LOCAL_FULL_DATA = 2_000_000L;
-
-  /**
-   * Eq. 11 over all rows solved on the driver ({@link ExactPseudoLabels#solve}, interior-point
-   * method included): σ and the given labels are collected in partition order, and the labels
-   * are returned per partition, concatenated over its blocks.
-   */
-  private static double[][] solveOnDriver(FeatureBlocks blocks, Broadcast<double[]> bp, int dim,
-      int k, double lambda, ExactPseudoLabels.Result[] result) {
-    // per partition: [σ of block 0, given labels of block 0 (empty if none), σ of block 1, ...]
-    List<double[][]> parts = blocks.rdd.map(part -> {
+  private static JavaRDD<double[][]> sigmaBlocks(FeatureBlocks blocks, Broadcast<double[]> bp,
+      int dim, int k) {
+    return blocks.rdd.map(part -> {
       double[] params = bp.value();
       double[] b = Arrays.copyOfRange(params, dim * k, params.length);
       double[][] out = new double[2 * part.blocks.length][];
@@ -329,7 +321,45 @@ public final class SelfLabelTrainer {
         }
       }
       return out;
-    }).collect();
+    }).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Newton on the dual prices ({@link ExactPseudoLabels#solveDual}) over the cached σ of
+   * {@link #sigmaBlocks}: each pass is one Spark job whose partitions return their
+   * {@link ExactPseudoLabels.Partial} sums at the driver's prices, merged in partition order.
+   */
+  private static ExactPseudoLabels.Result solveDual(JavaRDD<double[][]> sigma, long n,
+      TrainingConfig cfg, double[] startPrices) {
+    int k = cfg.k();
+    double[] start = startPrices != null ? startPrices : filled(k, cfg.lambda());
+    return ExactPseudoLabels.solveDual(k, cfg.lambda(), n, c -> {
+      List<ExactPseudoLabels.Partial> parts =
+          sigma.map(part -> evaluateSigma(part, k, c, null)).collect();
+      ExactPseudoLabels.Partial total = new ExactPseudoLabels.Partial(k);
+      for (ExactPseudoLabels.Partial p : parts) {
+        total.merge(p);
+      }
+      return total;
+    }, start, ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+  }
+
+  /**
+   * Largest {@code N·K} for which {@code fulldata} solves eq. 11 on the driver where the
+   * distributed dual stalls (σ, the labels and the interior-point method's state, about 10 arrays
+   * of N·K doubles: 160 MB at the limit).
+   */
+  static final long LOCAL_FULL_DATA = 2_000_000L;
+
+  /**
+   * Eq. 11 over all rows solved on the driver ({@link ExactPseudoLabels#solve}, interior-point
+   * method included): the cached σ and given labels ({@link #sigmaBlocks}) are collected in
+   * partition order, and the labels are returned per partition, concatenated over its blocks.
+   */
+  private static double[][] solveOnDriver(JavaRDD<double[][]> sigmaBlocks, int k, double lambda,
+      ExactPseudoLabels.Result[] result) {
+    // per partition: [σ of block 0, given labels of block 0 (empty if none), σ of block 1, ...]
+    List<double[][]> parts = sigmaBlocks.collect();
     int n = 0;
     for (double[][] part : parts) {
       for (int j = 0; j < part.length; j += 2) {
@@ -369,24 +399,22 @@ public final class SelfLabelTrainer {
   }
 
   /**
-   * A partition's rows at prices {@code c}: σ from the classifier, given labels fixed; writes the
-   * pseudo-labels per block into {@code labelsOut} if not null.
+   * A partition's rows at prices {@code c}, from its cached σ and given labels
+   * ({@link #sigmaBlocks}; given labels fixed): the envelope walks only. Writes the pseudo-labels
+   * per block into {@code labelsOut} (length: the partition's blocks) if not null.
    */
-  private static ExactPseudoLabels.Partial evaluatePartition(PartitionData part, double[] params,
-      int dim, int k, double[] c, double[][] labelsOut) {
-    double[] b = Arrays.copyOfRange(params, dim * k, params.length);
+  private static ExactPseudoLabels.Partial evaluateSigma(double[][] part, int k, double[] c,
+      double[][] labelsOut) {
     ExactPseudoLabels.Partial into = new ExactPseudoLabels.Partial(k);
-    for (int j = 0; j < part.blocks.length; j++) {
-      int rows = part.blockRows(j);
-      double[] sigma = new double[rows * k];
-      LinearSoftmax.probabilities(params, b, dim, k, part.blocks[j], 0, rows, sigma);
-      double[] given = null;
+    for (int j = 0; j < part.length / 2; j++) {
+      double[] sigma = part[2 * j];
+      double[] given = part[2 * j + 1].length == 0 ? null : part[2 * j + 1];
+      int rows = sigma.length / k;
       boolean[] fixed = null;
-      if (part.targets != null) {
-        given = new double[rows * k];
+      if (given != null) {
         fixed = new boolean[rows];
         for (int i = 0; i < rows; i++) {
-          fixed[i] = part.copyTarget(j * PartitionData.BLOCK_ROWS + i, k, given, i * k);
+          fixed[i] = !Double.isNaN(given[i * k]);
         }
       }
       double[] y = labelsOut == null ? null : new double[rows * k];
@@ -439,6 +467,8 @@ public final class SelfLabelTrainer {
         numBatches);
 
     JavaRDD<double[][]> previousLabels = null;
+    // fulldata with the exact solver: the last solve's dual prices, the next solve's start
+    double[] prices = null;
     int firstEpoch = 0;
     Map<String, String> fingerprint = checkpoint == null ? null
         : TrainingCheckpoint.fingerprint(given, blocks);
@@ -452,6 +482,7 @@ public final class SelfLabelTrainer {
       System.arraycopy(state.lossPerEpoch(), 0, lossPerEpoch, 0, firstEpoch);
       System.arraycopy(state.emPerEpoch(), 0, emPerEpoch, 0, firstEpoch);
       previousLabels = restored.labels();
+      prices = state.prices() == null ? null : state.prices().clone();
       LOG.info("resumed from epoch {} of {} (checkpoint in {})", firstEpoch, cfg.epochs(),
           checkpoint.path());
     }
@@ -461,8 +492,8 @@ public final class SelfLabelTrainer {
       // (z is linear in them), and the loss's gradient with respect to params is 1/T times the
       // gradient at params / T.
       final double t = cfg.temperatureAt(epoch);
-      FullDataEm em = fullData ? fullDataEm(jsc, blocks, scaled(params, t), cfg, previousLabels)
-          : null;
+      FullDataEm em = fullData
+          ? fullDataEm(jsc, blocks, scaled(params, t), cfg, previousLabels, prices) : null;
       JavaRDD<double[][]> labels = em == null ? null : em.labels();
       double epochLoss = em == null ? 0 : em.loss();
       double epochEm = em == null ? 0 : em.iterations();
@@ -500,6 +531,7 @@ public final class SelfLabelTrainer {
       }
       if (em != null) {
         previousLabels = em.labels();
+        prices = em.prices();
       } else {
         epochLoss = lossSum / blocks.numRows;
         epochEm = solves == 0 ? 0 : emSum / solves;
@@ -529,7 +561,7 @@ public final class SelfLabelTrainer {
       if (checkpoint != null) {
         checkpoint.save(jsc, new TrainingCheckpoint.State(fingerprint, epoch + 1, params.clone(),
             optimizer, Arrays.copyOf(lossPerEpoch, epoch + 1), Arrays.copyOf(emPerEpoch, epoch + 1),
-            previousLabels != null), previousLabels);
+            previousLabels != null, prices == null ? null : prices.clone()), previousLabels);
       }
     }
     if (previousLabels != null) {
@@ -678,33 +710,45 @@ public final class SelfLabelTrainer {
   /**
    * The pseudo-labels of an epoch of the {@code fulldata} schedule, one {@code double[]} per
    * feature block, checkpointed (no lineage): {@link #release} when done.
+   *
+   * @param loss {@code L_CCE+} of eq. 11 at the labels
+   * @param iterations dual passes (exact solver) or EM iterations
+   * @param prices the exact solver's final dual prices, from which the next epoch's solve starts;
+   *     null for EM
    */
-  record FullDataEm(JavaRDD<double[][]> labels, double loss, int iterations) {}
+  record FullDataEm(JavaRDD<double[][]> labels, double loss, int iterations, double[] prices) {}
 
   /**
-   * EM over all N points with the classifier fixed: σ once, then one pass per EM iteration that
-   * applies the M-step with the global column sums of the previous pass and returns the new sums.
-   * EM starts from {@code start} (the previous epoch's pseudo-labels, which it unpersists) or, in
-   * the first epoch, from σ. Each iterate is checkpointed when computed, so the lineage
-   * stays one step deep however many iterations run, and nothing refers to σ or the broadcast
-   * classifier once this returns.
+   * Eq. 11 over all N points with the classifier fixed; the labels from {@code start} (the previous
+   * epoch's, or null) are unpersisted. With the exact solver ({@code solver = exact}, λ &gt; 0):
+   * σ is computed once and cached for the solve ({@link #sigmaBlocks}); Newton on the dual
+   * prices runs one Spark job per pass over it, starting from {@code startPrices} (the previous
+   * epoch's prices: the classifier changes little between epochs, so the solve starts near its
+   * optimum and needs fewer passes) or {@code λ·1}; the labels at the final prices are
+   * computed by one more job and checkpointed, and σ is unpersisted. With EM: σ once, then one pass
+   * per EM iteration that applies the M-step with the global column sums of the previous pass and
+   * returns the new sums, starting from {@code start} or, in the first epoch, from σ. Each iterate
+   * is checkpointed when computed, so the lineage stays one step deep however many iterations run,
+   * and nothing is left cached but the labels once this returns.
    */
   static FullDataEm fullDataEm(JavaSparkContext jsc, FeatureBlocks blocks, double[] params,
-      TrainingConfig cfg, JavaRDD<double[][]> start) {
+      TrainingConfig cfg, JavaRDD<double[][]> start, double[] startPrices) {
     int dim = blocks.dim;
     int k = cfg.k();
     long n = blocks.numRows;
     if ("exact".equals(cfg.solver()) && cfg.lambda() > 0) {
-      // eq. 11 over all rows by the dual solver (one job per pass), then the labels at the prices
-      ExactPseudoLabels.Result r = fullDataSolve(jsc, blocks, params, cfg, null);
-      double[] prices = r.prices();
+      // eq. 11 over all rows by the dual solver over σ computed once (one job per pass, the first
+      // of which caches σ), then the labels at the prices
       Broadcast<double[]> bp = jsc.broadcast(params);
+      JavaRDD<double[][]> sigma = sigmaBlocks(blocks, bp, dim, k);
+      ExactPseudoLabels.Result r = solveDual(sigma, n, cfg, startPrices);
+      double[] prices = r.prices();
       double[][] local = null;
       if (!r.converged() && n * k <= LOCAL_FULL_DATA) {
         // the dual stalled (a degenerate optimum): solve on the driver, where the interior-point
         // method is, if it is certified closer to the optimum
         ExactPseudoLabels.Result[] solved = new ExactPseudoLabels.Result[1];
-        local = solveOnDriver(blocks, bp, dim, k, cfg.lambda(), solved);
+        local = solveOnDriver(sigma, k, cfg.lambda(), solved);
         if (solved[0].gap() < r.gap()) {
           LOG.info("full-data pseudo-labels: the distributed dual stalled ({} passes, gap {});"
               + " solved on the driver: {} passes, gap {}", r.passes(), r.gap(),
@@ -715,18 +759,18 @@ public final class SelfLabelTrainer {
         }
       }
       Broadcast<double[][]> bl = local == null ? null : jsc.broadcast(local);
-      JavaRDD<double[][]> labels = blocks.rdd.mapPartitionsWithIndex((index, parts) -> {
+      JavaRDD<double[][]> labels = sigma.mapPartitionsWithIndex((index, parts) -> {
         List<double[][]> out = new ArrayList<>();
         while (parts.hasNext()) {
-          PartitionData part = parts.next();
-          double[][] y = new double[part.blocks.length][];
+          double[][] part = parts.next();
+          double[][] y = new double[part.length / 2][];
           if (bl == null) {
-            evaluatePartition(part, bp.value(), dim, k, prices, y);
+            evaluateSigma(part, k, prices, y);
           } else {
             double[] all = bl.value()[index];
             int at = 0;
             for (int j = 0; j < y.length; j++) {
-              y[j] = Arrays.copyOfRange(all, at, at + part.blockRows(j) * k);
+              y[j] = Arrays.copyOfRange(all, at, at + part[2 * j].length);
               at += y[j].length;
             }
           }
@@ -736,6 +780,8 @@ public final class SelfLabelTrainer {
       }, true);
       cutLineage(jsc, labels);
       labels.count();
+      // the labels are checkpointed now: σ is no longer needed
+      sigma.unpersist(false);
       bp.unpersist(false); // not destroyed: the checkpointed labels' closure still refers to it
       if (bl != null) {
         bl.unpersist(false);
@@ -743,9 +789,9 @@ public final class SelfLabelTrainer {
       if (start != null) {
         release(jsc, start);
       }
-      LOG.info("full-data pseudo-labels: {} passes, converged {}, L_CCE+ {}", r.passes(),
-          r.converged(), String.format("%.6f", r.primal()));
-      return new FullDataEm(labels, r.primal(), r.passes());
+      LOG.info("full-data pseudo-labels: {} dual passes (one Spark job each), converged {},"
+          + " L_CCE+ {}", r.passes(), r.converged(), String.format("%.6f", r.primal()));
+      return new FullDataEm(labels, r.primal(), r.passes(), r.prices());
     }
     Broadcast<double[]> bc = jsc.broadcast(params);
     JavaRDD<double[][]> sigma = blocks.rdd.map(part -> {
@@ -800,7 +846,7 @@ public final class SelfLabelTrainer {
     double loss = meanH2 + (cfg.lambda() == 0 ? 0 : cfg.lambda() * SelfLabelingLoss.klUniformTo(mean));
     sigma.unpersist(false);
     bc.destroy();
-    return new FullDataEm(y, loss, it);
+    return new FullDataEm(y, loss, it, null);
   }
 
   /**

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After epoch {@code e} (1-based) the folder gets {@code epoch-00000e/}, holding {@code state}
  * (Java serialization of {@link State}: W and b, the optimiser with its internal state such as
- * momentum or Adam's moments, the loss and solver iterations of epochs 1..e, and the fingerprint
- * of the run) and, for the {@code fulldata} schedule, {@code labels/part-NNNNN}: the epoch's
+ * momentum or Adam's moments, the loss and solver iterations of epochs 1..e, the fingerprint
+ * of the run and, for {@code fulldata} with the exact solver, the dual prices its next solve
+ * starts from) and, for the {@code fulldata} schedule, {@code labels/part-NNNNN}: the epoch's
  * pseudo-labels, one file per partition, written by the executors. The folder is written as
  * {@code .epoch-00000e.tmp-<random>} and renamed when complete, and older epochs are deleted only
  * after that, so the folder always holds one complete checkpoint. Nothing else is needed to
@@ -90,9 +91,14 @@ public final class TrainingCheckpoint implements AutoCloseable {
    * @param lossPerEpoch loss of epochs 1..epochs
    * @param emPerEpoch solver iterations of epochs 1..epochs
    * @param labels whether {@code labels/} holds the fulldata pseudo-labels
+   * @param prices the dual prices of the last fulldata solve with the exact solver, from which the
+   *     next epoch's solve starts; null for none (other schedules and solvers; also in checkpoints
+   *     written before the prices were saved, whose resumed runs start the next solve from
+   *     {@code λ·1})
    */
   record State(Map<String, String> fingerprint, int epochs, double[] params, Optimizer optimizer,
-      double[] lossPerEpoch, double[] emPerEpoch, boolean labels) implements Serializable {
+      double[] lossPerEpoch, double[] emPerEpoch, boolean labels, double[] prices)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 

@@ -73,8 +73,14 @@ class SelfLabelTrainerTest {
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
     params[dim * k] = 0.2;
     FeatureBlocks blocks = FeatureBlocks.cache(frame(rows, 3), "features");
-    SelfLabelTrainer.FullDataEm em = SelfLabelTrainer.fullDataEm(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()), blocks, params, cfg, null);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    java.util.Set<Integer> cached = new java.util.HashSet<>(jsc.getPersistentRDDs().keySet());
+    SelfLabelTrainer.FullDataEm em = SelfLabelTrainer.fullDataEm(jsc, blocks, params, cfg, null,
+        null);
+    // σ (and EM's iterates) are unpersisted: only the returned labels are added to the cache
+    java.util.Set<Integer> after = new java.util.HashSet<>(jsc.getPersistentRDDs().keySet());
+    cached.add(em.labels().id());
+    assertEquals(cached, after);
     List<double[][]> parts = em.labels().collect();
     em.labels().unpersist(false);
     blocks.unpersist();
@@ -121,6 +127,49 @@ class SelfLabelTrainerTest {
     assertEquals(n * k, i);
   }
 
+  /**
+   * The full-data solve by which restarts are compared ({@code finalLoss}) caches σ for its passes
+   * and leaves nothing cached; started from its own optimal prices, it certifies them in one pass.
+   */
+  @Test
+  void fullDataSolveLeavesNothingCachedAndWarmStartsFromItsPrices() {
+    int n = 300;
+    int k = 3;
+    int dim = 5;
+    TrainingConfig cfg = config(k, "fulldata", 1, 50, 40);
+    double[][] rows = randomRows(n, dim, 2);
+    double[] params = new double[dim * k + k];
+    System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 4), 0, params, 0, dim * k);
+    FeatureBlocks blocks = FeatureBlocks.cache(frame(rows, 3), "features");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    try {
+      java.util.Set<Integer> cached = new java.util.HashSet<>(jsc.getPersistentRDDs().keySet());
+      org.ccespark.math.ExactPseudoLabels.Result cold =
+          SelfLabelTrainer.fullDataSolve(jsc, blocks, params, cfg, null);
+      assertEquals(cached, jsc.getPersistentRDDs().keySet());
+      assertTrue(cold.converged() && cold.passes() > 3, "passes " + cold.passes());
+      org.ccespark.math.ExactPseudoLabels.Result warm =
+          SelfLabelTrainer.fullDataSolve(jsc, blocks, params, cfg, cold.prices());
+      assertEquals(cached, jsc.getPersistentRDDs().keySet());
+      assertEquals(1, warm.passes());
+      assertEquals(cold.primal(), warm.primal());
+      assertArrayEquals(cold.prices(), warm.prices());
+      // and the same as the exact solver on all rows in one array
+      double[] x = new double[n * dim];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(rows[i], 0, x, i * dim, dim);
+      }
+      double[] sigma = new double[n * k];
+      LinearSoftmax.probabilities(params, Arrays.copyOfRange(params, dim * k, params.length), dim,
+          k, x, 0, n, sigma);
+      org.ccespark.math.ExactPseudoLabels.Result local = org.ccespark.math.ExactPseudoLabels
+          .solve(sigma, new double[n * k], n, k, null, cfg.lambda(), null, 100, 1e-10);
+      assertEquals(local.primal(), cold.primal(), 1e-10);
+    } finally {
+      blocks.unpersist();
+    }
+  }
+
   /** Full-data EM over 3 partitions gives the pseudo-labels of EM on all rows in one array. */
   @Test
   void fullDataEmEqualsLocalEm() {
@@ -164,7 +213,7 @@ class SelfLabelTrainerTest {
     System.arraycopy(LinearSoftmax.kaimingWeights(dim, k, 3), 0, params, 0, dim * k);
     FeatureBlocks blocks = FeatureBlocks.cache(df, "features", "seed", k);
     assertEquals(10, blocks.labelledRows);
-    SelfLabelTrainer.FullDataEm em = SelfLabelTrainer.fullDataEm(jsc, blocks, params, cfg, null);
+    SelfLabelTrainer.FullDataEm em = SelfLabelTrainer.fullDataEm(jsc, blocks, params, cfg, null, null);
     List<double[][]> parts = em.labels().collect();
     em.labels().unpersist(false);
     blocks.unpersist();
@@ -312,6 +361,35 @@ class SelfLabelTrainerTest {
       long four = jobsOf(() -> SelfLabelTrainer.fit(data, "features",
           config(3, "minibatch", 4, 100, 200)));
       assertEquals(3, four - one, "jobs of 1 epoch " + one + ", of 4 epochs " + four);
+    } finally {
+      data.unpersist();
+    }
+  }
+
+  /**
+   * A {@code fulldata} epoch after the first solves eq. 11 over all rows starting from the previous
+   * epoch's dual prices, one Spark job per dual pass over σ cached for the solve, then one job for
+   * the labels and one for the epoch's batches (2,000 rows of 6 features, K = 3, 20 batches: one
+   * chunk). Measured before σ was cached and the prices warm-started (σ recomputed from the
+   * features in every pass, prices from λ·1 in every epoch): 28 jobs for 1 epoch, 89 for 4, so 61
+   * for epochs 2–4 (26 + 17 + 12 dual passes and 2 jobs each); with the warm start 53
+   * (22 + 14 + 11 passes).
+   */
+  @Test
+  void aFullDataEpochAfterTheFirstNeedsFewerSparkJobs() throws java.util.concurrent.TimeoutException {
+    Dataset<Row> data = frame(randomRows(2000, 6, 3), 3).cache();
+    try {
+      TrainingResult[] fits = new TrainingResult[2];
+      long one = jobsOf(() -> fits[0] = SelfLabelTrainer.fit(data, "features",
+          config(3, "fulldata", 1, 100, 200)));
+      long four = jobsOf(() -> fits[1] = SelfLabelTrainer.fit(data, "features",
+          config(3, "fulldata", 4, 100, 200)));
+      double[] passes = fits[1].emIterationsPerEpoch();
+      String counts = "jobs of 1 epoch " + one + ", of 4 epochs " + four + "; dual passes per epoch "
+          + Arrays.toString(passes);
+      // one job per dual pass, plus the labels' job and the batches' chunk job
+      assertEquals(passes[1] + passes[2] + passes[3] + 2 * 3, four - one, counts);
+      assertTrue(four - one < 61, counts);
     } finally {
       data.unpersist();
     }

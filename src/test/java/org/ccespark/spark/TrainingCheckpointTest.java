@@ -31,6 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A fit whose driver stops after some epoch (its jobs are cancelled, as when the driver is killed)
  * continues from its checkpoint with {@code resume} and ends with the classifier, loss history and
  * solver history of an uninterrupted fit, bit for bit; mismatched settings or data are refused.
+ * For {@code fulldata} that needs the epoch's pseudo-labels and the dual prices the next epoch's
+ * solve starts from (without the prices, the resumed solve starts from {@code λ·1}, takes other
+ * passes and ends a rounding error away).
  */
 class TrainingCheckpointTest {
   private static final StructType SCHEMA = new StructType().add("features", SQLDataTypes.VectorType());
