@@ -293,7 +293,9 @@ public final class EmVsPgdBenchmark {
     // no finite loss at all: nothing can be within a target
     double target = Double.isFinite(reference) ? reference + TO_OPTIMUM * Math.abs(reference)
         : Double.NEGATIVE_INFINITY;
-    Double certified = certificate ? (reference - lower) / Math.abs(reference) : null;
+    // P* − (P − gap), written so that P* = P gives gap / |P*| without cancellation
+    Double certified = certificate
+        ? (exact.gap() - (exact.loss() - reference)) / Math.abs(reference) : null;
     optimum[0] = new Optimum(reference, source, exact.loss(), certificate ? lower : null,
         certified, certified != null && certified <= TO_OPTIMUM);
 
@@ -552,15 +554,15 @@ public final class EmVsPgdBenchmark {
     return sb.toString();
   }
 
-  /** The "to the optimum" section: {@code P*} and its certificate per K, then one row per solver. */
+  /** The "to the optimum" section: {@code P*} and its certificate per K, then a row per solver. */
   private static void toOptimumTable(Config cfg, List<PerK> perK, StringBuilder sb) {
     sb.append(String.format("%nTo the optimum (eq. 11): from y=sigma until L_CCE+ <= P*(1 + %s),"
         + " P* = the lowest L_CCE+ known (the exact solver's unless a search got lower), certified"
         + " by the exact solver's duality gap; units: EM/SQUAREM M-steps, PGD on eq. 11 iterations"
         + " (best step size of the grid), exact passes over the block%n", fmt(TO_OPTIMUM)));
     sb.append(String.format("  one untimed search per solver finds the units (caps: EM/SQUAREM"
-        + " %,d M-steps, PGD %,d iterations, %s s of the solver's own time each, PGD's shared by its"
-        + " step sizes), then timed runs of exactly those units: median [min-max] of up to %d%n",
+        + " %,d M-steps, PGD %,d iterations, %s s of the solver's own time each, PGD's shared by"
+        + " its step sizes), then timed runs of exactly those units: median [min-max] of up to %d%n",
         (long) TO_OPTIMUM_CAP * cfg.emMaxIter(), (long) TO_OPTIMUM_CAP * cfg.pgdMaxIter(),
         fmt(cfg.budgetSeconds()), cfg.reps()));
     for (PerK j : perK) {
