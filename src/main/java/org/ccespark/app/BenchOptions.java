@@ -36,16 +36,18 @@ final class BenchOptions {
     double tol;
 
     @Option(names = "--em-max-iter", paramLabel = "N", defaultValue = "20000",
-        converter = OptionTypes.Min1.class, description = "em-vs-pgd: cap on EM M-steps")
+        converter = OptionTypes.Min1.class,
+        description = "em-vs-pgd: cap on EM M-steps (searches for the optimum: 50 times this)")
     int emMaxIter;
 
     @Option(names = "--pgd-max-iter", paramLabel = "N", defaultValue = "2000",
-        converter = OptionTypes.Min1.class, description = "em-vs-pgd: cap on PGD iterations")
+        converter = OptionTypes.Min1.class,
+        description = "em-vs-pgd: cap on PGD iterations (searches for the optimum: 50 times this)")
     int pgdMaxIter;
 
     @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "20",
         converter = OptionTypes.NonNegative.class, description = "em-vs-pgd: time budget of one solver's"
-            + " repetitions (at least one always runs)")
+            + " repetitions (at least one always runs), and of its search for the optimum")
     double budget;
 
     EmVsPgdBenchmark.Config config(double lambda, double logitScale, long seed, int warmup,

@@ -117,6 +117,82 @@ class ProjectedGradientTest {
     assertEquals(opt.primal(), SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda), 1e-10);
   }
 
+  /**
+   * The gradients PGD steps along are those of {@code M·L_CCE} (eq. 10) and {@code M·L_CCE+}
+   * (eq. 11): central finite differences of {@link SelfLabelingLoss} (defined off the simplex too)
+   * in every coordinate of interior labels, for several λ and K.
+   */
+  @Test
+  void gradientsMatchFiniteDifferencesOfBothLosses() {
+    for (int t = 0; t < 6; t++) {
+      int m = 5 + rnd.nextInt(20);
+      int k = 2 + rnd.nextInt(6);
+      double lambda = new double[] {0.5, 1, 100}[t % 3];
+      double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+      double[] y = MathTesting.randomSimplexRows(rnd, m, k, 1);
+      double[] plus = new double[m * k];
+      double[] cce = new double[m * k];
+      ProjectedGradientPseudoLabels.gradientPlus(sigma, y, m, k, lambda, plus);
+      ProjectedGradientPseudoLabels.gradient(sigma, y, m, k, lambda, cce);
+      for (int j = 0; j < m * k; j++) {
+        double h = 1e-6 * y[j];
+        double[] up = y.clone();
+        double[] down = y.clone();
+        up[j] += h;
+        down[j] -= h;
+        double fdPlus = m * (SelfLabelingLoss.ccePlus(sigma, up, m, k, lambda)
+            - SelfLabelingLoss.ccePlus(sigma, down, m, k, lambda)) / (2 * h);
+        double fdCce = m * (SelfLabelingLoss.cce(sigma, up, m, k, lambda)
+            - SelfLabelingLoss.cce(sigma, down, m, k, lambda)) / (2 * h);
+        assertEquals(fdPlus, plus[j], 1e-5 * (1 + Math.abs(fdPlus)), "eq. 11, entry " + j);
+        assertEquals(fdCce, cce[j], 1e-5 * (1 + Math.abs(fdCce)), "eq. 10, entry " + j);
+      }
+    }
+  }
+
+  /**
+   * One PGD step on eq. 11 with a small step size from interior labels lowers {@code L_CCE+} by
+   * what the gradient predicts: the step is {@code −η} times the gradient with its row means
+   * removed (the projection onto the simplex's plane), so {@code M·ΔL ≈ −η Σ_i ‖g_i − ḡ_i‖²}.
+   */
+  @Test
+  void aSmallPgdStepOnEq11LowersItsLossAsTheGradientPredicts() {
+    for (int t = 0; t < 6; t++) {
+      int m = 10 + rnd.nextInt(40);
+      int k = 2 + rnd.nextInt(10);
+      double lambda = t % 2 == 0 ? 100 : 1;
+      double[] sigma = MathTesting.randomSimplexRows(rnd, m, k, 2);
+      double[] y = MathTesting.randomSimplexRows(rnd, m, k, 1);
+      double[] g = new double[m * k];
+      ProjectedGradientPseudoLabels.gradientPlus(sigma, y, m, k, lambda, g);
+      double squared = 0;
+      double largest = 0;
+      for (int i = 0; i < m; i++) {
+        double mean = 0;
+        for (int c = 0; c < k; c++) {
+          mean += g[i * k + c] / k;
+        }
+        for (int c = 0; c < k; c++) {
+          double d = g[i * k + c] - mean;
+          squared += d * d;
+          largest = Math.max(largest, Math.abs(d));
+        }
+      }
+      double smallest = Double.POSITIVE_INFINITY;
+      for (double v : y) {
+        smallest = Math.min(smallest, v);
+      }
+      double eta = 1e-3 * smallest / largest; // every entry moves by at most 0.1% of the smallest
+      double before = SelfLabelingLoss.ccePlus(sigma, y, m, k, lambda);
+      double[] next = y.clone();
+      ProjectedGradientPseudoLabels.solvePlus(sigma, next, m, k, lambda, eta, 1, 0);
+      double after = SelfLabelingLoss.ccePlus(sigma, next, m, k, lambda);
+      double predicted = eta * squared / m;
+      assertTrue(after < before, t + ": " + after + " >= " + before);
+      assertEquals(predicted, before - after, 0.01 * predicted, "decrease at step " + t);
+    }
+  }
+
   @Test
   void emAndPgdAgreeOnBalancingForLargeLambda() {
     int m = 100;
