@@ -288,7 +288,7 @@ public final class SelfLabelTrainer {
     Broadcast<double[]> bp = jsc.broadcast(params);
     JavaRDD<double[][]> sigma = sigmaBlocks(blocks, bp, blocks.dim, cfg.k());
     try {
-      return solveDual(sigma, blocks.numRows, cfg, startPrices);
+      return solveDual(sigma, blocks.numRows, cfg, startPrices, ExactPseudoLabels.DEFAULT_MAX_ITER);
     } finally {
       sigma.unpersist(false);
       bp.destroy();
@@ -330,7 +330,7 @@ public final class SelfLabelTrainer {
    * {@link ExactPseudoLabels.Partial} sums at the driver's prices, merged in partition order.
    */
   private static ExactPseudoLabels.Result solveDual(JavaRDD<double[][]> sigma, long n,
-      TrainingConfig cfg, double[] startPrices) {
+      TrainingConfig cfg, double[] startPrices, int maxIter) {
     int k = cfg.k();
     double[] start = startPrices != null ? startPrices : filled(k, cfg.lambda());
     return ExactPseudoLabels.solveDual(k, cfg.lambda(), n, c -> {
@@ -341,7 +341,7 @@ public final class SelfLabelTrainer {
         total.merge(p);
       }
       return total;
-    }, start, ExactPseudoLabels.DEFAULT_MAX_ITER, ExactPseudoLabels.DEFAULT_TOL);
+    }, start, maxIter, ExactPseudoLabels.DEFAULT_TOL);
   }
 
   /**
@@ -350,6 +350,16 @@ public final class SelfLabelTrainer {
    * of N·K doubles: 160 MB at the limit).
    */
   static final long LOCAL_FULL_DATA = 2_000_000L;
+
+  /**
+   * Newton iterations of the distributed dual (at least one Spark job each) after which
+   * {@code fulldata} hands a solve that has not converged to the driver, where it can
+   * ({@link #LOCAL_FULL_DATA}): a degenerate optimum stalls the dual, which then ran its
+   * {@value ExactPseudoLabels#DEFAULT_MAX_ITER} iterations (about 145 jobs at N = 100,000, K = 10)
+   * before the same hand-over. As {@link ExactPseudoLabels#solve} hands over to its
+   * interior-point method after 30 passes.
+   */
+  static final int DUAL_ITERATIONS_BEFORE_DRIVER = 30;
 
   /**
    * Eq. 11 over all rows solved on the driver ({@link ExactPseudoLabels#solve}, interior-point
@@ -741,10 +751,14 @@ public final class SelfLabelTrainer {
       // of which caches σ), then the labels at the prices
       Broadcast<double[]> bp = jsc.broadcast(params);
       JavaRDD<double[][]> sigma = sigmaBlocks(blocks, bp, dim, k);
-      ExactPseudoLabels.Result r = solveDual(sigma, n, cfg, startPrices);
+      boolean onDriver = n * k <= LOCAL_FULL_DATA;
+      ExactPseudoLabels.Result r = solveDual(sigma, n, cfg, startPrices,
+          onDriver ? DUAL_ITERATIONS_BEFORE_DRIVER : ExactPseudoLabels.DEFAULT_MAX_ITER);
+      int distributedPasses = r.passes();
+      boolean collected = false;
       double[] prices = r.prices();
       double[][] local = null;
-      if (!r.converged() && n * k <= LOCAL_FULL_DATA) {
+      if (!r.converged() && onDriver) {
         // the dual stalled (a degenerate optimum): solve on the driver, where the interior-point
         // method is, if it is certified closer to the optimum
         ExactPseudoLabels.Result[] solved = new ExactPseudoLabels.Result[1];
@@ -757,6 +771,7 @@ public final class SelfLabelTrainer {
         } else {
           local = null;
         }
+        collected = true;
       }
       Broadcast<double[][]> bl = local == null ? null : jsc.broadcast(local);
       JavaRDD<double[][]> labels = sigma.mapPartitionsWithIndex((index, parts) -> {
@@ -789,8 +804,10 @@ public final class SelfLabelTrainer {
       if (start != null) {
         release(jsc, start);
       }
-      LOG.info("full-data pseudo-labels: {} dual passes (one Spark job each), converged {},"
-          + " L_CCE+ {}", r.passes(), r.converged(), String.format("%.6f", r.primal()));
+      LOG.info("full-data pseudo-labels: {} passes, converged {}, L_CCE+ {}; Spark jobs: {}"
+          + " distributed dual passes,{} one for the labels", r.passes(), r.converged(),
+          String.format("%.6f", r.primal()), distributedPasses,
+          collected ? " one collecting σ to the driver," : "");
       return new FullDataEm(labels, r.primal(), r.passes(), r.prices());
     }
     Broadcast<double[]> bc = jsc.broadcast(params);
