@@ -114,7 +114,9 @@ class CheckpointFolderTest {
     Path checkpoints = tmp.resolve("checkpoints");
     Path log = tmp.resolve("first.log");
     Process first = CceProcess.builder(log, List.of("-Xmx1g", "-Dspark.master=local[2]"),
-        List.of(cluster(data, tmp.resolve("first"), checkpoints, "--epochs", "4", "--batch-size",
+        // enough epochs that the first run still holds the folder when the second starts (with
+        // 4, the faster solver let it finish first: the second was then refused as "not empty")
+        List.of(cluster(data, tmp.resolve("first"), checkpoints, "--epochs", "16", "--batch-size",
             "250", "--em-max-iter", "30", "--seed", "3", "--partitions", "2"))).start();
     try {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -139,7 +141,7 @@ class CheckpointFolderTest {
       first.destroyForcibly();
     }
     try (Stream<Path> s = Files.list(checkpoints)) {
-      assertEquals(List.of("epoch-000004"), s.map(p -> p.getFileName().toString()).toList(),
+      assertEquals(List.of("epoch-000016"), s.map(p -> p.getFileName().toString()).toList(),
           "the first run's last checkpoint, and its lock released");
     }
     assertTrue(Files.isRegularFile(tmp.resolve("first").resolve("metrics.json")));
