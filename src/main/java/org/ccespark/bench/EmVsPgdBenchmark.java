@@ -9,6 +9,7 @@ import org.ccespark.math.ProjectedGradientPseudoLabels;
 import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.SelfLabelingLoss;
 import org.ccespark.math.Softmax;
+import org.ccespark.math.StandardNormal;
 
 /**
  * The paper's Table 1: the pseudo-labels of one block of {@code M} points solved by projected
@@ -78,18 +79,13 @@ public final class EmVsPgdBenchmark {
     SplittableRandom rnd = new SplittableRandom(seed);
     double[] z = new double[rows * k];
     for (int i = 0; i < z.length; i++) {
-      z[i] = scale * gaussian(rnd);
+      z[i] = scale * StandardNormal.draw(rnd);
     }
     double[] sigma = new double[rows * k];
     for (int i = 0; i < rows; i++) {
       Softmax.softmax(z, i * k, sigma, i * k, k);
     }
     return sigma;
-  }
-
-  static double gaussian(SplittableRandom rnd) {
-    double u = 1.0 - rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
   }
 
   /**

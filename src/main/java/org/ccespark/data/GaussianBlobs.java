@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.ccespark.math.StandardNormal;
 
 /**
  * A seeded generator of isotropic Gaussian blobs, for tests and the {@code bench} command: {@code k}
@@ -54,7 +55,7 @@ public final class GaussianBlobs {
     SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
     double[] c = new double[k * dim];
     for (int i = 0; i < c.length; i++) {
-      c[i] = centerStd * gaussian(rnd);
+      c[i] = centerStd * StandardNormal.draw(rnd);
     }
     return c;
   }
@@ -64,7 +65,7 @@ public final class GaussianBlobs {
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + row);
     int blob = (int) (row % k);
     for (int j = 0; j < dim; j++) {
-      out[j] = centers[blob * dim + j] + gaussian(rnd);
+      out[j] = centers[blob * dim + j] + StandardNormal.draw(rnd);
     }
   }
 
@@ -115,13 +116,6 @@ public final class GaussianBlobs {
         .persist(StorageLevel.MEMORY_AND_DISK());
     data.count();
     return data;
-  }
-
-  /** A standard normal draw (Box–Muller, one of the pair; enough for data generation). */
-  private static double gaussian(SplittableRandom rnd) {
-    double u = 1.0 - rnd.nextDouble(); // (0, 1]
-    double v = rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
   /** The labels of rows {@code 0..n-1}, for scoring without a Spark job. */

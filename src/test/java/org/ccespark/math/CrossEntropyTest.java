@@ -56,7 +56,7 @@ class CrossEntropyTest {
     java.util.Arrays.fill(y, 1.0 / k);
     double[] z = new double[k];
     for (int c = 0; c < k; c++) {
-      z[c] = 4 * MathTesting.gaussian(rnd);
+      z[c] = 4 * StandardNormal.draw(rnd);
     }
     double[] g = new double[k];
     double loss = CrossEntropy.collisionFromLogits(y, 0, z, 0, k, g, 0);
@@ -72,7 +72,7 @@ class CrossEntropyTest {
       int k = 2 + t % 10;
       double[] z = new double[k];
       for (int c = 0; c < k; c++) {
-        z[c] = 3 * MathTesting.gaussian(rnd);
+        z[c] = 3 * StandardNormal.draw(rnd);
       }
       double[] s = new double[k];
       Softmax.softmax(z, 0, s, 0, k);
@@ -88,7 +88,7 @@ class CrossEntropyTest {
       int k = 2 + t % 7;
       double[] z = new double[k];
       for (int c = 0; c < k; c++) {
-        z[c] = 2 * MathTesting.gaussian(rnd);
+        z[c] = 2 * StandardNormal.draw(rnd);
       }
       double[] y = MathTesting.randomSimplex(rnd, k, 2);
       double[] gc = new double[k];

@@ -78,7 +78,7 @@ class ExactPseudoLabelsTest {
     double[] z = new double[k];
     for (int i = 0; i < m; i++) {
       for (int c = 0; c < k; c++) {
-        z[c] = 3 * MathTesting.gaussian(rnd);
+        z[c] = 3 * StandardNormal.draw(rnd);
       }
       Softmax.softmax(z, 0, sigma, i * k, k);
     }
@@ -166,7 +166,7 @@ class ExactPseudoLabelsTest {
     double[] c = new double[k];
     for (int trial = 0; trial < 20; trial++) {
       for (int j = 0; j < k; j++) {
-        c[j] = lambda * Math.exp(MathTesting.gaussian(rnd));
+        c[j] = lambda * Math.exp(StandardNormal.draw(rnd));
       }
       p = new ExactPseudoLabels.Partial(k);
       double[] y = new double[m * k];
@@ -190,7 +190,7 @@ class ExactPseudoLabelsTest {
       double[] sigma = MathTesting.randomSimplex(rnd, k, 2);
       double[] c = new double[k];
       for (int j = 0; j < k; j++) {
-        c[j] = Math.exp(2 * MathTesting.gaussian(rnd));
+        c[j] = Math.exp(2 * StandardNormal.draw(rnd));
       }
       double[] y = new double[k];
       ExactPseudoLabels.Partial p = new ExactPseudoLabels.Partial(k);
@@ -257,7 +257,7 @@ class ExactPseudoLabelsTest {
         } else {
           double[] z = new double[k];
           for (int c = 0; c < k; c++) {
-            z[c] = spread * MathTesting.gaussian(rnd);
+            z[c] = spread * StandardNormal.draw(rnd);
           }
           Softmax.softmax(z, 0, sigma, i * k, k);
         }

@@ -22,7 +22,7 @@ class LinearSoftmaxTest {
     int rows = 9;
     double[] x = new double[rows * dim];
     for (int i = 0; i < x.length; i++) {
-      x[i] = MathTesting.gaussian(rnd);
+      x[i] = StandardNormal.draw(rnd);
     }
     x[3] = 0; // the kernels skip zero features: cover that path
     double[] y = MathTesting.randomSimplexRows(rnd, rows, k, 2);

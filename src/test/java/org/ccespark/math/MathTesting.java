@@ -10,7 +10,7 @@ final class MathTesting {
   static double[] randomSimplex(SplittableRandom rnd, int k, double spread) {
     double[] z = new double[k];
     for (int c = 0; c < k; c++) {
-      z[c] = spread * gaussian(rnd);
+      z[c] = spread * StandardNormal.draw(rnd);
     }
     Softmax.softmax(z, 0, z, 0, k);
     return z;
@@ -23,12 +23,6 @@ final class MathTesting {
       System.arraycopy(randomSimplex(rnd, k, spread), 0, out, i * k, k);
     }
     return out;
-  }
-
-  static double gaussian(SplittableRandom rnd) {
-    double u = rnd.nextDouble();
-    double v = rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
   }
 
   static double sum(double[] a, int off, int n) {

@@ -16,7 +16,7 @@ class ProjectedGradientTest {
       int k = 1 + rnd.nextInt(12);
       double[] v = new double[k];
       for (int c = 0; c < k; c++) {
-        v[c] = 3 * MathTesting.gaussian(rnd);
+        v[c] = 3 * StandardNormal.draw(rnd);
       }
       double[] p = v.clone();
       SimplexProjection.project(p, 0, k, new double[k]);

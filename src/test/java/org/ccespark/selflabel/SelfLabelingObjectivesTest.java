@@ -13,6 +13,7 @@ import org.ccespark.math.PseudoLabelEm;
 import org.ccespark.math.ProjectedGradientPseudoLabels;
 import org.ccespark.math.SelfLabelingLoss;
 import org.ccespark.math.Softmax;
+import org.ccespark.math.StandardNormal;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -29,9 +30,7 @@ class SelfLabelingObjectivesTest {
   private double[] gaussians(int n, double scale) {
     double[] z = new double[n];
     for (int i = 0; i < n; i++) {
-      double u = rnd.nextDouble();
-      double v = rnd.nextDouble();
-      z[i] = scale * Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+      z[i] = scale * StandardNormal.draw(rnd);
     }
     return z;
   }
