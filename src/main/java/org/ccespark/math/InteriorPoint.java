@@ -63,6 +63,8 @@ final class InteriorPoint {
 
   /** Classes with {@code (y_j/z_j) h_j²} above this are kept out of the Sherman–Morrison part. */
   private static final double KEEP = 1e4;
+  /** Most doubles of stored per-point T⁻¹ (32 MiB); points beyond are factorised again. */
+  private static final int MAX_STORED = 1 << 22;
   /** ρ / ∛(1 + λ) (see the class comment). */
   private static final double RHO_SCALE = 1e-6;
 
@@ -159,6 +161,19 @@ final class InteriorPoint {
     double[] tMatrix;
     double[] tInverse;
     double beta;
+    // Each point's factorisation, made once per iteration by assemble() and reused by the four
+    // passes of the two directions (the iterate does not change in between): q, v2, the inner
+    // flags, the kept classes and their count (−1: not stored, factorised again), β and T⁻¹ (at
+    // tAt[i] in tAll, grown up to MAX_STORED doubles).
+    final double[] qAll;
+    final double[] v2All;
+    final boolean[] innerAll;
+    final int[] keptAll;
+    final int[] keptCount;
+    final double[] betaAll;
+    final int[] tAt;
+    double[] tAll;
+    int tUsed;
     double fixedCollision;
     double minInverseCoupling;
     /** The proximal weight ρ of the Newton systems (see the class comment). */
@@ -219,6 +234,14 @@ final class InteriorPoint {
       rAll = new double[rows];
       tMatrix = new double[(k + 1) * (k + 1)];
       tInverse = new double[(k + 1) * (k + 1)];
+      qAll = new double[rows * k];
+      v2All = new double[rows * k];
+      innerAll = new boolean[rows * k];
+      keptAll = new int[rows * k];
+      keptCount = new int[rows];
+      betaAll = new double[rows];
+      tAt = new int[rows];
+      tAll = new double[Math.min(MAX_STORED, 4 * rows)];
     }
 
     boolean isFixed(int i) {
@@ -463,6 +486,47 @@ final class InteriorPoint {
       return a;
     }
 
+    /** Stores the factorisation {@link #factorPoint} just made for point {@code i}. */
+    void storePoint(int i, int a) {
+      int size = (a + 1) * (a + 1);
+      if (tUsed + size > tAll.length) {
+        if (tUsed + size > MAX_STORED) {
+          keptCount[i] = -1;
+          return;
+        }
+        tAll = Arrays.copyOf(tAll, Math.min(MAX_STORED, Math.max(2 * tAll.length, tUsed + size)));
+      }
+      int o = i * k;
+      System.arraycopy(q, 0, qAll, o, k);
+      System.arraycopy(v2, 0, v2All, o, k);
+      System.arraycopy(inner, 0, innerAll, o, k);
+      System.arraycopy(keptIndex, 0, keptAll, o, a);
+      System.arraycopy(tInverse, 0, tAll, tUsed, size);
+      betaAll[i] = beta;
+      tAt[i] = tUsed;
+      tUsed += size;
+      keptCount[i] = a;
+    }
+
+    /**
+     * Point {@code i}'s factorisation of this iteration into the scratch fields, as
+     * {@link #factorPoint} would compute it; returns the number of kept classes.
+     */
+    int loadPoint(int i) {
+      int a = keptCount[i];
+      if (a < 0) {
+        return factorPoint(i);
+      }
+      int o = i * k;
+      System.arraycopy(qAll, o, q, 0, k);
+      System.arraycopy(v2All, o, v2, 0, k);
+      System.arraycopy(innerAll, o, inner, 0, k);
+      System.arraycopy(keptAll, o, keptIndex, 0, a);
+      System.arraycopy(tAll, tAt[i], tInverse, 0, (a + 1) * (a + 1));
+      beta = betaAll[i];
+      return a;
+    }
+
     /**
      * Solves the point's KKT system {@code A Δ + Δν 1 = x}, {@code 1ᵀΔ = r} (after
      * {@link #factorPoint} returned {@code a}); writes Δ to {@code out} at the point's offset and
@@ -610,9 +674,12 @@ final class InteriorPoint {
       for (int j = 0; j < k; j++) {
         minInverseCoupling = Math.min(minInverseCoupling, mean[j] * mean[j] / (lambda * u[j]));
       }
+      tUsed = 0;
       for (int i = 0; i < rows; i++) {
         if (!isFixed(i)) {
-          addPoint(i, factorPoint(i));
+          int a = factorPoint(i);
+          storePoint(i, a);
+          addPoint(i, a);
         }
       }
       // Each B_i annihilates 1 exactly; enforce it on the sum (rounding of its large entries
@@ -694,7 +761,7 @@ final class InteriorPoint {
         if (isFixed(i)) {
           continue;
         }
-        int a = factorPoint(i);
+        int a = loadPoint(i);
         System.arraycopy(gIn, i * k, g, 0, k);
         solvePoint(i, a, g, rIn[i], outY);
         for (int j = 0; j < k; j++) {
@@ -716,7 +783,7 @@ final class InteriorPoint {
         if (isFixed(i)) {
           continue;
         }
-        int a = factorPoint(i);
+        int a = loadPoint(i);
         for (int j = 0; j < k; j++) {
           g[j] = gIn[i * k + j] - v[j];
         }

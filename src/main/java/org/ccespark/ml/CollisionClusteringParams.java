@@ -574,7 +574,8 @@ public interface CollisionClusteringParams extends Params {
           ParamValidators.inArray(org.ccespark.selflabel.CollisionEm.SOLVERS.toArray(new String[0])));
       init = new Param<>(owner, "init",
           "the classifier's start: random (Kaiming-uniform W, zero b) or kmeans (nearest-centroid"
-              + " rule of MLlib K-means' centroids); supported: "
+              + " rule of MLlib K-means' centroids, fitted on a sample of about 100,000 rows"
+              + " where there are more); supported: "
               + String.join(", ", TrainingConfig.INITS),
           ParamValidators.inArray(TrainingConfig.INITS.toArray(new String[0])));
       numRestarts = new IntParam(owner, "numRestarts",

@@ -49,6 +49,52 @@ class SelfLabelTrainerTest {
     return spark.createDataFrame(jsc.parallelize(list, partitions), SCHEMA);
   }
 
+  /**
+   * Above its row limit the K-means start is fitted on a sample: its nearest-centroid rule then
+   * partitions the rows as the start fitted on all of them does, at the same scale.
+   */
+  @Test
+  void theKMeansStartOnASampleAgreesWithTheStartOnEveryRow() {
+    double[][] rows = randomRows(3000, 6, 11);
+    Dataset<Row> data = frame(rows, 2);
+    FeatureBlocks blocks = FeatureBlocks.cache(data, "features");
+    TrainingConfig cfg = config(3, "minibatch", 1, 100, 100).toBuilder()
+        .init("kmeans").build();
+    double[] all = SelfLabelTrainer.initialParams(data, "features", blocks, cfg, 3000);
+    double[] sampled = SelfLabelTrainer.initialParams(data, "features", blocks, cfg, 400);
+    blocks.unpersist();
+    assertTrue(!Arrays.equals(all, sampled), "the sample must give other centroids");
+    int[] a = new int[rows.length];
+    int[] b = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      a[i] = argmaxLogit(all, rows[i], 3);
+      b[i] = argmaxLogit(sampled, rows[i], 3);
+    }
+    double agreement = org.ccespark.eval.ClusteringMetrics.accuracy(a, b);
+    assertTrue(agreement > 0.97, "the two starts partition the rows alike: " + agreement);
+    double scaleAll = Math.abs(all[6 * 3]) + Math.abs(all[6 * 3 + 1]) + Math.abs(all[6 * 3 + 2]);
+    double scaleSampled = Math.abs(sampled[6 * 3]) + Math.abs(sampled[6 * 3 + 1])
+        + Math.abs(sampled[6 * 3 + 2]);
+    assertEquals(1, scaleSampled / scaleAll, 0.2, "the logits' scale (biases)");
+  }
+
+  private static int argmaxLogit(double[] params, double[] x, int k) {
+    int dim = x.length;
+    int best = 0;
+    double top = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < k; c++) {
+      double z = params[dim * k + c];
+      for (int d = 0; d < dim; d++) {
+        z += params[d * k + c] * x[d];
+      }
+      if (z > top) {
+        top = z;
+        best = c;
+      }
+    }
+    return best;
+  }
+
   private static TrainingConfig config(int k, String schedule, int epochs, int batchSize, int emMaxIter) {
     return TrainingConfig.builder().k(k).lambda(100).epochs(epochs).batchSize(batchSize)
         .stepSize(0.1).weightDecay(0.01).optimizer("sgd").momentum(0).emMaxIter(emMaxIter)
