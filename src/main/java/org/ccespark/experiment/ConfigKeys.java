@@ -38,7 +38,8 @@ public final class ConfigKeys {
       new String[] {"seeds", "6", "reported seeds are 1..N"},
       new String[] {"restarts", "1", "fits per reported run, the same for every method: CCE and"
           + " the other self-labeling methods keep the one of lowest final loss (numRestarts),"
-          + " K-means the one of lowest cost (seeds seed..seed+N-1); tuning fits use 1"},
+          + " K-means the one of lowest cost; reported run s fits seeds (s-1)*N+1..s*N, so no two"
+          + " runs share a fit; tuning fits use 1"},
       new String[] {"params.METHOD.PARAM", "the estimator's default", "a fixed value of an"
           + " estimator param (Spark ML name, e.g. params.cce.lambda=100, params.cce.maxIter=10);"
           + " K-means takes none (MLlib defaults with k and the seed)"},

@@ -51,20 +51,22 @@ final class FitAndScore {
   /**
    * Fits {@code method} with {@code params} on {@code data} and scores it.
    *
+   * @param seed the run's seed: its {@code fits} fits use seeds {@link #firstFitSeed} onwards
    * @param fits fits kept the best of (the estimator's numRestarts, K-means' lowest cost)
    * @param labelled the seed-labelled rows of a semi-supervised run, else null
    */
   ClusteringFit fit(String phase, LoadedData data, String method, Map<String, String> params,
       long seed, double fraction, Set<Long> labelled, int fits) {
     Fitted fitted;
+    long first = firstFitSeed(seed, fits);
     if (method.equals(Methods.KMEANS)) {
-      fitted = kmeans(data, seed, fits);
+      fitted = kmeans(data, first, fits);
     } else {
       CollisionClustering estimator = Methods.estimatorOf(method);
       estimator.setNumRestarts(fits);
       params.forEach((p, v) -> EstimatorParams.set(estimator, p, v, "params." + method + "."
           + p));
-      estimator.setK(data.k()).setSeed(seed);
+      estimator.setK(data.k()).setSeed(first);
       if (labelled != null) {
         EstimatorParams.set(estimator, Methods.SEED_LABEL_PARAM, FeatureInput.SEED_LABEL_COL,
             "table5");
@@ -73,6 +75,15 @@ final class FitAndScore {
     }
     return score(phase, data, method, EstimatorParams.text(params), seed, fraction, labelled,
         fitted);
+  }
+
+  /**
+   * The seed of run {@code seed}'s first fit: its {@code fits} fits use seeds
+   * {@code (seed−1)·fits + 1 … seed·fits}, so runs 1, 2, … never share a fit and the mean over
+   * the runs is over independent ones (with one fit, run {@code s} uses seed {@code s}).
+   */
+  static long firstFitSeed(long seed, int fits) {
+    return (seed - 1) * fits + 1;
   }
 
   private static Fitted estimator(CollisionClustering estimator, LoadedData data) {

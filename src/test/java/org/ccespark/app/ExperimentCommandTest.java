@@ -96,6 +96,32 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void reportedRunsWithRestartsShareNoFit() throws IOException {
+    Path config = tmp.resolve("restarts.properties");
+    Files.writeString(config, String.join("\n",
+        "datasets=demo", "dataset.demo.sample=200", "dataset.demo.features=pca:20",
+        "methods=cce,kmeans", "seeds=2", "restarts=2", "outputs=table2", "params.cce.maxIter=2",
+        "params.cce.batchSize=100", ""));
+    Path output = tmp.resolve("restarts");
+    InProcess.Outcome run = InProcess.run("experiment", "--config", config.toString(), "--output",
+        output.toString());
+    assertEquals(Main.OK, run.status(), run.err() + run.out());
+    JsonNode details = JSON.readTree(output.resolve("runs.json").toFile());
+    // runs 1 and 2 of each method: seeds 1, 2 and 3, 4, so their fits' losses (costs) differ
+    for (int[] pair : new int[][] {{0, 1}, {2, 3}}) {
+      JsonNode a = details.get(pair[0]);
+      JsonNode b = details.get(pair[1]);
+      String field = a.get("method").asText().equals("kmeans") ? "restartCosts" : "restartLosses";
+      List<Double> all = new java.util.ArrayList<>();
+      for (JsonNode r : List.of(a, b)) {
+        assertEquals(2, r.get(field).size(), r.toString());
+        r.get(field).forEach(v -> all.add(v.asDouble()));
+      }
+      assertEquals(4, all.stream().distinct().count(), field + " " + all);
+    }
+  }
+
+  @Test
   void aTuningPointWhoseTrainingDivergesIsRecordedAsFailedAndNotChosen() throws IOException {
     Path config = tmp.resolve("diverging.properties");
     Files.writeString(config, String.join("\n",
