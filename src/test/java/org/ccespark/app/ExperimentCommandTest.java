@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -112,7 +113,7 @@ class ExperimentCommandTest {
       JsonNode a = details.get(pair[0]);
       JsonNode b = details.get(pair[1]);
       String field = a.get("method").asText().equals("kmeans") ? "restartCosts" : "restartLosses";
-      List<Double> all = new java.util.ArrayList<>();
+      List<Double> all = new ArrayList<>();
       for (JsonNode r : List.of(a, b)) {
         assertEquals(2, r.get(field).size(), r.toString());
         r.get(field).forEach(v -> all.add(v.asDouble()));
