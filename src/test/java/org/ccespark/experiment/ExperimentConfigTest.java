@@ -139,4 +139,30 @@ class ExperimentConfigTest {
       }
     }
   }
+  @Test
+  void moreRunsConfigFixesAPointOfTable2StrongsGridAndContinuesItsRuns() {
+    ExperimentConfig strong = ExperimentConfig.load(
+        Path.of("conf/experiments/table2-strong.properties"));
+    ExperimentConfig more = ExperimentConfig.load(
+        Path.of("conf/experiments/table2-strong-18.properties"));
+    assertEquals(List.of("fmnist-test"), more.clusteringDatasets());
+    assertEquals(strong.datasets().get(0), more.datasets().get(0));
+    assertEquals(strong.restarts(), more.restarts());
+    assertEquals(18, more.seeds());
+    for (String m : more.methods()) {
+      assertTrue(strong.methods().contains(m), m);
+      assertTrue(more.tuning().grid(m).size() <= 1, m + " is not tuned again");
+      if (m.equals("kmeans")) {
+        continue;
+      }
+      Map<String, String> fixed = new java.util.TreeMap<>(more.params().get(m));
+      boolean onTheGrid = false;
+      for (Map<String, String> point : strong.tuning().grid(m)) {
+        Map<String, String> p = new java.util.TreeMap<>(strong.params().get(m));
+        p.putAll(point);
+        onTheGrid |= p.equals(fixed);
+      }
+      assertTrue(onTheGrid, m + "'s params " + fixed + " are a point of table2-strong's grid");
+    }
+  }
 }
