@@ -1,5 +1,6 @@
 package org.ccespark.experiment;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,12 @@ final class FitAndScore {
    *
    * @param predictions {@code row}, {@code label} and {@code prediction}, persisted
    * @param clusterSizes rows per cluster, or null to count them from the predictions
+   * @param restartPredictions with restarts, every restart's predictions as {@code predictions}
+   *     (persisted), in restart order; null for one fit
    */
   record Fitted(Dataset<Row> predictions, long[] clusterSizes, double fitSeconds,
-      Map<String, Object> params, RunDetails.Training training) {}
+      Map<String, Object> params, RunDetails.Training training,
+      List<Dataset<Row>> restartPredictions) {}
 
   /**
    * Fits {@code method} with {@code params} on {@code data} and scores it.
@@ -96,8 +100,10 @@ final class FitAndScore {
     RunDetails.Training training = new RunDetails.EstimatorTraining(summary.lossPerEpoch(),
         summary.emIterationsPerEpoch(), summary.trainingSeconds(),
         restarts ? summary.restartLosses() : null, restarts ? summary.chosenRestart() : null);
+    List<Dataset<Row>> each = restarts ? summary.restartModels().stream()
+        .map(m -> scored(m.transform(data.rows()))).toList() : null;
     return new Fitted(scored(summary.predictions()), summary.clusterSizes(), seconds,
-        Clustering.params(estimator), training);
+        Clustering.params(estimator), training, each);
   }
 
   /**
@@ -107,6 +113,7 @@ final class FitAndScore {
   private static Fitted kmeans(LoadedData data, long seed, int fits) {
     KMeans estimator = null;
     KMeansModel model = null;
+    List<KMeansModel> all = new ArrayList<>();
     double[] costs = new double[fits];
     int chosen = 0;
     long t0 = System.nanoTime();
@@ -114,6 +121,7 @@ final class FitAndScore {
       KMeans e = new KMeans().setK(data.k()).setSeed(seed + r).setFeaturesCol(data.featuresCol())
           .setPredictionCol(PREDICTION_COL);
       KMeansModel m = e.fit(data.rows());
+      all.add(m);
       costs[r] = m.summary().trainingCost();
       if (model == null || costs[r] < model.summary().trainingCost()) {
         model = m;
@@ -124,8 +132,10 @@ final class FitAndScore {
     double seconds = (System.nanoTime() - t0) / 1e9;
     RunDetails.Training training = new RunDetails.KMeansTraining(model.summary().numIter(),
         model.summary().trainingCost(), fits > 1 ? costs : null, fits > 1 ? chosen : null);
+    List<Dataset<Row>> each = fits > 1 ? all.stream()
+        .map(m -> scored(m.transform(data.rows()))).toList() : null;
     return new Fitted(scored(model.summary().predictions()), model.summary().clusterSizes(),
-        seconds, Clustering.params(estimator), training);
+        seconds, Clustering.params(estimator), training, each);
   }
 
   /** The columns scoring reads, persisted. */
@@ -141,16 +151,23 @@ final class FitAndScore {
   ClusteringFit score(String phase, LoadedData data, String method, String paramsText, long seed,
       double fraction, Set<Long> labelled, Fitted fitted) {
     try {
+      List<RunDetails.Scored> restartScores = null;
+      if (fitted.restartPredictions() != null) {
+        restartScores = new ArrayList<>();
+        for (Dataset<Row> each : fitted.restartPredictions()) {
+          int[][] lp = labelsAndPredictions(each.collectAsList());
+          Scores s = Scores.of(ContingencyTable.of(lp[0], lp[1]));
+          restartScores.add(new RunDetails.Scored(s.acc(), s.nmi(), s.ari()));
+        }
+      }
       List<Row> rows = fitted.predictions().collectAsList();
-      int[] labels = new int[rows.size()];
-      int[] predictions = new int[rows.size()];
+      int[][] lp = labelsAndPredictions(rows);
+      int[] labels = lp[0];
+      int[] predictions = lp[1];
       long unlabelled = 0;
       long correct = 0;
       for (int i = 0; i < rows.size(); i++) {
-        Row r = rows.get(i);
-        labels[i] = r.getInt(1);
-        predictions[i] = r.getInt(2);
-        if (labelled != null && !labelled.contains(r.getLong(0))) {
+        if (labelled != null && !labelled.contains(rows.get(i).getLong(0))) {
           unlabelled++;
           correct += labels[i] == predictions[i] ? 1 : 0;
         }
@@ -170,7 +187,8 @@ final class FitAndScore {
           .map(String::valueOf).toList();
       RunDetails.Clustering details = new RunDetails.Clustering(phase, data.name(), method, seed,
           fraction, acc, nmi, ari, Double.isNaN(accuracy) ? null : accuracy, fitted.fitSeconds(),
-          rows.size(), clusterSizes, table.toArray(), fitted.training(), fitted.params());
+          rows.size(), clusterSizes, table.toArray(), fitted.training(), restartScores,
+          fitted.params());
       progress.step(String.format("%s %s %s seed %d%s%s: ACC %.4f NMI %.4f ARI %.4f%s"
           + " (fit %.1f s)", phase, data.name(), method, seed,
           fraction > 0 ? " labels " + fraction : "",
@@ -180,7 +198,21 @@ final class FitAndScore {
       return new ClusteringFit(record, details, Figures.confusion(table).counts(), labelNames);
     } finally {
       fitted.predictions().unpersist(false);
+      if (fitted.restartPredictions() != null) {
+        fitted.restartPredictions().forEach(d -> d.unpersist(false));
+      }
     }
+  }
+
+  /** The true labels and the clusters of {@link #scored} rows ({@code row}, label, prediction). */
+  private static int[][] labelsAndPredictions(List<Row> rows) {
+    int[] labels = new int[rows.size()];
+    int[] predictions = new int[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      labels[i] = rows.get(i).getInt(1);
+      predictions[i] = rows.get(i).getInt(2);
+    }
+    return new int[][] {labels, predictions};
   }
 
   private static long[] sizes(int[] predictions, int k) {

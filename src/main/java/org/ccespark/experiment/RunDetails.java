@@ -3,6 +3,7 @@ package org.ccespark.experiment;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,14 +19,23 @@ public sealed interface RunDetails {
    * @param clusterSizes rows per cluster
    * @param confusion the contingency table, true labels × clusters
    * @param training what the method reports about its training, as fields of this entry
+   * @param restartScores with restarts, every restart's scores in restart order (the kept one's
+   *     are {@code acc}, {@code nmi}, {@code ari}); null for one fit
    * @param params every param of the estimator with its value, by name
    */
   @JsonPropertyOrder({"phase", "dataset", "method", "seed", "fraction", "acc", "nmi", "ari",
-      "accuracy", "fitSeconds", "rows", "clusterSizes", "confusion", "training", "params"})
+      "accuracy", "fitSeconds", "rows", "clusterSizes", "confusion", "training", "restartScores",
+      "params"})
   record Clustering(String phase, String dataset, String method, long seed, double fraction,
       double acc, double nmi, double ari, @JsonInclude(JsonInclude.Include.ALWAYS) Double accuracy,
       double fitSeconds, long rows, long[] clusterSizes, long[][] confusion,
-      @JsonUnwrapped Training training, Map<String, Object> params) implements RunDetails {}
+      @JsonUnwrapped Training training,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Scored> restartScores,
+      Map<String, Object> params) implements RunDetails {}
+
+  /** One restart's scores against the labels. */
+  @JsonPropertyOrder({"acc", "nmi", "ari"})
+  record Scored(double acc, double nmi, double ari) {}
 
   /** A Figure 2 fit: supervised training on noisy soft targets, scored on the test rows. */
   @JsonPropertyOrder({"phase", "dataset", "method", "seed", "eta", "testAccuracy", "fitSeconds"})

@@ -118,7 +118,7 @@ final class SemiSupervisedRunner {
     }
     FitAndScore.Fitted fitted = new FitAndScore.Fitted(
         FitAndScore.scored(model.transform(data.rows())), null, seconds, allParams,
-        new RunDetails.SeedsOnlyTraining(model.summary().lossPerEpoch(), labelled.size()));
+        new RunDetails.SeedsOnlyTraining(model.summary().lossPerEpoch(), labelled.size()), null);
     return ctx.fits().score("semi", data, ResultTables.ONLY_SEEDS, EstimatorParams.text(used),
         seed, fraction, labelled, fitted);
   }

@@ -2,6 +2,8 @@ package org.ccespark.ml;
 
 import com.esotericsoftware.kryo.DefaultSerializer;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -368,15 +370,26 @@ public class CollisionClustering extends Estimator<CollisionClusteringModel>
     } else if (problem != null) {
       LOG.warn("{}: {}", uid, problem);
     }
-    double[] weights = divisors == null ? result.weights()
-        : Standardization.toOriginalSpace(result.weights(), divisors, result.k());
-
-    CollisionClusteringModel model = copyValues(
-        new CollisionClusteringModel(uid, result.dim(), result.k(), weights, result.bias()),
-        ParamMap.empty()).setParent(this);
+    CollisionClusteringModel model = modelOf(result.weights(), result.bias(), divisors, result);
+    List<CollisionClusteringModel> restarts = new ArrayList<>();
+    if (result.restartWeights() != null) {
+      for (int r = 0; r < result.restartWeights().length; r++) {
+        restarts.add(modelOf(result.restartWeights()[r], result.restartBiases()[r], divisors,
+            result));
+      }
+    }
     model.setSummary(new CollisionClusteringSummary(model.transform(dataset), getFeaturesCol(),
-        getPredictionCol(), getProbabilityCol(), result));
+        getPredictionCol(), getProbabilityCol(), result, restarts));
     return model;
+  }
+
+  /** A model of this estimator's params with classifier W, b (W mapped to the original space). */
+  private CollisionClusteringModel modelOf(double[] weights, double[] bias, double[] divisors,
+      TrainingResult result) {
+    double[] w = divisors == null ? weights
+        : Standardization.toOriginalSpace(weights, divisors, result.k());
+    return copyValues(new CollisionClusteringModel(uid, result.dim(), result.k(), w, bias),
+        ParamMap.empty()).setParent(this);
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.ccespark.ml;
 
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -19,11 +20,15 @@ public class CollisionClusteringSummary implements Serializable {
   private final String predictionCol;
   private final String probabilityCol;
   private final TrainingResult result;
+  /** Every restart's model (the kept one included), or empty for a single fit. */
+  private final List<CollisionClusteringModel> restartModels;
   /** Rows per cluster of {@link #predictions()}, counted on first use. */
   private long[] clusterSizes;
 
   CollisionClusteringSummary(Dataset<Row> predictions, String featuresCol, String predictionCol,
-      String probabilityCol, TrainingResult result) {
+      String probabilityCol, TrainingResult result,
+      List<CollisionClusteringModel> restartModels) {
+    this.restartModels = List.copyOf(restartModels);
     this.predictions = predictions;
     this.featuresCol = featuresCol;
     this.predictionCol = predictionCol;
@@ -76,6 +81,15 @@ public class CollisionClusteringSummary implements Serializable {
   /** @return the index of the restart kept (0 without restarts) */
   public int chosenRestart() {
     return result.chosenRestart();
+  }
+
+  /**
+   * @return every restart's model, in restart order (the kept one is {@link #chosenRestart()}):
+   *     {@code numRestarts} models with restarts, none for a single fit; without summaries, with
+   *     the estimator's params
+   */
+  public List<CollisionClusteringModel> restartModels() {
+    return restartModels;
   }
 
   /** @return number of epochs run (the length of {@link #lossPerEpoch()}) */

@@ -208,7 +208,7 @@ public final class SelfLabelTrainer {
         chosen = r;
       }
     }
-    return results[chosen].withRestarts(losses, chosen, (System.nanoTime() - start) / 1e9);
+    return TrainingResult.ofRestarts(results, losses, chosen, (System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -601,8 +601,8 @@ public final class SelfLabelTrainer {
     long[] sizes = clusterSizes(jsc, blocks, params, k);
     double[] w = Arrays.copyOf(params, dim * k);
     double[] b = Arrays.copyOfRange(params, dim * k, params.length);
-    return new TrainingResult(dim, k, w, b, lossPerEpoch, emPerEpoch, sizes, blocks.numRows,
-        (System.nanoTime() - start) / 1e9, new double[] {Double.NaN}, 0);
+    return TrainingResult.single(dim, k, w, b, lossPerEpoch, emPerEpoch, sizes, blocks.numRows,
+        (System.nanoTime() - start) / 1e9);
   }
 
   /**

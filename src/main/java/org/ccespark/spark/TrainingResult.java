@@ -16,14 +16,37 @@ import java.io.Serializable;
  * @param seconds wall-clock seconds of the fit
  * @param restartLosses the final full-data loss of each restart (one entry without restarts)
  * @param chosenRestart the index of the restart kept (the lowest loss)
+ * @param restartWeights W of each restart, as {@code weights} (the chosen one's is {@code
+ *     weights}); null without restarts
+ * @param restartBiases b of each restart; null without restarts
  */
 public record TrainingResult(int dim, int k, double[] weights, double[] bias, double[] lossPerEpoch,
     double[] emIterationsPerEpoch, long[] clusterSizes, long numRows, double seconds,
-    double[] restartLosses, int chosenRestart) implements Serializable {
+    double[] restartLosses, int chosenRestart, double[][] restartWeights,
+    double[][] restartBiases) implements Serializable {
 
-  /** @return this result with the restarts' losses and the chosen one */
-  TrainingResult withRestarts(double[] losses, int chosen, double totalSeconds) {
+  /** @return a single fit's result (no restarts) */
+  static TrainingResult single(int dim, int k, double[] weights, double[] bias,
+      double[] lossPerEpoch, double[] emIterationsPerEpoch, long[] clusterSizes, long numRows,
+      double seconds) {
     return new TrainingResult(dim, k, weights, bias, lossPerEpoch, emIterationsPerEpoch,
-        clusterSizes, numRows, totalSeconds, losses, chosen);
+        clusterSizes, numRows, seconds, new double[] {Double.NaN}, 0, null, null);
+  }
+
+  /**
+   * @return the result of restart {@code chosen} of {@code all}, with every restart's loss and
+   *     classifier
+   */
+  static TrainingResult ofRestarts(TrainingResult[] all, double[] losses, int chosen,
+      double totalSeconds) {
+    TrainingResult c = all[chosen];
+    double[][] w = new double[all.length][];
+    double[][] b = new double[all.length][];
+    for (int r = 0; r < all.length; r++) {
+      w[r] = all[r].weights();
+      b[r] = all[r].bias();
+    }
+    return new TrainingResult(c.dim, c.k, c.weights, c.bias, c.lossPerEpoch,
+        c.emIterationsPerEpoch, c.clusterSizes, c.numRows, totalSeconds, losses, chosen, w, b);
   }
 }

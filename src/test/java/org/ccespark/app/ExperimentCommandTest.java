@@ -119,6 +119,15 @@ class ExperimentCommandTest {
         r.get(field).forEach(v -> all.add(v.asDouble()));
       }
       assertEquals(4, all.stream().distinct().count(), field + " " + all);
+      // every restart is scored; the kept one's scores are the run's
+      for (JsonNode r : List.of(a, b)) {
+        JsonNode scores = r.get("restartScores");
+        assertEquals(2, scores.size(), r.toString());
+        JsonNode kept = scores.get(r.get("chosenRestart").asInt());
+        for (String s : List.of("acc", "nmi", "ari")) {
+          assertEquals(r.get(s).asDouble(), kept.get(s).asDouble(), 1e-12, s + " " + r);
+        }
+      }
     }
   }
 

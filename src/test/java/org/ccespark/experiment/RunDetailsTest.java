@@ -26,10 +26,15 @@ class RunDetailsTest {
   }
 
   private static RunDetails.Clustering clustering(RunDetails.Training training, Double accuracy) {
+    return clustering(training, accuracy, null);
+  }
+
+  private static RunDetails.Clustering clustering(RunDetails.Training training, Double accuracy,
+      List<RunDetails.Scored> restartScores) {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("k", 3);
     return new RunDetails.Clustering("main", "demo", "cce", 1, 0, 0.9, 0.8, 0.7, accuracy, 1.5,
-        10, new long[] {4, 3, 3}, new long[][] {{4, 0}, {0, 6}}, training, params);
+        10, new long[] {4, 3, 3}, new long[][] {{4, 0}, {0, 6}}, training, restartScores, params);
   }
 
   @Test
@@ -42,9 +47,10 @@ class RunDetailsTest {
         new double[] {3, 3}, 0.5, null, null), null)));
     List<String> restarts = new ArrayList<>(scores);
     restarts.addAll(List.of("lossPerEpoch", "emIterationsPerEpoch", "trainingSeconds",
-        "restartLosses", "chosenRestart", "params"));
+        "restartLosses", "chosenRestart", "restartScores", "params"));
     assertEquals(restarts, fields(clustering(new RunDetails.EstimatorTraining(
-        new double[] {2, 1}, new double[] {3, 3}, 0.5, new double[] {1, 2}, 0), 0.5)));
+        new double[] {2, 1}, new double[] {3, 3}, 0.5, new double[] {1, 2}, 0), 0.5,
+        List.of(new RunDetails.Scored(0.9, 0.8, 0.7), new RunDetails.Scored(0.5, 0.4, 0.3)))));
     List<String> kmeans = new ArrayList<>(scores);
     kmeans.addAll(List.of("iterations", "trainingCost", "params"));
     assertEquals(kmeans, fields(clustering(new RunDetails.KMeansTraining(4, 12.5, null, null),

@@ -196,6 +196,16 @@ class CollisionClusteringFitTest {
     // the kept restart is the fit of seed 42 + chosen
     CollisionClusteringModel alone = estimator().setMaxIter(5).setSeed(42 + chosen).fit(blobs);
     assertArrayEquals(alone.weights(), model.weights(), 0);
+    // every restart's model is kept: restart r is the fit of seed 42 + r
+    assertEquals(3, model.summary().restartModels().size());
+    assertArrayEquals(model.weights(), model.summary().restartModels().get(chosen).weights(), 0);
+    int other = (chosen + 1) % 3;
+    CollisionClusteringModel otherAlone = estimator().setMaxIter(5).setSeed(42 + other)
+        .fit(blobs);
+    assertArrayEquals(otherAlone.weights(), model.summary().restartModels().get(other).weights(),
+        0);
+    assertArrayEquals(otherAlone.bias(), model.summary().restartModels().get(other).bias(), 0);
+    assertTrue(alone.summary().restartModels().isEmpty(), "a single fit has no restart models");
   }
 
   @Test
