@@ -46,7 +46,8 @@ final class FitAndScore {
    * @param predictions {@code row}, {@code label} and {@code prediction}, persisted
    * @param clusterSizes rows per cluster, or null to count them from the predictions
    * @param restartPredictions with restarts, every restart's predictions as {@code predictions}
-   *     (persisted), in restart order; null for one fit
+   *     (persisted), in restart order, the kept one's being {@code predictions} itself; null for
+   *     one fit
    */
   record Fitted(Dataset<Row> predictions, long[] clusterSizes, double fitSeconds,
       Map<String, Object> params, RunDetails.Training training,
@@ -100,10 +101,11 @@ final class FitAndScore {
     RunDetails.Training training = new RunDetails.EstimatorTraining(summary.lossPerEpoch(),
         summary.emIterationsPerEpoch(), summary.trainingSeconds(),
         restarts ? summary.restartLosses() : null, restarts ? summary.chosenRestart() : null);
-    List<Dataset<Row>> each = restarts ? summary.restartModels().stream()
-        .map(m -> scored(m.transform(data.rows()))).toList() : null;
-    return new Fitted(scored(summary.predictions()), summary.clusterSizes(), seconds,
-        Clustering.params(estimator), training, each);
+    Dataset<Row> kept = scored(summary.predictions());
+    List<Dataset<Row>> each = restarts ? withKept(summary.restartModels().stream()
+        .map(m -> m.transform(data.rows())).toList(), summary.chosenRestart(), kept) : null;
+    return new Fitted(kept, summary.clusterSizes(), seconds, Clustering.params(estimator),
+        training, each);
   }
 
   /**
@@ -132,10 +134,24 @@ final class FitAndScore {
     double seconds = (System.nanoTime() - t0) / 1e9;
     RunDetails.Training training = new RunDetails.KMeansTraining(model.summary().numIter(),
         model.summary().trainingCost(), fits > 1 ? costs : null, fits > 1 ? chosen : null);
-    List<Dataset<Row>> each = fits > 1 ? all.stream()
-        .map(m -> scored(m.transform(data.rows()))).toList() : null;
-    return new Fitted(scored(model.summary().predictions()), model.summary().clusterSizes(),
-        seconds, Clustering.params(estimator), training, each);
+    Dataset<Row> kept = scored(model.summary().predictions());
+    List<Dataset<Row>> each = fits > 1 ? withKept(all.stream()
+        .map(m -> m.summary().predictions()).toList(), chosen, kept) : null;
+    return new Fitted(kept, model.summary().clusterSizes(), seconds,
+        Clustering.params(estimator), training, each);
+  }
+
+  /**
+   * Every restart's predictions for scoring: restart {@code chosen}'s are {@code kept} (scored
+   * once, with the run), the others' {@link #scored}.
+   */
+  private static List<Dataset<Row>> withKept(List<Dataset<Row>> predictions, int chosen,
+      Dataset<Row> kept) {
+    List<Dataset<Row>> out = new ArrayList<>();
+    for (int r = 0; r < predictions.size(); r++) {
+      out.add(r == chosen ? kept : scored(predictions.get(r)));
+    }
+    return out;
   }
 
   /** The columns scoring reads, persisted. */
@@ -151,15 +167,6 @@ final class FitAndScore {
   ClusteringFit score(String phase, LoadedData data, String method, String paramsText, long seed,
       double fraction, Set<Long> labelled, Fitted fitted) {
     try {
-      List<RunDetails.Scored> restartScores = null;
-      if (fitted.restartPredictions() != null) {
-        restartScores = new ArrayList<>();
-        for (Dataset<Row> each : fitted.restartPredictions()) {
-          int[][] lp = labelsAndPredictions(each.collectAsList());
-          Scores s = Scores.of(ContingencyTable.of(lp[0], lp[1]));
-          restartScores.add(new RunDetails.Scored(s.acc(), s.nmi(), s.ari()));
-        }
-      }
       List<Row> rows = fitted.predictions().collectAsList();
       int[][] lp = labelsAndPredictions(rows);
       int[] labels = lp[0];
@@ -181,6 +188,18 @@ final class FitAndScore {
       double ari = scores.ari();
       double accuracy = labelled == null || unlabelled == 0 ? Double.NaN
           : correct / (double) unlabelled;
+      List<RunDetails.Scored> restartScores = null;
+      if (fitted.restartPredictions() != null) {
+        restartScores = new ArrayList<>();
+        for (Dataset<Row> each : fitted.restartPredictions()) {
+          Scores s = scores;
+          if (each != fitted.predictions()) {
+            int[][] other = labelsAndPredictions(each.collectAsList());
+            s = Scores.of(ContingencyTable.of(other[0], other[1]));
+          }
+          restartScores.add(new RunDetails.Scored(s.acc(), s.nmi(), s.ari()));
+        }
+      }
       RunRecord record = new RunRecord(phase, data.name(), method, seed, fraction, paramsText,
           acc, nmi, ari, accuracy, fitted.fitSeconds(), rows.size());
       List<String> labelNames = new TreeSet<>(Arrays.stream(labels).boxed().toList()).stream()
